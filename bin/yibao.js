@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Entry point of the `yibao` command. The TypeScript sources are compiled to dist/ by `npm install`
+// (the `prepare` script); this file only loads the compiled CLI.
+import { main } from '../dist/src/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    // main() turns every expected failure into a one-line message; this is the last guard.
+    process.stderr.write(`yibao: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './sm3.js';
+export * from './sm4.js';
