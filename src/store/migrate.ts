@@ -1,0 +1,34 @@
+import type { Store } from './store.js';
+import { MIGRATIONS } from './migrations.js';
+
+/**
+ * Applies the migrations not yet applied, in order, each in its own transaction. Several instances
+ * may start at once on one database: a transaction-scoped advisory lock makes them take turns.
+ */
+export async function migrate(store: Store): Promise<string[]> {
+  await store.exec(`CREATE TABLE IF NOT EXISTS yb_migrations (
+    id text PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const applied: string[] = [];
+  for (const m of MIGRATIONS) {
+    const done = await store.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7265431)');
+      const rows = await tx.query('SELECT 1 FROM yb_migrations WHERE id = $1', [m.id]);
+      if (rows.length > 0) return false;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO yb_migrations (id) VALUES ($1)', [m.id]);
+      return true;
+    });
+    if (done) applied.push(m.id);
+  }
+  return applied;
+}
+
+/** Our migrations contain no functions or quoted semicolons, so `;` at a line end separates statements. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !/^(--[^\n]*\n?)+$/.test(s));
+}

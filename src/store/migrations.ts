@@ -1,0 +1,218 @@
+/**
+ * The schema, as ordered migrations. Money columns are bigint fen (DESIGN.md §6); uniqueness and the
+ * money invariant live in constraints, not in application memory.
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: '0001_center',
+    sql: `
+-- Simulated FSI core: the mutable part of each insured person (balances, yearly accumulations).
+CREATE TABLE psn_accounts (
+  psn_no text PRIMARY KEY,
+  balance_fen bigint NOT NULL CHECK (balance_fen >= 0),
+  year int NOT NULL,
+  ytd_fund_fen bigint NOT NULL DEFAULT 0 CHECK (ytd_fund_fen >= 0),
+  ytd_deductible_fen bigint NOT NULL DEFAULT 0 CHECK (ytd_deductible_fen >= 0),
+  ytd_medfee_fen bigint NOT NULL DEFAULT 0,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Simulated e-voucher center: ecToken, payAuthNo (and the terminal's authNo/fecToken later).
+CREATE TABLE ev_tokens (
+  token text PRIMARY KEY,
+  kind text NOT NULL,
+  psn_no text NOT NULL,
+  org_codg text,
+  detail jsonb,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ev_tokens_psn ON ev_tokens (psn_no, kind);
+
+-- Simulated FSI core: registrations (2201) and settlements (2207), with their reversal.
+CREATE TABLE fsi_visits (
+  mdtrt_id text PRIMARY KEY,
+  hi_rgst_sn text NOT NULL UNIQUE,
+  psn_no text NOT NULL,
+  org_codg text NOT NULL,
+  med_type text NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE fsi_settlements (
+  hi_doc_sn text PRIMARY KEY,
+  mdtrt_id text NOT NULL REFERENCES fsi_visits (mdtrt_id),
+  psn_no text NOT NULL,
+  pay_ord_id text NOT NULL,
+  year int NOT NULL,
+  medfee_fen bigint NOT NULL,
+  fund_pay_fen bigint NOT NULL,
+  psn_acct_pay_fen bigint NOT NULL,
+  deductible_fen bigint NOT NULL,
+  breakdown jsonb NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  reversed_at timestamptz
+);
+CREATE UNIQUE INDEX fsi_settlements_active ON fsi_settlements (pay_ord_id) WHERE status = 'SETTLED';
+
+-- Simulated payment channels (WX / ALI / UP / BANK): the cash part and its refunds.
+CREATE TABLE channel_trades (
+  trade_no text PRIMARY KEY,
+  chnl_type text NOT NULL,
+  kind text NOT NULL,
+  pay_ord_id text NOT NULL,
+  org_codg text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+  status text NOT NULL,
+  out_trade_no text,
+  detail jsonb,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX channel_trades_order ON channel_trades (pay_ord_id);
+CREATE INDEX channel_trades_org_day ON channel_trades (org_codg, created_at);
+
+-- Orders of the mobile payment center (6201 → 6202 → 6203 / 6401).
+CREATE TABLE orders (
+  pay_ord_id text PRIMARY KEY,
+  app_id text NOT NULL,
+  org_codg text NOT NULL,
+  org_name text NOT NULL,
+  med_org_ord text NOT NULL,
+  psn_no text NOT NULL,
+  id_no text NOT NULL,
+  id_type text NOT NULL,
+  user_name text NOT NULL,
+  insutype text NOT NULL,
+  med_type text NOT NULL,
+  insuplc_admdvs text NOT NULL,
+  pay_token text NOT NULL,
+  ord_stas text NOT NULL,
+  fee_sumamt_fen bigint NOT NULL CHECK (fee_sumamt_fen >= 0),
+  fund_pay_fen bigint NOT NULL DEFAULT 0 CHECK (fund_pay_fen >= 0),
+  psn_acct_pay_fen bigint NOT NULL DEFAULT 0 CHECK (psn_acct_pay_fen >= 0),
+  own_pay_amt_fen bigint NOT NULL DEFAULT 0 CHECK (own_pay_amt_fen >= 0),
+  oth_fee_amt_fen bigint NOT NULL DEFAULT 0 CHECK (oth_fee_amt_fen >= 0),
+  deposit_fen bigint NOT NULL DEFAULT 0 CHECK (deposit_fen >= 0),
+  acct_used_flag text NOT NULL,
+  chrg_bchno text NOT NULL,
+  mdtrt_id text NOT NULL,
+  hi_rgst_sn text NOT NULL,
+  setl_type text,
+  chnl_type text,
+  hi_doc_sn text,
+  hi_chrg_time text,
+  trace_time text,
+  settled_at timestamptz,
+  revs_token text,
+  revs_token_expires_at timestamptz,
+  cash_paid_fen bigint NOT NULL DEFAULT 0,
+  cash_refunded_fen bigint NOT NULL DEFAULT 0,
+  hi_refunded boolean NOT NULL DEFAULT false,
+  ec_code text,
+  breakdown jsonb,
+  upload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- The money invariant of every order (issue: feeSumamt == fundPay + psnAcctPay + ownPayAmt + othFeeAmt).
+  CONSTRAINT orders_money_invariant CHECK (fee_sumamt_fen = fund_pay_fen + psn_acct_pay_fen + own_pay_amt_fen + oth_fee_amt_fen),
+  CONSTRAINT orders_cash_refund_bound CHECK (cash_refunded_fen >= 0 AND cash_refunded_fen <= cash_paid_fen)
+);
+-- medOrgOrd is unique per institution among live orders; a revoked order's medOrgOrd may be reused.
+CREATE UNIQUE INDEX orders_med_org_ord_live ON orders (org_codg, med_org_ord) WHERE ord_stas <> '12';
+CREATE INDEX orders_org_created ON orders (org_codg, created_at DESC);
+CREATE INDEX orders_stas ON orders (ord_stas);
+CREATE INDEX orders_psn ON orders (psn_no);
+
+CREATE TABLE order_events (
+  id bigserial PRIMARY KEY,
+  pay_ord_id text NOT NULL REFERENCES orders (pay_ord_id),
+  txn text NOT NULL,
+  from_stas text,
+  to_stas text NOT NULL,
+  detail jsonb,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX order_events_order ON order_events (pay_ord_id, id);
+
+-- 6202/6205 idempotency: orgBizSer is unique per institution; the first answer is kept.
+CREATE TABLE pay_requests (
+  org_codg text NOT NULL,
+  org_biz_ser text NOT NULL,
+  txn text NOT NULL,
+  pay_ord_id text NOT NULL,
+  response jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_codg, org_biz_ser)
+);
+
+-- 6203 refunds; appRefdSn is unique per institution, the first answer is kept.
+CREATE TABLE refunds (
+  refd_sn text PRIMARY KEY,
+  pay_ord_id text NOT NULL REFERENCES orders (pay_ord_id),
+  org_codg text NOT NULL,
+  app_refd_sn text NOT NULL,
+  refd_type text NOT NULL,
+  totl_refd_fen bigint NOT NULL,
+  fund_refd_fen bigint NOT NULL,
+  psn_acct_refd_fen bigint NOT NULL,
+  cash_refd_fen bigint NOT NULL,
+  ref_status text NOT NULL,
+  hi_fefd_sn text,
+  hi_trns_date text,
+  hi_trns_time text,
+  response jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (org_codg, app_refd_sn)
+);
+CREATE INDEX refunds_order ON refunds (pay_ord_id);
+
+-- Callback outbox (6302): drained with FOR UPDATE SKIP LOCKED by any instance (DESIGN.md §6).
+CREATE TABLE callbacks (
+  id bigserial PRIMARY KEY,
+  app_id text NOT NULL,
+  org_codg text NOT NULL,
+  pay_ord_id text NOT NULL,
+  call_type text NOT NULL,
+  url text NOT NULL,
+  data jsonb NOT NULL,
+  status text NOT NULL,
+  attempts int NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until timestamptz,
+  last_error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at timestamptz
+);
+CREATE INDEX callbacks_due ON callbacks (next_attempt_at) WHERE status = 'PENDING';
+CREATE INDEX callbacks_order ON callbacks (pay_ord_id);
+CREATE TABLE callback_attempts (
+  id bigserial PRIMARY KEY,
+  callback_id bigint NOT NULL REFERENCES callbacks (id),
+  attempt int NOT NULL,
+  started_at timestamptz NOT NULL,
+  duration_ms int NOT NULL,
+  http_status int,
+  response_body text,
+  error text,
+  success boolean NOT NULL
+);
+CREATE INDEX callback_attempts_cb ON callback_attempts (callback_id, attempt);
+
+-- Replay protection: a signData is accepted once per app (mobile-payment: 010010 重放).
+CREATE TABLE seen_signatures (
+  app_id text NOT NULL,
+  sign_hash text NOT NULL,
+  seen_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (app_id, sign_hash)
+);
+CREATE INDEX seen_signatures_at ON seen_signatures (seen_at);
+`,
+  },
+];
