@@ -148,6 +148,8 @@ CREATE TABLE pay_requests (
   txn text NOT NULL,
   pay_ord_id text NOT NULL,
   response jsonb NOT NULL,
+  -- 6205: what the bank-card page needs to settle later (payAuthNo, acctUsedFlag, page token).
+  session jsonb,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (org_codg, org_biz_ser)
 );

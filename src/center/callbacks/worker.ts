@@ -1,0 +1,171 @@
+import type { Logger } from 'pino';
+import { toWire, getTxn } from '../../spec/index.js';
+import { stringifyWire } from '../../protocol/json.js';
+import { parseCallbackAck, sealCallback } from '../../protocol/mobile.js';
+import type { EnvelopeKeys } from '../../protocol/envelope.js';
+import type { Store } from '../../store/store.js';
+import type { AppConfig } from '../config.js';
+
+export interface CallbackWorkerOptions {
+  store: Store;
+  log: Logger;
+  /** Delays after each failed attempt, ms; when used up, the callback is RETRIES_EXCEEDED. */
+  scheduleMs: number[];
+  timeoutMs: number;
+  pollMs: number;
+  /** How long a claimed callback stays invisible to other workers (longer than timeoutMs). */
+  leaseMs?: number;
+  batch?: number;
+  app(appId: string): AppConfig | undefined;
+  keysFor(app: AppConfig): EnvelopeKeys;
+  /** Housekeeping run every minute or so (replay-table pruning). */
+  housekeeping?: () => Promise<void>;
+}
+
+interface ClaimedRow {
+  id: number;
+  app_id: string;
+  pay_ord_id: string;
+  url: string;
+  data: Record<string, unknown>;
+  attempts: number;
+}
+
+/**
+ * Drains the 6302 outbox (outbox.ts). Any number of instances can run one: a batch is claimed with
+ * `FOR UPDATE SKIP LOCKED` and leased, delivered outside any transaction, and the outcome written
+ * back. A crash mid-delivery only delays the callback until the lease ends; a restart loses nothing.
+ * Every attempt is recorded (callback_attempts) for the operator.
+ */
+export class CallbackWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private lastHousekeeping = 0;
+
+  constructor(private readonly o: CallbackWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  notify(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.drain()
+        .catch((err) => this.o.log.error({ err }, 'callback worker error'))
+        .finally(() => {
+          this.running = undefined;
+          const more = this.again;
+          this.again = false;
+          this.schedule(more ? 0 : this.o.pollMs);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Claims and delivers due callbacks until none is due. Exposed for tests. */
+  async drain(): Promise<void> {
+    if (this.o.housekeeping && Date.now() - this.lastHousekeeping > 60_000) {
+      this.lastHousekeeping = Date.now();
+      await this.o.housekeeping().catch((err) => this.o.log.warn({ err }, 'housekeeping failed'));
+    }
+    for (;;) {
+      if (this.stopped) return;
+      const rows = await this.claim();
+      if (rows.length === 0) return;
+      await Promise.all(rows.map((r) => this.deliver(r)));
+    }
+  }
+
+  private async claim(): Promise<ClaimedRow[]> {
+    const leaseMs = this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
+    return this.o.store.transaction((tx) =>
+      tx.query<ClaimedRow>(
+        `UPDATE callbacks SET lease_until = now() + make_interval(secs => $1::double precision / 1000), attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM callbacks
+           WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY next_attempt_at LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id, app_id, pay_ord_id, url, data, attempts`,
+        [leaseMs, this.o.batch ?? 10],
+      ),
+    );
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const started = new Date();
+    let httpStatus: number | null = null;
+    let responseBody: string | null = null;
+    let error: string | null = null;
+    let success = false;
+    const app = this.o.app(row.app_id);
+    try {
+      if (!app) throw new Error(`应用已不在配置中：${row.app_id}`);
+      const sealed = sealCallback(toWire(getTxn('6302').input, row.data), this.o.keysFor(app), {
+        encType: app.encryptCallbacks === false ? 'plain' : 'SM4',
+        signType: app.signType ?? 'SM2',
+      });
+      const res = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: stringifyWire(sealed),
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+        redirect: 'manual',
+      });
+      httpStatus = res.status;
+      responseBody = (await res.text()).slice(0, 2000);
+      const ack = parseCallbackAck(responseBody);
+      success = res.status >= 200 && res.status < 300 && ack.success;
+      if (!success) error = `HIS 未确认：HTTP ${res.status}${ack.message ? `，${ack.message}` : ''}`;
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+    const duration = Date.now() - started.getTime();
+    await this.o.store.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO callback_attempts (callback_id, attempt, started_at, duration_ms, http_status, response_body, error, success)
+         VALUES ($1, (SELECT count(*) + 1 FROM callback_attempts WHERE callback_id = $1), $2, $3, $4, $5, $6, $7)`,
+        [row.id, started, duration, httpStatus, responseBody, error, success],
+      );
+      if (success) {
+        await tx.query(`UPDATE callbacks SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`, [row.id]);
+      } else if (row.attempts > this.o.scheduleMs.length) {
+        await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $2 WHERE id = $1`, [row.id, error]);
+      } else {
+        const delay = this.o.scheduleMs[row.attempts - 1]!;
+        await tx.query(
+          `UPDATE callbacks SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), lease_until = NULL, last_error = $3 WHERE id = $1`,
+          [row.id, delay, error],
+        );
+      }
+    });
+    this.o.log.info({ callbackId: row.id, payOrdId: row.pay_ord_id, attempt: row.attempts, success, httpStatus, ms: duration }, 'callback attempt');
+  }
+}
+
+/** Operator action: deliver again now, with a fresh retry schedule. History is kept. */
+export async function resendCallback(store: Store, id: number): Promise<boolean> {
+  const rows = await store.query(
+    `UPDATE callbacks SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL WHERE id = $1 RETURNING id`,
+    [id],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,106 @@
+import type { ChannelFailureRule, PersonConfig, PolicyConfig } from '../upstream/types.js';
+
+/**
+ * The platform's configuration file (docs/config.md, example: yibao.config.example.json). Everything
+ * has a default so that `npm start` runs with no file at all, as a sandbox.
+ */
+export interface AppConfig {
+  appId: string;
+  appSecret: string;
+  /** The institution's SM2 public key (verifies its requests); any accepted key form. */
+  publicKey?: string;
+  orgCodg: string;
+  orgName: string;
+  /** 6302 医保结算结果通知 is POSTed here. */
+  notifyUrl?: string;
+  /** 6204 医保订单信息同步 redirects the patient here (cashier mode). */
+  redirectUrl?: string;
+  /** Encrypt 6302 with SM4 (default true); signed either way. */
+  encryptCallbacks?: boolean;
+  /** signType of our replies and callbacks to this app (default SM2). */
+  signType?: 'SM2' | 'SM3';
+  /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
+  rateLimit?: { perSecond: number; burst: number };
+}
+
+export interface CallbackConfig {
+  /** Delays between attempts, e.g. ["15s","15s","30s","3m",…]; after the last, RETRIES_EXCEEDED. */
+  schedule?: string[];
+  /** Per-attempt HTTP timeout. */
+  timeoutMs?: number;
+  /** How often an idle worker looks for due callbacks. */
+  pollMs?: number;
+}
+
+export interface YibaoConfig {
+  /** Sandbox mode: the /sandbox helpers are on and sandbox.json is written. Default true. */
+  sandbox?: boolean;
+  server?: { host?: string; port?: number; publicUrl?: string };
+  platform?: { privateKey?: string; publicKey?: string; admdvs?: string; name?: string };
+  /** Bearer token of the operator endpoints (/admin). Generated in sandbox mode when absent. */
+  operatorToken?: string;
+  apps?: AppConfig[];
+  persons?: PersonConfig[];
+  policy?: PolicyConfig;
+  channels?: { failures?: ChannelFailureRule[] };
+  callbacks?: CallbackConfig;
+  /** ±window for request timestamps, and how long a signData is remembered (010010). Default 300. */
+  replayWindowSeconds?: number;
+  tokens?: { ecTokenTtlSeconds?: number; payAuthNoTtlSeconds?: number };
+  /** ordStas table override (DESIGN.md §8): code → Chinese name. */
+  ordStas?: Record<string, string>;
+}
+
+/** WeChat Pay's notification schedule, the issue's suggested default. */
+export const DEFAULT_CALLBACK_SCHEDULE = ['15s', '15s', '30s', '3m', '10m', '20m', '30m', '30m', '30m', '60m', '3h', '3h', '3h', '6h', '6h'];
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "15s", "3m", "250ms", "6h" → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new ConfigError(`无法识别的时长 "${text}"，应如 15s、3m、6h、250ms`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Checks what a typo would otherwise turn into a confusing failure at request time. */
+export function checkConfig(config: YibaoConfig): void {
+  const seenApp = new Set<string>();
+  for (const [i, app] of (config.apps ?? []).entries()) {
+    const where = `apps[${i}]`;
+    for (const f of ['appId', 'appSecret', 'orgCodg', 'orgName'] as const) {
+      if (typeof app[f] !== 'string' || app[f] === '') throw new ConfigError(`${where}.${f} 必填`);
+    }
+    if (Buffer.byteLength(app.appId) < 16) throw new ConfigError(`${where}.appId 至少 16 字节（SM4 密钥派生需要，移动支付 2.2.3.2）`);
+    if (seenApp.has(app.appId)) throw new ConfigError(`${where}.appId 重复：${app.appId}`);
+    seenApp.add(app.appId);
+    for (const f of ['notifyUrl', 'redirectUrl'] as const) {
+      if (app[f] !== undefined) {
+        try {
+          new URL(app[f]!);
+        } catch {
+          throw new ConfigError(`${where}.${f} 不是有效的 URL`);
+        }
+      }
+    }
+    if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
+  }
+  const seenPsn = new Set<string>();
+  for (const [i, p] of (config.persons ?? []).entries()) {
+    for (const f of ['psnNo', 'idNo', 'idType', 'userName', 'insutype', 'insuAdmdvs', 'balance', 'qrCode'] as const) {
+      if (typeof p[f] !== 'string' || p[f] === '') throw new ConfigError(`persons[${i}].${f} 必填`);
+    }
+    if (!/^\d+\.\d{2}$/.test(p.balance)) throw new ConfigError(`persons[${i}].balance 应为两位小数的元，如 "1000.00"`);
+    if (seenPsn.has(p.psnNo)) throw new ConfigError(`persons[${i}].psnNo 重复`);
+    seenPsn.add(p.psnNo);
+  }
+  for (const s of config.callbacks?.schedule ?? []) parseDuration(s);
+  if (config.replayWindowSeconds !== undefined && !(config.replayWindowSeconds > 0)) throw new ConfigError('replayWindowSeconds 应为正数');
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { parseWireObject, type WireObject } from '../protocol/json.js';
+import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
+import type { EnvelopeKeys } from '../protocol/envelope.js';
+import { getTxn, validateTxn } from '../spec/index.js';
+import type { AppConfig } from './config.js';
+import type { CenterDeps, TxnContext } from './context.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.js';
+import { checkTimestamp, rememberSignature } from './replay.js';
+import type { TxnResult } from './txn/common.js';
+import { decodeQr } from './txn/decode-qr.js';
+import { uploadFees } from './txn/upload-fees.js';
+import { bankCardPay, payOrder } from './txn/pay-order.js';
+import { refundOrder } from './txn/refund-order.js';
+import { queryOrder } from './txn/query-order.js';
+import { revokeOrder } from './txn/revoke-order.js';
+
+/** The center's transactions, HIS → center (DESIGN.md §2); paths come from the catalogue. */
+export const CENTER_TXNS = {
+  '6101': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await decodeQr(ctx) }),
+  '6201': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await uploadFees(ctx) }),
+  '6202': payOrder,
+  '6203': refundOrder,
+  '6205': bankCardPay,
+  '6301': queryOrder,
+  '6401': revokeOrder,
+} as const;
+
+export type CenterTxnId = keyof typeof CENTER_TXNS;
+
+export interface CenterReply {
+  body: WireObject;
+  traceId: string;
+  code: string;
+}
+
+/**
+ * One request of an institution, from raw text to sealed reply (DESIGN.md §3, §5):
+ * app → rate limit → decrypt and verify → timestamp window → catalogue validation → one transaction
+ * (replay check + the transaction's phases) → signed, encrypted reply. Every failure is answered in
+ * the request's own envelope with the spec's code and a Chinese message naming the field.
+ */
+export class MobileCenter {
+  private readonly limiter = new RateLimiter();
+  private readonly apps: Map<string, AppConfig>;
+
+  constructor(
+    private readonly deps: CenterDeps,
+    private readonly platformPrivateKey: string,
+  ) {
+    this.apps = new Map((deps.config.apps ?? []).map((a) => [a.appId, a]));
+  }
+
+  app(appId: string): AppConfig | undefined {
+    return this.apps.get(appId);
+  }
+
+  /** Transaction → path, as served. */
+  paths(): Record<string, string> {
+    return Object.fromEntries(Object.keys(CENTER_TXNS).map((id) => [id, getTxn(id).path ?? '']));
+  }
+
+  keysFor(app: AppConfig): EnvelopeKeys {
+    return { appId: app.appId, appSecret: app.appSecret, privateKey: this.platformPrivateKey, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
+  }
+
+  async handle(txn: CenterTxnId, rawBody: string): Promise<CenterReply> {
+    const traceId = randomUUID();
+    const started = Date.now();
+    const now = this.deps.clock();
+    let app: AppConfig | undefined;
+    let appIdText = '';
+    try {
+      const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
+      appIdText = appId;
+      app = this.apps.get(appId);
+      if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `appId: 应用信息不存在（${appId}）`, { field: 'appId' });
+      if (!this.limiter.take(app.appId, app.rateLimit ?? DEFAULT_RATE_LIMIT, started)) {
+        throw new YibaoError(ErrorCode.RATE_LIMITED, '业务子系统限流，并发数过大，触发限流：请降低请求频率后重试');
+      }
+      const keys = this.keysFor(app);
+      let rejectReason = '';
+      const opened = openRequest(message, keys, { onReject: (r) => (rejectReason = r) });
+      if (rejectReason) this.deps.log.warn({ traceId, txn, appId: app.appId, reason: rejectReason }, 'signature rejected');
+      checkTimestamp(opened.timestamp, now, this.deps.config.replayWindowSeconds ?? 300);
+      const issues = validateTxn(txn, 'input', opened.plainData);
+      if (issues.length > 0) {
+        const shown = issues.slice(0, 5).map((i) => i.message);
+        const more = issues.length > 5 ? `；另有 ${issues.length - 5} 处错误` : '';
+        throw new YibaoError(ErrorCode.INVALID_PARAM, shown.join('；') + more, { field: issues[0]!.path, details: issues });
+      }
+      const handler = CENTER_TXNS[txn];
+      const theApp = app;
+      const result = await this.deps.store.transaction(async (tx) => {
+        await rememberSignature(tx, theApp.appId, opened.signData);
+        return handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
+      });
+      this.deps.notifyCallbacks();
+      const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
+      this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
+      return { body, traceId, code: ErrorCode.OK };
+    } catch (err) {
+      const e = this.toYibaoError(err, traceId, txn, appIdText);
+      this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
+      const keys: EnvelopeKeys = app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
+      const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
+      return { body, traceId, code: e.code };
+    }
+  }
+
+  /** Expected failures keep their code; anything else is logged for the operator and answered 000002. */
+  private toYibaoError(err: unknown, traceId: string, txn: string, appId: string): YibaoError {
+    if (err instanceof YibaoError) return err;
+    const pgCode = (err as { code?: string } | null)?.code;
+    if (pgCode === '40001' || pgCode === '40P01') {
+      return new YibaoError(ErrorCode.BUSINESS, '并发冲突，请稍后重试（订单正被其他请求处理）');
+    }
+    this.deps.log.error({ traceId, txn, appId, err }, 'unexpected error');
+    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
+  }
+}

@@ -1,0 +1,58 @@
+import { parse } from 'lossless-json';
+import type { WireObject } from '../../protocol/json.js';
+import { stringifyWire } from '../../protocol/json.js';
+import type { Queryable } from '../../store/store.js';
+import type { AppConfig } from '../config.js';
+import { text } from '../context.js';
+import { invalid } from '../errors.js';
+import { loadOrder, orderNotFound, type OrderRow } from '../orders.js';
+
+/** What a transaction answers: data, and a message when the business outcome needs one. */
+export interface TxnResult {
+  data: WireObject;
+  message?: string;
+}
+
+/**
+ * Loads the order named by data.payOrdId for this app's institution, locked. A request naming
+ * another institution's orgCodg gets exactly the not-found answer (tenant isolation).
+ */
+export async function ownOrder(tx: Queryable, app: AppConfig, data: Record<string, unknown>, opts: { forUpdate?: boolean } = {}): Promise<OrderRow> {
+  const payOrdId = text(data, 'payOrdId');
+  if ('orgCodg' in data && text(data, 'orgCodg') !== app.orgCodg) throw orderNotFound(payOrdId);
+  return loadOrder(tx, payOrdId, app.orgCodg, opts);
+}
+
+export function expectSame(data: Record<string, unknown>, field: string, expected: string, name: string, source = '费用上传'): void {
+  if (text(data, field) !== expected) throw invalid(`data.${field}`, `与${source}时的不一致（${name}）`);
+}
+
+/** 6301/6401 name the patient: idNo, userName and idType must be the order's. */
+export function expectPatient(data: Record<string, unknown>, order: OrderRow): void {
+  expectSame(data, 'idNo', order.idNo, '证件号码', '订单');
+  expectSame(data, 'userName', order.userName, '用户姓名', '订单');
+  expectSame(data, 'idType', order.idType, '证件类别', '订单');
+}
+
+/** expContent is a JSON string on the wire (4000); a malformed one is a field error. */
+export function expContent(data: Record<string, unknown>): Record<string, unknown> {
+  const raw = data.expContent;
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw === 'object') return raw as Record<string, unknown>;
+  try {
+    const v = JSON.parse(String(raw)) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw invalid('data.expContent', '应为 JSON 对象字符串（扩展数据）');
+}
+
+/** Stored answers (jsonb) come back with their numbers verbatim: read as text, parse losslessly. */
+export function storedAnswer(textValue: string): TxnResult {
+  return parse(textValue) as TxnResult;
+}
+
+export function storeAnswer(result: TxnResult): string {
+  return stringifyWire(result);
+}

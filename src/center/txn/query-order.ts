@@ -1,0 +1,39 @@
+import type { TxnContext } from '../context.js';
+import { money } from '../context.js';
+import { wireOrdStas } from '../ord-stas.js';
+import { expectPatient, expectSame, ownOrder, type TxnResult } from './common.js';
+
+/**
+ * 【6301】医保订单结算结果查询 (mobile-payment.txt 2.3.1.3.1, 表 275). Fields that only exist after
+ * settlement (traceTime, hiDocSn, revsToken, hiChrgTime) are empty strings before it.
+ */
+export async function queryOrder(ctx: TxnContext): Promise<TxnResult> {
+  const { data, app, tx, deps } = ctx;
+  const order = await ownOrder(tx, app, data);
+  expectSame(data, 'payToken', order.payToken, '支付 token');
+  expectPatient(data, order);
+  const settled = order.hiDocSn !== null;
+  return {
+    data: {
+      ordStas: wireOrdStas(order.ordStas, deps.config.ordStas),
+      payOrdId: order.payOrdId,
+      callType: settled ? '02' : '',
+      medOrgOrd: order.medOrgOrd,
+      traceTime: order.traceTime ?? '',
+      orgCodg: order.orgCodg,
+      orgName: order.orgName,
+      setlType: order.setlType ?? '',
+      feeSumamt: money(order.feeSumamtFen),
+      ownPayAmt: money(order.ownPayAmtFen),
+      psnAcctPay: money(order.psnAcctPayFen),
+      fundPay: money(order.fundPayFen),
+      revsToken: order.revsToken ?? '',
+      extData: {},
+      deposit: money(order.depositFen),
+      hiChrgTime: order.hiChrgTime ?? '',
+      hiDocSn: order.hiDocSn ?? '',
+      hiRgstSn: order.hiRgstSn,
+      ecCode: order.ecCode ?? '',
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { YibaoConfig } from '../../center/config.js';
+import { startPlatform } from '../../server/platform.js';
+import { CliError, type Io } from '../io.js';
+
+/** `yibao serve`: the platform (center + sandbox), on PGlite or, with DATABASE_URL, PostgreSQL. */
+export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Promise<void>) => void): void {
+  program
+    .command('serve')
+    .description('启动平台（移动支付中心沙箱）/ start the platform')
+    .option('--port <n>', '端口 / port (default 8080)')
+    .option('--host <host>', '监听地址 / listen address (default 127.0.0.1)')
+    .option('--config <file>', '配置文件 / config file (docs/config.md)')
+    .option('--data <dir>', '数据目录 / data directory (default ./.yibao)')
+    .action(async (opts: { port?: string; host?: string; config?: string; data?: string }) => {
+      let config: YibaoConfig | undefined;
+      if (opts.config) {
+        try {
+          config = JSON.parse(readFileSync(opts.config, 'utf8').replace(/^\uFEFF/, '')) as YibaoConfig;
+        } catch (err) {
+          throw new CliError(`无法读取配置文件 / cannot read config ${opts.config}: ${(err as Error).message}`);
+        }
+      }
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new CliError(`--port 应为 0–65535 的整数：${opts.port}`);
+      const platform = await startPlatform({
+        ...(config ? { config } : {}),
+        ...(opts.data ? { dataDir: opts.data } : {}),
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+        ...(port !== undefined ? { port } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+      });
+      io.err(`yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})`);
+      if (platform.sandboxFile) io.err(`沙箱信息 / sandbox details: ${platform.sandboxFile}`);
+      keepAlive(
+        new Promise<void>((resolve) => {
+          const stop = () => {
+            io.err('yibao: 正在停止 / shutting down');
+            platform.close().finally(resolve);
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        }),
+      );
+    });
+}

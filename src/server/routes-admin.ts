@@ -1,0 +1,71 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { getCallback, getOrder, listCallbacks, listOrders } from '../center/admin.js';
+import { resendCallback } from '../center/callbacks/worker.js';
+import type { Platform } from './platform.js';
+
+function authorized(req: FastifyRequest, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) return false;
+  const a = Buffer.from(m[1]!.trim());
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function date(v: unknown): Date | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const d = new Date(v.length === 10 ? `${v}T00:00:00+08:00` : v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Operator endpoints (JSON, `Authorization: Bearer <operatorToken>`), docs/operations.md. */
+export function registerAdminRoutes(app: FastifyInstance, platform: Platform): void {
+  const { store } = platform.deps;
+  app.register(async (admin) => {
+    admin.addHook('onRequest', async (req, reply) => {
+      if (!authorized(req, platform.operatorToken)) {
+        return reply.code(401).send({ code: '-4', message: '权限校验异常：需要运维令牌（Authorization: Bearer <operatorToken>）' });
+      }
+    });
+    admin.get('/admin/orders', async (req) => {
+      const q = req.query as Record<string, string>;
+      return listOrders(store, {
+        ...(q.orgCodg ? { orgCodg: q.orgCodg } : {}),
+        ...(q.ordStas ? { ordStas: q.ordStas } : {}),
+        ...(q.psnNo ? { psnNo: q.psnNo } : {}),
+        ...(q.medOrgOrd ? { medOrgOrd: q.medOrgOrd } : {}),
+        ...(date(q.from) ? { from: date(q.from)! } : {}),
+        ...(date(q.to) ? { to: date(q.to)! } : {}),
+        ...(q.limit ? { limit: Number(q.limit) } : {}),
+        ...(q.after ? { after: q.after } : {}),
+      });
+    });
+    admin.get('/admin/orders/:payOrdId', async (req, reply) => {
+      const found = await getOrder(store, (req.params as { payOrdId: string }).payOrdId);
+      return found ?? reply.code(404).send({ code: '-1', message: '订单不存在' });
+    });
+    admin.get('/admin/callbacks', async (req) => {
+      const q = req.query as Record<string, string>;
+      return {
+        callbacks: await listCallbacks(store, {
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.payOrdId ? { payOrdId: q.payOrdId } : {}),
+          ...(q.appId ? { appId: q.appId } : {}),
+          ...(q.limit ? { limit: Number(q.limit) } : {}),
+        }),
+      };
+    });
+    admin.get('/admin/callbacks/:id', async (req, reply) => {
+      const id = Number((req.params as { id: string }).id);
+      const found = Number.isSafeInteger(id) ? await getCallback(store, id) : undefined;
+      return found ?? reply.code(404).send({ code: '-1', message: '回调不存在' });
+    });
+    admin.post('/admin/callbacks/:id/resend', async (req, reply) => {
+      const id = Number((req.params as { id: string }).id);
+      if (!Number.isSafeInteger(id) || !(await resendCallback(store, id))) return reply.code(404).send({ code: '-1', message: '回调不存在' });
+      platform.worker.notify();
+      return { ok: true, id };
+    });
+  });
+}

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parsePrivateKey, privateKeyToPem, publicKeyToPem } from '../../src/crypto/keys.js';
+import { sm2Verify, signatureToDer } from '../../src/crypto/sm2.js';
+import { loadVector } from '../helpers/vectors.js';
+import { yibao } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'yibao-cli-'));
+const file = (name: string, content: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+const sm4v = loadVector<{ appId: string; appSecret: string; sm4KeyText: string; plaintext: string; encData: string }>('mobile-sm4.json');
+const signv = loadVector<{ appSecret: string; message: unknown; signString: string }>('mobile-sign-string.json');
+
+let hasOpenssl = true;
+try {
+  execFileSync('openssl', ['version']);
+} catch {
+  hasOpenssl = false;
+  console.warn('openssl binary not found: the CLI/OpenSSL interop test is skipped');
+}
+
+/** The one-line error contract: exit 2, one line on stderr, no stack trace. */
+function expectOneLineError(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('yibao protocol tools', () => {
+  let keys: { privateKey: string; publicKey: string };
+  beforeAll(() => {
+    const r = yibao(['keys', 'sm2']);
+    expect(r.code).toBe(0);
+    keys = JSON.parse(r.stdout);
+  });
+
+  it('keys sm2 prints a key pair as JSON hex', () => {
+    expect(keys.privateKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(keys.publicKey).toMatch(/^04[0-9a-f]{128}$/);
+  });
+
+  it('sm4 derive / encrypt / decrypt reproduce the spec vector byte-exact', () => {
+    const creds = ['--app-id', sm4v.appId, '--app-secret', sm4v.appSecret];
+    expect(yibao(['sm4', 'derive', ...creds]).stdout.trim()).toBe(sm4v.sm4KeyText);
+    expect(yibao(['sm4', 'encrypt', ...creds, '--file', file('plain.json', sm4v.plaintext)]).stdout.trim()).toBe(sm4v.encData);
+    expect(yibao(['sm4', 'decrypt', ...creds, '--data', sm4v.encData]).stdout.trim()).toBe(sm4v.plaintext);
+  });
+
+  it('sm2 sign → verify: true/exit 0; other data: false/exit 1', () => {
+    const sig = yibao(['sm2', 'sign', '--private-key', keys.privateKey, '--data', '医保']).stdout.trim();
+    expect(Buffer.from(sig, 'base64')).toHaveLength(64);
+    const ok = yibao(['sm2', 'verify', '--public-key', keys.publicKey, '--signature', sig, '--data', '医保']);
+    expect([ok.code, ok.stdout.trim()]).toEqual([0, 'true']);
+    const bad = yibao(['sm2', 'verify', '--public-key', keys.publicKey, '--signature', sig, '--data', '医保!']);
+    expect([bad.code, bad.stdout.trim()]).toEqual([1, 'false']);
+  });
+
+  it.skipIf(!hasOpenssl)('a CLI signature verifies in OpenSSL, keys given as PEM files', () => {
+    const priv = parsePrivateKey(keys.privateKey);
+    const pem = file('k.pem', privateKeyToPem(priv));
+    const pub = file('p.pem', publicKeyToPem(priv.publicKey));
+    const msg = file('m.txt', '{"a":1}');
+    const sig = yibao(['sm2', 'sign', '--private-key', pem, '--file', msg]).stdout.trim();
+    const der = file('s.der', '');
+    writeFileSync(der, signatureToDer(Buffer.from(sig, 'base64')));
+    const out = execFileSync('openssl', ['pkeyutl', '-verify', '-in', msg, '-rawin', '-digest', 'sm3', '-pubin', '-inkey', pub, '-sigfile', der, '-pkeyopt', 'distid:1234567812345678']).toString();
+    expect(out).toMatch(/Verified Successfully/);
+    expect(sm2Verify(pub.length ? readFileSync(pub, 'utf8') : '', '{"a":1}', sig)).toBe(true);
+  });
+
+  it('sign-string reproduces the spec vector byte-exact', () => {
+    const r = yibao(['sign-string', '--app-secret', signv.appSecret, '--file', file('msg.json', JSON.stringify(signv.message))]);
+    expect(r.stdout.trim()).toBe(signv.signString);
+  });
+
+  it('envelope seal → open round trip; a tampered envelope fails with one line and exit 2', () => {
+    const his = JSON.parse(yibao(['keys', 'sm2']).stdout);
+    const creds = ['--app-id', sm4v.appId, '--app-secret', sm4v.appSecret];
+    const data = file('data.json', '\uFEFF{"psnNo":"P001","feeSumamt":12.30,"list":[{"b":1,"a":"甲"}]}');
+    const sealed = yibao(['envelope', 'seal', ...creds, '--private-key', his.privateKey, '--file', data]);
+    expect(sealed.code).toBe(0);
+    const msg = JSON.parse(sealed.stdout);
+    expect(msg).toMatchObject({ appId: sm4v.appId, version: '2.0.1', encType: 'SM4', signType: 'SM2' });
+    const opened = yibao(['envelope', 'open', ...creds, '--public-key', his.publicKey, '--file', file('sealed.json', sealed.stdout)]);
+    expect(opened.code).toBe(0);
+    expect(opened.stdout).toContain('"feeSumamt": 12.30');
+    const tampered = file('tampered.json', JSON.stringify({ ...msg, timestamp: '20200101000000' }));
+    expectOneLineError(yibao(['envelope', 'open', ...creds, '--public-key', his.publicKey, '--file', tampered]), /000102.*签名验证失败/);
+  });
+
+  it('wrong input: one line naming what is wrong, exit 2', () => {
+    expectOneLineError(yibao(['sm2', 'sign', '--private-key', 'abc', '--data', 'x']), /私钥/);
+    expectOneLineError(yibao(['sm2', 'sign', '--private-key', 'a'.repeat(63), '--data', 'x']), /奇数/);
+    expectOneLineError(yibao(['sm2', 'verify', '--public-key', keys.publicKey, '--signature', '!!!', '--data', 'x']), /签名/);
+    expectOneLineError(yibao(['sm2', 'verify', '--public-key', '04' + '11'.repeat(64), '--signature', 'AA==', '--data', 'x']), /公钥/);
+    expectOneLineError(yibao(['sm4', 'decrypt', '--app-id', sm4v.appId, '--app-secret', sm4v.appSecret, '--data', 'ABC']), /SM4|十六进制/);
+    expectOneLineError(yibao(['envelope', 'open', '--app-id', sm4v.appId, '--app-secret', 'x', '--file', file('bad.json', '{not json')]), /不是有效的 JSON/);
+    expectOneLineError(yibao(['sign-string', '--app-secret', 'x', '--file', join(dir, 'missing.json')]), /file not found|文件不存在/);
+    expectOneLineError(yibao(['sm4', 'derive', '--app-id', 'short', '--app-secret', 'x']), /appId/);
+    expectOneLineError(yibao(['nosuchcommand']), /unknown command/);
+  });
+});

@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { generateKeyPair } from '../../src/crypto/keys.js';
+import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../src/protocol/mobile.js';
+import { stringifyWire, type WireObject } from '../../src/protocol/json.js';
+import type { EnvelopeKeys } from '../../src/protocol/envelope.js';
+import { getTxn } from '../../src/spec/index.js';
+import { createPlatform, type Platform } from '../../src/server/platform.js';
+import type { AppConfig, YibaoConfig } from '../../src/center/config.js';
+import type { StoreKind } from './db.js';
+
+export const ORG = 'H35010200227';
+export const OTHER_ORG = 'H35020000001';
+
+export interface TestApp {
+  config: AppConfig;
+  keys: EnvelopeKeys;
+}
+
+function makeApp(orgCodg: string, orgName: string, extra: Partial<AppConfig> = {}): TestApp & { privateKey: string } {
+  const pair = generateKeyPair();
+  const appId = `APP${orgCodg}${Math.random().toString(16).slice(2, 10)}`.padEnd(32, '0').slice(0, 32).toUpperCase();
+  const appSecret = `SECRET${Math.random().toString(36).slice(2)}`.padEnd(32, 'X');
+  return {
+    privateKey: pair.privateKey,
+    config: { appId, appSecret, publicKey: pair.publicKey, orgCodg, orgName, encryptCallbacks: true, ...extra },
+    keys: { appId, appSecret, privateKey: pair.privateKey },
+  };
+}
+
+/** A HIS callback endpoint: opens each 6302 with the real envelope code, can be told to fail first. */
+export class CallbackReceiver {
+  server!: Server;
+  url = '';
+  received: Array<{ data: Record<string, unknown>; raw: string; at: number }> = [];
+  attempts = 0;
+  failFirst = 0;
+  constructor(private readonly keys: () => EnvelopeKeys) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        this.attempts += 1;
+        if (this.attempts <= this.failFirst) {
+          res.writeHead(500, { 'content-type': 'application/json' }).end(stringifyWire(buildCallbackAck(false, '院内系统繁忙')));
+          return;
+        }
+        try {
+          const opened = openCallback(body, this.keys());
+          this.received.push({ data: opened.plainData, raw: body, at: Date.now() });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(stringifyWire(buildCallbackAck(true)));
+        } catch (err) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(stringifyWire(buildCallbackAck(false, String(err))));
+        }
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/his/notify`;
+    return this;
+  }
+
+  async waitFor(n: number, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.received.length < n) {
+      if (Date.now() > until) throw new Error(`callback receiver: ${this.received.length} of ${n} callbacks after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+export interface CallResult {
+  code: string;
+  message: string;
+  success: boolean;
+  data: Record<string, unknown> | undefined;
+  raw: string;
+  httpStatus: number;
+}
+
+export interface TestPlatform {
+  platform: Platform;
+  url: string;
+  app: TestApp;
+  other: TestApp;
+  limited: TestApp;
+  platformPublicKey: string;
+  receiver: CallbackReceiver;
+  /** Seals `data` as the HIS of `app` would, posts it, opens the reply with the platform key. */
+  call(txn: string, data: unknown, opts?: { app?: TestApp; seal?: MobileSealOptions; mutate?: (m: WireObject) => WireObject; rawBody?: string }): Promise<CallResult>;
+  post(path: string, body: unknown): Promise<{ status: number; json: any }>;
+  admin(path: string, init?: { method?: string }): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}): Promise<TestPlatform> {
+  const store = await kind.open();
+  const platformPair = generateKeyPair();
+  const app = makeApp(ORG, '福州市第一人民医院（测试）');
+  const other = makeApp(OTHER_ORG, '厦门市第二医院（测试）');
+  const limited = makeApp('H35030000003', '限流测试医院', { rateLimit: { perSecond: 0.5, burst: 3 } });
+  const receiver = await new CallbackReceiver(() => ({ ...app.keys, peerPublicKey: platformPair.publicKey })).start();
+  app.config.notifyUrl = receiver.url;
+  app.config.redirectUrl = 'https://his.example.cn/pay/return';
+  const config: YibaoConfig = {
+    sandbox: true,
+    platform: platformPair,
+    operatorToken: 'operator-test-token',
+    apps: [app.config, other.config, limited.config],
+    callbacks: { schedule: ['300ms', '300ms', '300ms', '1s'], timeoutMs: 2000, pollMs: 200 },
+    ...overrides,
+  };
+  const platform = await createPlatform({ config, store, inMemory: true, port: 0, logger: pino({ level: 'silent' }) });
+  const address = await platform.http.listen({ host: '127.0.0.1', port: 0 });
+  platform.url = address;
+  platform.deps.publicUrl = address;
+  platform.worker.start();
+  const hisKeys = (a: TestApp): EnvelopeKeys => ({ ...a.keys, peerPublicKey: platformPair.publicKey });
+
+  return {
+    platform,
+    url: address,
+    app,
+    other,
+    limited,
+    platformPublicKey: platformPair.publicKey,
+    receiver,
+    async call(txn, data, opts = {}) {
+      const a = opts.app ?? app;
+      let message = sealRequest(data, hisKeys(a), opts.seal ?? {});
+      if (opts.mutate) message = opts.mutate(message);
+      const res = await fetch(`${address}${getTxn(txn).path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: opts.rawBody ?? stringifyWire(message),
+      });
+      const raw = await res.text();
+      const opened = openResponse(raw, hisKeys(a));
+      return { code: opened.code, message: opened.message, success: opened.success, data: opened.plainData, raw, httpStatus: res.status };
+    },
+    async post(path, body) {
+      const res = await fetch(`${address}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, json: await res.json() };
+    },
+    async admin(path, init = {}) {
+      const res = await fetch(`${address}${path}`, { method: init.method ?? 'GET', headers: { authorization: 'Bearer operator-test-token' } });
+      return { status: res.status, json: await res.json() };
+    },
+    async close() {
+      await platform.close();
+      await receiver.close();
+      await store.close();
+    },
+  };
+}
