@@ -92,10 +92,10 @@ export class MobileCenter {
       }
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      const result = await this.deps.store.transaction(async (tx) => {
-        await rememberSignature(tx, theApp.appId, opened.signData);
-        return handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
-      });
+      // Remembered in its own commit, before the business transaction: a request that fails
+      // (order not found, wrong state…) must not become replayable by rolling its record back.
+      await rememberSignature(this.deps.store, theApp.appId, opened.signData);
+      const result = await this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
       this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');

@@ -5,8 +5,8 @@ import type { Queryable } from '../store/store.js';
 /**
  * Replay protection (issue: "the same signData again, or a timestamp outside ±5 minutes → 010010").
  * A signData is remembered per app for twice the window in a table, so every instance on the
- * database sees it; inserted in the request's own transaction, so a concurrent duplicate waits on the
- * unique key and then fails.
+ * database sees it. It is committed before the request's business transaction, whatever that
+ * transaction's outcome; a concurrent duplicate hits the unique key and fails.
  */
 export function checkTimestamp(timestamp: Date, now: Date, windowSeconds: number): void {
   const skew = Math.abs(now.getTime() - timestamp.getTime());

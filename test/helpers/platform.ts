@@ -100,20 +100,33 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}): Promise<TestPlatform> {
-  const store = await kind.open();
-  const platformPair = generateKeyPair();
-  const app = makeApp(ORG, '福州市第一人民医院（测试）');
-  const other = makeApp(OTHER_ORG, '厦门市第二医院（测试）');
-  const limited = makeApp('H35030000003', '限流测试医院', { rateLimit: { perSecond: 0.5, burst: 3 } });
-  const receiver = await new CallbackReceiver(() => ({ ...app.keys, peerPublicKey: platformPair.publicKey })).start();
-  app.config.notifyUrl = receiver.url;
-  app.config.redirectUrl = 'https://his.example.cn/pay/return';
+export interface Reuse {
+  store: Awaited<ReturnType<StoreKind['open']>>;
+  platformPair: { privateKey: string; publicKey: string };
+  app: TestApp;
+  other: TestApp;
+  limited: TestApp;
+  receiver: CallbackReceiver;
+}
+
+/**
+ * A platform on a fresh store, listening on a free port with its callback worker running. `reuse`
+ * starts a second platform on the same database, keys and receiver (restart, several instances).
+ */
+export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse): Promise<TestPlatform & { reuse: Reuse }> {
+  const store = reuse?.store ?? (await kind.open());
+  const platformPair = reuse?.platformPair ?? generateKeyPair();
+  const app = reuse?.app ?? makeApp(ORG, '福州市第一人民医院（测试）');
+  const other = reuse?.other ?? makeApp(OTHER_ORG, '厦门市第二医院（测试）');
+  const limited = reuse?.limited ?? makeApp('H35030000003', '限流测试医院', { rateLimit: { perSecond: 0.5, burst: 3 } });
+  const receiver = reuse?.receiver ?? (await new CallbackReceiver(() => ({ ...app.keys, peerPublicKey: platformPair.publicKey })).start());
+  app.config.notifyUrl ??= receiver.url;
+  app.config.redirectUrl ??= 'https://his.example.cn/pay/return';
   const config: YibaoConfig = {
     sandbox: true,
     platform: platformPair,
     operatorToken: 'operator-test-token',
-    apps: [app.config, other.config, limited.config],
+    apps: [{ ...app.config }, { ...other.config }, { ...limited.config }],
     callbacks: { schedule: ['300ms', '300ms', '300ms', '1s'], timeoutMs: 2000, pollMs: 200 },
     ...overrides,
   };
@@ -125,6 +138,7 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
   const hisKeys = (a: TestApp): EnvelopeKeys => ({ ...a.keys, peerPublicKey: platformPair.publicKey });
 
   return {
+    reuse: { store, platformPair, app, other, limited, receiver },
     platform,
     url: address,
     app,
@@ -155,8 +169,10 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
     },
     async close() {
       await platform.close();
-      await receiver.close();
-      await store.close();
+      if (!reuse) {
+        await receiver.close();
+        await store.close();
+      }
     },
   };
 }
