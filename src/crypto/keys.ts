@@ -43,8 +43,8 @@ function decodeText(input: string, kind: '私钥' | '公钥'): { bytes: Buffer; 
   const pem = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   const blocks = [...text.matchAll(pem)];
   if (blocks.length > 0) {
-    // An "EC PARAMETERS" block may come first (openssl ecparam -genkey); take the key block.
-    const block = blocks.find((b) => b[1] !== 'EC PARAMETERS') ?? blocks[0]!;
+    // An "EC PARAMETERS" / "SM2 PARAMETERS" block may come first (openssl ecparam -genkey); take the key.
+    const block = blocks.find((b) => !b[1]!.endsWith('PARAMETERS')) ?? blocks[0]!;
     const body = block[2]!.replace(/\s+/g, '');
     return { bytes: Buffer.from(body, 'base64'), pem: block[1]!, hex: false };
   }
@@ -146,7 +146,7 @@ export function parsePrivateKey(input: string | Uint8Array | Sm2PrivateKey): Sm2
   if (bytes.length === 32 || (bytes.length === 33 && bytes[0] === 0)) {
     d = bytesToBigint(bytes);
   } else if (bytes[0] === SEQUENCE) {
-    if (pem === 'EC PRIVATE KEY') d = parseSec1(bytes);
+    if (pem === 'EC PRIVATE KEY' || pem === 'SM2 PRIVATE KEY') d = parseSec1(bytes);
     else {
       try {
         d = parsePkcs8(bytes);
