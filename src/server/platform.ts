@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { generateKeyPair } from '../crypto/keys.js';
+import { generateKeyPair, parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';
@@ -84,6 +84,23 @@ function loadOrCreateState(dataDir: string | undefined): GeneratedState {
   return state;
 }
 
+/** Keys are checked at start, not at the first request: a typo must stop the server with its name. */
+function checkKeys(config: YibaoConfig, platformKeys: { privateKey: string; publicKey: string }): void {
+  const attempt = (what: string, fn: () => unknown) => {
+    try {
+      return fn();
+    } catch (err) {
+      throw new ConfigError(`${what} 无效：${(err as Error).message}`);
+    }
+  };
+  const priv = attempt('platform.privateKey', () => parsePrivateKey(platformKeys.privateKey)) as ReturnType<typeof parsePrivateKey>;
+  const pub = attempt('platform.publicKey', () => parsePublicKey(platformKeys.publicKey)) as ReturnType<typeof parsePublicKey>;
+  if (priv.publicKey.x !== pub.x || priv.publicKey.y !== pub.y) throw new ConfigError('platform.publicKey 与 platform.privateKey 不是一对');
+  for (const [i, app] of (config.apps ?? []).entries()) {
+    if (app.publicKey) attempt(`apps[${i}].publicKey`, () => parsePublicKey(app.publicKey!));
+  }
+}
+
 export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const config: YibaoConfig = structuredClone(options.config ?? {});
   checkConfig(config);
@@ -96,6 +113,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       ? { privateKey: config.platform.privateKey, publicKey: config.platform.publicKey }
       : state?.platform;
   if (!platformKeys) throw new ConfigError('platform.privateKey / platform.publicKey 必填（非沙箱模式）');
+  checkKeys(config, platformKeys);
   const operatorToken = config.operatorToken ?? state?.operatorToken;
   if (!operatorToken) throw new ConfigError('operatorToken 必填（非沙箱模式）');
   let demoPrivateKey: string | undefined;

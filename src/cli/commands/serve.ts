@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { YibaoConfig } from '../../center/config.js';
-import { startPlatform } from '../../server/platform.js';
 import { CliError, type Io } from '../io.js';
 
 /** `yibao serve`: the platform (center + sandbox), on PGlite or, with DATABASE_URL, PostgreSQL. */
@@ -24,6 +23,8 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
       }
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new CliError(`--port 应为 0–65535 的整数：${opts.port}`);
+      // Loaded on demand: the protocol tools should not pay for the server, PGlite and Fastify.
+      const { startPlatform } = await import('../../server/platform.js');
       const platform = await startPlatform({
         ...(config ? { config } : {}),
         ...(opts.data ? { dataDir: opts.data } : {}),
@@ -31,8 +32,11 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         ...(port !== undefined ? { port } : {}),
         ...(opts.host ? { host: opts.host } : {}),
       });
-      io.err(`yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})`);
-      if (platform.sandboxFile) io.err(`沙箱信息 / sandbox details: ${platform.sandboxFile}`);
+      // One write, so that whoever waits for the first line has the whole announcement.
+      io.err(
+        `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
+          (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
+      );
       keepAlive(
         new Promise<void>((resolve) => {
           const stop = () => {

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openResponse, sealRequest } from '../../src/protocol/mobile.js';
+import { stringifyWire } from '../../src/protocol/json.js';
+import { BIN } from '../helpers/cli.js';
+import { TEST_DATABASE_URL } from '../helpers/db.js';
+import { upload6201 } from '../helpers/his.js';
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { ...process.env, YIBAO_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c) => (err += String(c)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+    const check = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stderr!.on('data', check);
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return { child, url, stderr: () => err };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  if (r.child.exitCode !== null) return r.child.exitCode;
+  return new Promise((resolve) => {
+    r.child.once('exit', (code) => resolve(code));
+    r.child.kill('SIGTERM');
+  });
+}
+
+/** A whole payment with nothing but what sandbox.json gives a HIS developer. */
+async function payWithSandboxFile(url: string, sandbox: any) {
+  const inst = sandbox.institution;
+  const keys = { appId: inst.appId, appSecret: inst.appSecret, privateKey: inst.privateKey, peerPublicKey: sandbox.platform.publicKey };
+  const call = async (path: string, data: unknown) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', body: stringifyWire(sealRequest(data, keys)) });
+    return openResponse(await res.text(), keys);
+  };
+  const who = sandbox.persons.find((p: any) => p.balance !== '0.00');
+  const scan = await call(sandbox.paths['6101'], { orgId: inst.orgCodg, businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: who.qrCode });
+  expect(scan.code, scan.message).toBe('0');
+  const up = upload6201({ orgCodg: inst.orgCodg, psnNo: who.psnNo, idNo: who.idNo, userName: who.userName, insutype: who.insutype, ecToken: String(scan.plainData!.ecToken), lines: [{ medListCodg: 'XJ01CRA086A001010100709', cnt: '2', pric: '35.50' }], medType: '14' });
+  const uploaded = await call(sandbox.paths['6201'], up);
+  expect(uploaded.code, uploaded.message).toBe('0');
+  const auth: any = await (await fetch(`${url}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ psnNo: who.psnNo }) })).json();
+  const pay = await call(sandbox.paths['6202'], {
+    payAuthNo: auth.payAuthNo,
+    payOrdId: uploaded.plainData!.payOrdId,
+    payToken: uploaded.plainData!.payToken,
+    orgCodg: inst.orgCodg,
+    orgBizSer: `S${Date.now()}`,
+    chrgBchno: up.chrgBchno,
+    feeType: '01',
+    mdtrtId: (uploaded.plainData!.extData as any).mdtrtId,
+  });
+  expect(pay.code, pay.message).toBe('0');
+  expect(pay.plainData!.ordStas).toBe('6');
+  return pay;
+}
+
+describe('yibao serve (the README command, as a developer runs it)', () => {
+  const running: Running[] = [];
+  afterAll(async () => {
+    for (const r of running) await stop(r);
+  });
+
+  it('starts on PGlite, writes .yibao/sandbox.json, takes a real payment, stops on SIGTERM, keeps its keys across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yibao-serve-'));
+    const r = await serve(['--data', join(dir, '.yibao')]);
+    running.push(r);
+    expect(r.stderr()).toContain('store: pglite, sandbox');
+    const file = join(dir, '.yibao', 'sandbox.json');
+    expect(r.stderr()).toContain(file);
+    const sandbox = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sandbox.platform.publicKey).toMatch(/^04[0-9a-f]{128}$/);
+    expect(sandbox.institution).toMatchObject({ orgCodg: expect.any(String), orgName: expect.any(String), appId: expect.any(String), appSecret: expect.any(String), privateKey: expect.stringMatching(/^[0-9a-f]{64}$/), publicKey: expect.stringMatching(/^04/) });
+    expect(sandbox.persons.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(sandbox.persons.map((p: any) => p.insutype)).size).toBeGreaterThan(1);
+    expect(new Set(sandbox.persons.map((p: any) => p.insuAdmdvs)).size).toBeGreaterThan(1);
+    for (const p of sandbox.persons) expect(p.qrCode).toBeTruthy();
+    expect(sandbox.baseUrl).toBe(r.url);
+    await payWithSandboxFile(r.url, sandbox);
+    expect(await stop(r)).toBe(0);
+
+    const again = await serve(['--data', join(dir, '.yibao')]);
+    running.push(again);
+    const second = JSON.parse(readFileSync(file, 'utf8'));
+    expect(second.institution.appId).toBe(sandbox.institution.appId);
+    expect(second.platform.publicKey).toBe(sandbox.platform.publicKey);
+    await payWithSandboxFile(again.url, second); // the data survived the restart, and works
+    expect(await stop(again)).toBe(0);
+  });
+
+  it('a bad config file is refused with one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yibao-badcfg-'));
+    const { spawnSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ apps: [{ appId: 'short', appSecret: 'x', orgCodg: 'H', orgName: 'n', publicKey: '04' }] }));
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--config', join(dir, 'c.json'), '--data', join(dir, 'd'), '--port', '0'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/apps\[0\]\.appId 至少 16 字节/);
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)('DATABASE_URL runs the same platform on PostgreSQL', async () => {
+    const schema = `yb_serve_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    try {
+      const u = new URL(TEST_DATABASE_URL!);
+      u.searchParams.set('options', `-c search_path=${schema}`);
+      const dir = mkdtempSync(join(tmpdir(), 'yibao-pg-'));
+      const r = await serve(['--data', join(dir, '.yibao')], { DATABASE_URL: u.toString() });
+      running.push(r);
+      expect(r.stderr()).toContain('store: postgres');
+      expect(existsSync(join(dir, '.yibao', 'pgdata'))).toBe(false);
+      await payWithSandboxFile(r.url, JSON.parse(readFileSync(join(dir, '.yibao', 'sandbox.json'), 'utf8')));
+      const orders = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.orders`);
+      expect(orders.rows[0].n).toBe(1);
+      expect(await stop(r)).toBe(0);
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+});
