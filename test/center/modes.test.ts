@@ -51,7 +51,7 @@ describe.each(storeKinds)('idempotent refunds, plain callbacks, non-sandbox mode
     try {
       const r = await fetch(`${prod.url}/sandbox/auth`, { method: 'POST', body: JSON.stringify({ psnNo: LISI.psnNo }) });
       expect(r.status).toBe(404);
-      expect((await fetch(`${prod.url}/healthz`).then((x) => x.json())).sandbox).toBe(false);
+      expect(((await fetch(`${prod.url}/healthz`).then((x) => x.json())) as { sandbox: boolean }).sandbox).toBe(false);
     } finally {
       await prod.close();
     }

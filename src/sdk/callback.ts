@@ -1,0 +1,181 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EnvelopeKeys } from '../protocol/envelope.js';
+import { YibaoError } from '../protocol/errors.js';
+import { parseWireObject, stringifyWire, type WireObject } from '../protocol/json.js';
+import { buildCallbackAck, open6204Redirect, openCallback, sealCallback } from '../protocol/mobile.js';
+import { getTxn, toWire, validateTxn } from '../spec/index.js';
+import type { Txn6302Input } from '../spec/mobile.js';
+
+/**
+ * The HIS side of 【6302】医保结算结果通知 (mobile-payment.txt 2.3.1.3.2): verify, decrypt (or accept
+ * plain data, per configuration — never unsigned), validate against the catalogue, deduplicate by
+ * payOrdId, and answer the spec's `{data:{success,message},code,msg}`. `onSettled` runs once per
+ * order even when the center retries; if it throws, the answer is success:false and the center
+ * retries later.
+ */
+export interface SettledEvent {
+  data: Txn6302Input;
+  /** The message exactly as received. */
+  raw: string;
+}
+
+/** Where seen payOrdIds are kept. The default is this process's memory; a HIS with several processes plugs in its database. */
+export interface DedupeStore {
+  has(payOrdId: string): Promise<boolean> | boolean;
+  add(payOrdId: string): Promise<void> | void;
+}
+
+export interface CallbackHandlerOptions {
+  appId: string;
+  appSecret: string;
+  platformPublicKey: string;
+  onSettled: (event: SettledEvent) => Promise<void> | void;
+  /** Accept callbacks whose data is not SM4-encrypted (they must still be signed). Default true. */
+  acceptPlain?: boolean;
+  dedupe?: DedupeStore;
+  /** Called with the reason whenever a callback is refused (for the HIS's log). */
+  onReject?: (reason: string) => void;
+}
+
+export interface CallbackResult {
+  status: number;
+  body: WireObject;
+  /** What happened: delivered to onSettled, a duplicate, or refused. */
+  outcome: 'settled' | 'duplicate' | 'refused' | 'failed';
+  reason?: string;
+}
+
+function memoryDedupe(limit = 100_000): DedupeStore {
+  const seen = new Set<string>();
+  return {
+    has: (id) => seen.has(id),
+    add: (id) => {
+      if (seen.size >= limit) seen.delete(seen.values().next().value as string);
+      seen.add(id);
+    },
+  };
+}
+
+export interface CallbackHandler {
+  /** Framework-free core: the raw body in, the answer out. */
+  handle(rawBody: string): Promise<CallbackResult>;
+  /** Node's http (also Express: mount it with express.text({type: '*\/*'}) or no body parser). */
+  (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void>;
+  /** Fastify: `app.post('/notify', handler.fastify)`; register a string content-type parser. */
+  fastify(request: { body?: unknown; raw: IncomingMessage }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage & { body?: unknown }): Promise<string> {
+  if (typeof req.body === 'string') return req.body;
+  if (Buffer.isBuffer(req.body)) return req.body.toString('utf8');
+  // A JSON body parser already ran: numbers may have lost their text ("12.30" → 12.3) and the
+  // signature can then fail. Use a raw/text parser for the callback route (docs/toolkit.md).
+  if (req.body !== undefined && req.body !== null && typeof req.body === 'object') return JSON.stringify(req.body);
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function createCallbackHandler(options: CallbackHandlerOptions): CallbackHandler {
+  for (const f of ['appId', 'appSecret', 'platformPublicKey'] as const) {
+    if (!options[f]) throw new TypeError(`createCallbackHandler: ${f} is required`);
+  }
+  if (typeof options.onSettled !== 'function') throw new TypeError('createCallbackHandler: onSettled is required');
+  const keys: EnvelopeKeys = { appId: options.appId, appSecret: options.appSecret, peerPublicKey: options.platformPublicKey };
+  const dedupe = options.dedupe ?? memoryDedupe();
+  const inFlight = new Map<string, Promise<CallbackResult>>();
+
+  const refuse = (reason: string): CallbackResult => {
+    options.onReject?.(reason);
+    return { status: 200, body: buildCallbackAck(false, reason), outcome: 'refused', reason };
+  };
+
+  async function handle(rawBody: string): Promise<CallbackResult> {
+    let opened;
+    try {
+      const message = parseWireObject(rawBody, '回调报文');
+      if (message.appId !== options.appId) return refuse(`appId 不符：${String(message.appId)}`);
+      opened = openCallback(message, keys);
+    } catch (err) {
+      return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : String(err));
+    }
+    if (opened.encType === 'plain' && options.acceptPlain === false) return refuse('本机构要求回调加密（encType=SM4）');
+    const issues = validateTxn('6302', 'input', opened.plainData);
+    if (issues.length > 0) return refuse(`回调数据不合法：${issues.map((i) => i.message).join('；')}`);
+    const data = opened.plainData as unknown as Txn6302Input;
+    const id = data.payOrdId;
+    const running = inFlight.get(id);
+    if (running) return running.then((r) => (r.outcome === 'settled' ? { ...r, outcome: 'duplicate' as const } : r));
+    const work = (async (): Promise<CallbackResult> => {
+      if (await dedupe.has(id)) return { status: 200, body: buildCallbackAck(true, '重复通知，已处理'), outcome: 'duplicate' };
+      try {
+        await options.onSettled({ data, raw: rawBody });
+      } catch (err) {
+        const reason = `院内处理失败：${err instanceof Error ? err.message : String(err)}`;
+        options.onReject?.(reason);
+        return { status: 200, body: buildCallbackAck(false, reason), outcome: 'failed', reason };
+      }
+      await dedupe.add(id);
+      return { status: 200, body: buildCallbackAck(true), outcome: 'settled' };
+    })();
+    inFlight.set(id, work);
+    try {
+      return await work;
+    } finally {
+      inFlight.delete(id);
+    }
+  }
+
+  const handler = (async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    const result = await handle(await readBody(req));
+    res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(result.body));
+  }) as CallbackHandler;
+  handler.handle = handle;
+  handler.fastify = async (request, reply) => {
+    // Fastify has parsed the body already: as text with a string parser (recommended), else as JSON.
+    const body = request.body === undefined ? await readBody(request.raw) : await readBody(Object.assign(request.raw, { body: request.body }));
+    const result = await handle(body);
+    reply.code(result.status);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    reply.send(stringifyWire(result.body));
+  };
+  return handler;
+}
+
+/** 【6204】: the redirect's query string → the order's data (mpcAppId, chnlType, data). */
+export function decodeRedirect(query: string | URLSearchParams | Record<string, string | undefined>, app: { appId: string; appSecret: string }) {
+  return open6204Redirect(query, (id) => (id === app.appId ? app.appSecret : undefined));
+}
+
+/**
+ * A correctly signed 6302 for the HIS's own tests (like stripe-node's generateTestHeaderString):
+ * give it the test key pair whose public key your handler is configured with.
+ */
+export function generateTestCallback(params: {
+  appId: string;
+  appSecret: string;
+  platformPrivateKey: string;
+  data: Partial<Txn6302Input> & { payOrdId: string };
+  encrypt?: boolean;
+}): string {
+  const data: Record<string, unknown> = {
+    callType: '02',
+    medOrgOrd: 'TEST-MED-ORG-ORD',
+    traceTime: '20261122100000',
+    feeSumamt: '100.00',
+    ownpayAmt: '30.00',
+    psnAcctPay: '20.00',
+    fundPay: '50.00',
+    hiChrgTime: '100000',
+    hiDocSn: 'TEST-HI-DOC-SN',
+    hiRgstSn: 'TEST-HI-RGST-SN',
+    orgName: '测试医院',
+    setlType: 'ALL',
+    revsToken: 'TEST-REVS-TOKEN',
+    orgCodg: 'H00000000000',
+    ...params.data,
+  };
+  return stringifyWire(
+    sealCallback(toWire(getTxn('6302').input, data), { appId: params.appId, appSecret: params.appSecret, privateKey: params.platformPrivateKey }, { encType: params.encrypt === false ? 'plain' : 'SM4' }),
+  );
+}

@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../src/crypto/keys.js';
+import { createCallbackHandler, decodeRedirect, generateTestCallback, type SettledEvent } from '../../src/sdk/index.js';
+import { build6204Redirect } from '../../src/protocol/mobile.js';
+import { LosslessNumber } from 'lossless-json';
+
+const platform = generateKeyPair();
+const app = { appId: 'CBAPP000000000000000000000000001', appSecret: 'callback-secret-0001' };
+
+function receiver(settled: SettledEvent[], extra: { acceptPlain?: boolean; fail?: () => boolean } = {}) {
+  return createCallbackHandler({
+    ...app,
+    platformPublicKey: platform.publicKey,
+    ...(extra.acceptPlain !== undefined ? { acceptPlain: extra.acceptPlain } : {}),
+    onSettled: async (e) => {
+      if (extra.fail?.()) throw new Error('库存系统不可用');
+      await new Promise((r) => setTimeout(r, 20));
+      settled.push(e);
+    },
+  });
+}
+
+const body = (payOrdId: string, encrypt = true) => generateTestCallback({ ...app, platformPrivateKey: platform.privateKey, data: { payOrdId, feeSumamt: '88.80', ownpayAmt: '18.80', psnAcctPay: '20.00', fundPay: '50.00' }, encrypt });
+
+describe('callback receiver (6302)', () => {
+  const servers: Array<{ close: () => unknown }> = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+
+  it('a valid callback reaches onSettled once, with the data typed and money as text', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const r = await h.handle(body('ORD-1'));
+    expect(r.outcome).toBe('settled');
+    expect(r.body).toEqual({ data: { success: true, message: '院内处理回调成功' }, code: '0', msg: '接口调用成功' });
+    expect(settled[0]!.data).toMatchObject({ payOrdId: 'ORD-1', feeSumamt: '88.80', callType: '02' });
+  });
+
+  it('a tampered callback is refused and never reaches onSettled', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const msg = JSON.parse(body('ORD-2', false));
+    msg.data.fundPay = 500; // plain data, changed after signing
+    const r = await h.handle(JSON.stringify(msg));
+    expect(r.outcome).toBe('refused');
+    expect(r.body.data).toMatchObject({ success: false });
+    expect(r.reason).toMatch(/000102/);
+    const forged = generateTestCallback({ ...app, platformPrivateKey: generateKeyPair().privateKey, data: { payOrdId: 'ORD-2' } });
+    expect((await h.handle(forged)).outcome).toBe('refused');
+    expect((await h.handle('not json')).outcome).toBe('refused');
+    const other = generateTestCallback({ appId: 'OTHERAPP000000000000000000000001', appSecret: 's', platformPrivateKey: platform.privateKey, data: { payOrdId: 'ORD-2' } });
+    expect((await h.handle(other)).reason).toMatch(/appId/);
+    expect(settled).toHaveLength(0);
+  });
+
+  it('duplicates — sequential and concurrent — call onSettled once', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const results = await Promise.all([h.handle(body('ORD-3')), h.handle(body('ORD-3')), h.handle(body('ORD-3'))]);
+    expect(results.filter((r) => r.outcome === 'settled')).toHaveLength(1);
+    expect((await h.handle(body('ORD-3'))).outcome).toBe('duplicate');
+    expect(results.every((r) => (r.body.data as { success: boolean }).success)).toBe(true);
+    expect(settled).toHaveLength(1);
+  });
+
+  it('encrypted and plain callbacks; plain refused when the HIS requires encryption; a failing onSettled answers false and is retried', async () => {
+    const settled: SettledEvent[] = [];
+    expect((await receiver(settled).handle(body('ORD-4', false))).outcome).toBe('settled');
+    expect((await receiver(settled).handle(body('ORD-5', true))).outcome).toBe('settled');
+    expect((await receiver(settled, { acceptPlain: false }).handle(body('ORD-6', false))).reason).toMatch(/要求回调加密/);
+    let fail = true;
+    const flaky = receiver(settled, { fail: () => fail });
+    const first = await flaky.handle(body('ORD-7'));
+    expect(first.outcome).toBe('failed');
+    expect(first.body.data).toMatchObject({ success: false, message: expect.stringContaining('库存系统不可用') });
+    fail = false;
+    expect((await flaky.handle(body('ORD-7'))).outcome).toBe('settled');
+  });
+
+  it('works mounted in Node http, Express and Fastify', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const node: Server = createServer((req, res) => void h(req, res));
+    await new Promise<void>((r) => node.listen(0, '127.0.0.1', r));
+    servers.push({ close: () => new Promise((r) => node.close(r)) });
+    const ex = express();
+    ex.post('/notify', express.text({ type: '*/*' }), (req, res) => void h(req, res));
+    const exServer = await new Promise<Server>((r) => {
+      const s = ex.listen(0, '127.0.0.1', () => r(s));
+    });
+    servers.push({ close: () => new Promise((r) => exServer.close(r)) });
+    const fa = Fastify();
+    fa.removeAllContentTypeParsers(); // keep the raw text: the signature covers numbers as written
+    fa.addContentTypeParser('*', { parseAs: 'string' }, (_req, b, done) => done(null, b));
+    fa.post('/notify', h.fastify);
+    await fa.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => fa.close() });
+    const urls = [
+      `http://127.0.0.1:${(node.address() as AddressInfo).port}/notify`,
+      `http://127.0.0.1:${(exServer.address() as AddressInfo).port}/notify`,
+      `http://127.0.0.1:${(fa.server.address() as AddressInfo).port}/notify`,
+    ];
+    for (const [i, url] of urls.entries()) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(`ORD-FW-${i}`) });
+      const answer = (await res.json()) as Record<string, unknown>;
+      expect(answer, `${url}: ${JSON.stringify(answer)}`).toMatchObject({ data: { success: true }, code: '0' });
+    }
+    expect(settled.map((e) => e.data.payOrdId)).toEqual(['ORD-FW-0', 'ORD-FW-1', 'ORD-FW-2']);
+  });
+
+  it('6204: decodeRedirect opens the redirect query', () => {
+    const url = build6204Redirect('https://his.example.cn/return', app, { payOrdId: 'ORD-9', ownPayAmt: new LosslessNumber('3.00') }, 'WX');
+    expect(decodeRedirect(new URL(url).search, app)).toMatchObject({ chnlType: 'WX', data: { payOrdId: 'ORD-9', ownPayAmt: '3.00' } });
+    expect(() => decodeRedirect(new URL(url).search, { appId: 'x', appSecret: 'y' })).toThrow(/应用信息不存在/);
+  });
+});

@@ -1,0 +1,139 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { YibaoApiError, YibaoClient, toFen } from '../../src/sdk/index.js';
+import { generateKeyPair } from '../../src/crypto/keys.js';
+import { storeKinds } from '../helpers/db.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { authorise, BILL, LISI } from '../helpers/flow.js';
+import { upload6201 } from '../helpers/his.js';
+
+/** A proxy that forwards the first request to the center, then drops the HIS's connection instead of answering. */
+async function droppingProxy(target: string): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
+  let dropped = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const fwd = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+        let text = '';
+        up.on('data', (c) => (text += c));
+        up.on('end', () => {
+          if (dropped === 0) {
+            dropped += 1;
+            req.socket.destroy(); // processed by the center, but the HIS never hears back
+            return;
+          }
+          res.writeHead(up.statusCode ?? 502, up.headers).end(text);
+        });
+      });
+      fwd.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, dropped: () => dropped, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
+  let t: TestPlatform;
+  let client: YibaoClient;
+  beforeAll(async () => {
+    t = await startTestPlatform(kind);
+    client = new YibaoClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function upload(c = client) {
+    const scan = await c.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
+    const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
+    const { orgCodg: _o, ...withoutOrg } = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
+    const up = await c.uploadFees(withoutOrg);
+    return { scan, data, up };
+  }
+
+  it('every transaction through typed methods: 6101, 6201, 6202, 6301, 6203, 6205, 6401', async () => {
+    const { scan, data, up } = await upload();
+    expect(up.payOrdId).toMatch(/^ORD/);
+    const mdtrtId = String((up.extData as Record<string, unknown>).mdtrtId);
+    const { payAuthNo } = await authorise(t, LISI);
+    const paid = await client.payOrder({ payAuthNo, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: data.chrgBchno, feeType: '01', mdtrtId });
+    expect(paid.ordStas).toBe('6');
+    expect(typeof paid.feeSumamt).toBe('string'); // money as strings of yuan
+    expect(toFen(paid.feeSumamt)).toBe(toFen(paid.fundPay) + toFen(paid.psnAcctPay) + toFen(paid.ownPayAmt) + toFen(paid.othFeeAmt));
+    const who = { payOrdId: up.payOrdId, payToken: up.payToken, idNo: scan.idNo, userName: scan.userName, idType: scan.idType };
+    const q = await client.queryOrder(who);
+    expect(q.ordStas).toBe('6');
+    const r = await client.refund({ payOrdId: up.payOrdId, totlRefdAmt: '1.00', cashRefdAmt: '1.00', refdType: 'CASH', ecToken: scan.ecToken });
+    expect(r.refStatus).toBe('SUCC');
+
+    const second = await upload();
+    const bank = await client.bankCardPay({ payAuthNo: (await authorise(t, LISI)).payAuthNo, payOrdId: second.up.payOrdId, payToken: second.up.payToken });
+    expect(bank.medBankPayUrl).toContain('/sandbox/medBankPay');
+    const revoked = await client.revokeUpload({ payOrdId: second.up.payOrdId, payToken: second.up.payToken, idNo: second.scan.idNo, userName: second.scan.userName, idType: '01' });
+    expect(revoked.success).toBe(true);
+  });
+
+  it('error classes: validation (before sending), business, signature, transport', async () => {
+    const v = await client.queryOrder({ payOrdId: 'X', payToken: 'T', idNo: 'I', userName: 'U' } as never).catch((e) => e);
+    expect(v).toBeInstanceOf(YibaoApiError);
+    expect(v).toMatchObject({ type: 'validation', code: '000105', txn: '6301' });
+    expect(v.message).toContain('data.idType: 必填（证件类别）');
+    expect(v.issues[0].path).toBe('data.idType');
+
+    const b = await client.queryOrder({ payOrdId: 'ORD-NOPE', payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }).catch((e) => e);
+    expect(b).toMatchObject({ type: 'business', code: '-1', txn: '6301', isBusiness: true });
+    expect(b.centerMessage).toMatch(/订单不存在/);
+    expect(b.raw).toContain('"signData"');
+    expect(b.traceId).toMatch(/[0-9a-f-]{36}/);
+
+    const wrongPlatformKey = new YibaoClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: generateKeyPair().publicKey, orgCodg: t.app.config.orgCodg });
+    const s = await wrongPlatformKey.queryOrder({ payOrdId: 'ORD-NOPE', payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }).catch((e) => e);
+    expect(s).toMatchObject({ type: 'signature', code: '000102' });
+
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const nowhere = new YibaoClient({ baseUrl: `http://127.0.0.1:${deadPort}`, appId: 'A'.repeat(32), appSecret: 'S', privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, retries: 1 });
+    const tr = await nowhere.queryOrder({ payOrdId: 'P', orgCodg: 'H', payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }).catch((e) => e);
+    expect(tr).toMatchObject({ type: 'transport', code: 'ECONNREFUSED', isTransport: true, attempts: 2 });
+
+    expect(() => new YibaoClient({ baseUrl: t.url, appId: 'a', appSecret: 's', privateKey: 'k', platformPublicKey: '' })).toThrow(/platformPublicKey is required/);
+  });
+
+  it('retry: the connection drops once after the center processed 6202; the order is paid exactly once', async () => {
+    const proxy = await droppingProxy(t.url);
+    try {
+      const viaProxy = new YibaoClient({ baseUrl: proxy.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
+      const { data, up } = await upload();
+      const before = await t.platform.deps.store.query<{ balance_fen: number }>('SELECT balance_fen FROM psn_accounts WHERE psn_no = $1', [LISI.psnNo]);
+      const { payAuthNo } = await authorise(t, LISI);
+      const paid = await viaProxy.payOrder({ payAuthNo, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: data.chrgBchno, feeType: '01', mdtrtId: String((up.extData as Record<string, unknown>).mdtrtId) });
+      expect(proxy.dropped()).toBe(1);
+      expect(paid.ordStas).toBe('6');
+      const settlements = await t.platform.deps.store.query("SELECT 1 FROM fsi_settlements WHERE pay_ord_id = $1 AND status = 'SETTLED'", [up.payOrdId]);
+      expect(settlements).toHaveLength(1);
+      const trades = await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'PAY'", [up.payOrdId]);
+      expect(trades).toHaveLength(1);
+      const requests = await t.platform.deps.store.query('SELECT org_biz_ser FROM pay_requests WHERE pay_ord_id = $1', [up.payOrdId]);
+      expect(requests).toHaveLength(1); // one orgBizSer across both attempts
+      const after = await t.platform.deps.store.query<{ balance_fen: number }>('SELECT balance_fen FROM psn_accounts WHERE psn_no = $1', [LISI.psnNo]);
+      expect(before[0]!.balance_fen - after[0]!.balance_fen).toBe(toFen(paid.psnAcctPay));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a non-idempotent transaction (6201) is not retried after the connection drops', async () => {
+    const proxy = await droppingProxy(t.url);
+    try {
+      const viaProxy = new YibaoClient({ baseUrl: proxy.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
+      const err = await upload(viaProxy).catch((e) => e);
+      expect(err).toMatchObject({ type: 'transport', txn: '6101', attempts: 1 });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
