@@ -4,6 +4,7 @@ import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
+import { registerDocsRoutes } from './routes-docs.js';
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
 
 /**
@@ -30,6 +31,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   registerPatientPages(app, platform);
   if (platform.sandbox) registerSandboxHelpers(app, platform);
   registerAdminRoutes(app, platform);
+  registerDocsRoutes(app, platform);
 
   app.get('/healthz', async () => ({ status: 'ok', store: platform.deps.store.kind, sandbox: platform.sandbox }));
 

@@ -153,8 +153,8 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
 
   app.get('/sandbox', async () => ({
     sandbox: true,
-    apps: (deps.config.apps ?? []).map((a) => ({ appId: a.appId, orgCodg: a.orgCodg, orgName: a.orgName })),
-    persons: upstreams.persons.map((p) => ({ psnNo: p.psnNo, insutype: p.insutype, insuAdmdvs: p.insuAdmdvs, qrCode: p.qrCode })),
+    apps: (deps.config.apps ?? []).map((a) => ({ appId: a.appId, orgCodg: a.orgCodg, orgName: a.orgName, notifyUrl: a.notifyUrl ?? null, redirectUrl: a.redirectUrl ?? null })),
+    persons: upstreams.persons.map((p) => ({ psnNo: p.psnNo, insutype: p.insutype, insuAdmdvs: p.insuAdmdvs, balance: p.balance, qrCode: p.qrCode })),
     center: center.paths(),
   }));
 }

@@ -59,3 +59,4 @@ export function validateTxn(id: string, direction: 'input' | 'output', value: un
 export function toWire(schema: TObject, value: unknown): unknown {
   return toWireSchema(schema, value);
 }
+export * from './openapi.js';

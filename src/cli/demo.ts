@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCallbackHandler, type SettledEvent } from '../sdk/callback.js';
+import { YibaoClient } from '../sdk/client.js';
+import { demoUpload } from '../sdk/demo-data.js';
+import { YibaoApiError } from '../sdk/errors.js';
+import { maskName } from '../util/mask.js';
+import type { Credentials } from './sandbox-file.js';
+import type { Io } from './io.js';
+
+export interface DemoStep {
+  step: string;
+  name: string;
+  ok: boolean;
+  detail: Record<string, unknown>;
+  ms: number;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  baseUrl: string;
+  steps: DemoStep[];
+  failed?: { step: string; code: string; message: string };
+}
+
+/**
+ * `yibao demo`: a whole outpatient payment against a center, by default the local sandbox:
+ * 6101 → 6201 → authorise → 6202 → 6302 received → 6301 → 6203. Stops at the first failure, naming
+ * the step and the center's code and message.
+ */
+export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean; psnNo?: string; callbackTimeoutMs?: number } = {}): Promise<DemoResult> {
+  const steps: DemoStep[] = [];
+  const baseUrl = cred.baseUrl.replace(/\/+$/, '');
+  const client = new YibaoClient({ baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}) });
+  const say = (line: string) => {
+    if (!opts.json) io.out(line);
+  };
+  let receiver: Server | undefined;
+  let previousNotifyUrl: string | null | undefined;
+  const settled: SettledEvent[] = [];
+
+  async function step<T>(id: string, name: string, fn: () => Promise<[T, Record<string, unknown>, string]>): Promise<T> {
+    say(`… ${id} ${name}`);
+    const started = Date.now();
+    try {
+      const [value, detail, summary] = await fn();
+      steps.push({ step: id, name, ok: true, detail, ms: Date.now() - started });
+      say(`✔ ${id} ${name}  ${summary}`);
+      return value;
+    } catch (err) {
+      const code = err instanceof YibaoApiError ? err.code : 'ERROR';
+      const message = err instanceof YibaoApiError ? err.centerMessage : err instanceof Error ? err.message : String(err);
+      steps.push({ step: id, name, ok: false, detail: { code, message }, ms: Date.now() - started });
+      say(`✘ ${id} ${name}  失败 / failed: ${code} ${message}`);
+      throw Object.assign(new Error(message), { demoStep: id, code });
+    }
+  }
+
+  try {
+    const sandbox = (await (await fetch(`${baseUrl}/sandbox`)).json().catch(() => undefined)) as { apps: Array<{ appId: string; notifyUrl: string | null }>; persons: Array<{ psnNo: string; balance: string }> } | undefined;
+    if (!sandbox?.persons) throw Object.assign(new Error('该地址不是 yibao 沙箱（GET /sandbox 不可用），demo 需要沙箱授权'), { demoStep: 'sandbox', code: 'NO_SANDBOX' });
+    const persons = (cred.persons ?? []) as Array<Record<string, string>>;
+    const person = opts.psnNo
+      ? persons.find((p) => p.psnNo === opts.psnNo)
+      : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+    if (!person) throw Object.assign(new Error(`沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`), { demoStep: 'sandbox', code: 'NO_PERSON' });
+
+    // A local 6302 receiver, and the sandbox app pointed at it for the demo.
+    const handler = createCallbackHandler({ appId: cred.appId, appSecret: cred.appSecret, platformPublicKey: cred.platformPublicKey, onSettled: (e) => void settled.push(e) });
+    receiver = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
+    const notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/yibao/notify`;
+    previousNotifyUrl = sandbox.apps.find((a) => a.appId === cred.appId)?.notifyUrl;
+    await fetch(`${baseUrl}/sandbox/apps/${cred.appId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notifyUrl }) });
+
+    const id = await step('6101', '解析医保电子凭证二维码', async () => {
+      const r = await client.decodeQr({ businessType: '01101', operatorId: 'DEMO', operatorName: '演示收款员', officeId: 'NK01', officeName: '内科门诊', ecQrCode: person.qrCode });
+      return [r, { userName: maskName(r.userName), insuOrg: r.insuOrg }, `${maskName(r.userName)} 参保地 ${r.insuOrg}`];
+    });
+    const upload = demoUpload({ orgCodg: cred.orgCodg ?? '', psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
+    const up = await step('6201', '费用明细上传', async () => {
+      const r = await client.uploadFees(upload as never);
+      const pre = (r.extData as { preSetl?: Record<string, string> } | undefined)?.preSetl;
+      return [r, { payOrdId: r.payOrdId, medfeeSumamt: upload.medfeeSumamt, ...(pre ? { preSetl: pre } : {}) }, `payOrdId ${r.payOrdId}  费用总额 ${String(upload.medfeeSumamt)}`];
+    });
+    const auth = await step('auth', '参保人授权（沙箱）', async () => {
+      const res = await fetch(`${baseUrl}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ psnNo: person.psnNo }) });
+      const body = (await res.json()) as { payAuthNo?: string; message?: string };
+      if (!res.ok || !body.payAuthNo) throw new Error(body.message ?? `HTTP ${res.status}`);
+      return [body.payAuthNo, {}, 'payAuthNo 已获取'];
+    });
+    const paid = await step('6202', '支付下单', async () => {
+      const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: String((up.extData as { mdtrtId?: string } | undefined)?.mdtrtId ?? '') });
+      if (r.ordStas !== '6') throw new Error(`订单状态 ${r.ordStas}，未结算完成`);
+      const figures = { feeSumamt: r.feeSumamt, fundPay: r.fundPay, psnAcctPay: r.psnAcctPay, ownPayAmt: r.ownPayAmt, othFeeAmt: r.othFeeAmt };
+      return [r, { ordStas: r.ordStas, ...figures }, `费用总额 ${r.feeSumamt} = 基金 ${r.fundPay} + 个账 ${r.psnAcctPay} + 现金 ${r.ownPayAmt}`];
+    });
+    await step('6302', '收到医保结算结果通知', async () => {
+      const until = Date.now() + (opts.callbackTimeoutMs ?? 30_000);
+      while (!settled.some((e) => e.data.payOrdId === up.payOrdId)) {
+        if (Date.now() > until) throw new Error('在等待时间内未收到 6302 回调');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const e = settled.find((x) => x.data.payOrdId === up.payOrdId)!;
+      return [e, { setlType: e.data.setlType, hiDocSn: e.data.hiDocSn }, `已验签${JSON.parse(e.raw).encData ? '、已解密' : ''}，setlType ${e.data.setlType}`];
+    });
+    const q = await step('6301', '医保订单结算结果查询', async () => {
+      const r = await client.queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: id.idNo, userName: id.userName, idType: id.idType });
+      return [r, { ordStas: r.ordStas }, `ordStas ${r.ordStas}`];
+    });
+    void q;
+    await step('6203', '医保退费（全部）', async () => {
+      const r = await client.refund({ payOrdId: up.payOrdId, refdType: 'ALL', totlRefdAmt: paid.feeSumamt, cashRefdAmt: paid.ownPayAmt, fundRefdAmt: paid.fundPay, psnAcctRefdAmt: paid.psnAcctPay, ecToken: id.ecToken });
+      if (r.refStatus !== 'SUCC') throw new Error(`refStatus ${r.refStatus}`);
+      return [r, { refStatus: r.refStatus, refdSn: r.refdSn }, `退费 ${paid.feeSumamt}，refStatus ${r.refStatus}`];
+    });
+    say('全部步骤成功 / all steps passed');
+    return { ok: true, baseUrl, steps };
+  } catch (err) {
+    const e = err as Error & { demoStep?: string; code?: string };
+    if (!e.demoStep) throw err;
+    return { ok: false, baseUrl, steps, failed: { step: e.demoStep, code: e.code ?? 'ERROR', message: e.message } };
+  } finally {
+    if (receiver) await new Promise((r) => receiver!.close(r));
+    if (previousNotifyUrl !== undefined && previousNotifyUrl !== null) {
+      await fetch(`${baseUrl}/sandbox/apps/${cred.appId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notifyUrl: previousNotifyUrl }) }).catch(() => {});
+    }
+  }
+}

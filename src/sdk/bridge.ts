@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { isPlainObject, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from '../protocol/json.js';
+import { buildMobileTransResponse, parseMobileTrans } from '../protocol/portal.js';
+import { parseEncType, parseSignType } from '../protocol/signer.js';
+import { mobileTransactions, portalTransactions } from '../spec/index.js';
+import { YibaoClient } from './client.js';
+import { YibaoApiError } from './errors.js';
+import { PortalClient } from './portal-client.js';
+
+/**
+ * `yibao bridge`: a local HTTP service that speaks the `MobileTrans` JSON of
+ * regional-payment-portal.txt (动态库开发包), so a HIS in C#, Delphi, VB or Java calls mobile payment and
+ * the portal with plain JSON, and the bridge signs, encrypts, sends, verifies and decrypts.
+ *
+ * In: `{"data": {serverAddr, appId, appKey, encryptType, signType, timestamp, version, …business},
+ * "orgId": …}` — serverAddr is the full address of the transaction — or the plain
+ * `{"txn": "6202", "data": {…}}` for the configured center. Out: `{code, data, extra, message, orgId}`.
+ */
+export interface BridgeApp {
+  appId: string;
+  appSecret: string;
+  /** SM2 keys, needed for the mobile payment center (signType SM2). */
+  privateKey?: string;
+  platformPublicKey?: string;
+  orgCodg?: string;
+  /** The center for the plain `{txn, data}` form. */
+  baseUrl?: string;
+}
+
+export interface BridgeOptions {
+  apps: BridgeApp[];
+  timeoutMs?: number;
+}
+
+const MOBILE_BY_PATH = new Map<string, string>(Object.values(mobileTransactions).filter((t) => 'path' in t && t.path).map((t) => [(t as { path: string }).path, t.id]));
+const PORTAL_BY_PATH = new Map<string, string>(Object.values(portalTransactions).map((t) => [t.path, t.id]));
+
+function respCodeOf(err: unknown): { respCode: string; message: string } {
+  if (err instanceof YibaoApiError) {
+    const respCode = err.type === 'transport' ? ErrorCode.UPSTREAM : err.code;
+    return { respCode, message: err.type === 'business' ? err.centerMessage : err.message.replace(/^\[[^\]]*\] \S+ /, '') };
+  }
+  if (err instanceof YibaoError) return { respCode: err.code, message: err.message };
+  return { respCode: ErrorCode.UNKNOWN, message: err instanceof Error ? err.message : String(err) };
+}
+
+export class Bridge {
+  private readonly apps: Map<string, BridgeApp>;
+  constructor(private readonly o: BridgeOptions) {
+    this.apps = new Map(o.apps.map((a) => [a.appId, a]));
+  }
+
+  /** One call: the request text in, the MobileTrans answer out. Never throws. */
+  async handle(text: string): Promise<WireObject> {
+    let orgId = '';
+    try {
+      const root = parseWireObject(text, '入参');
+      orgId = typeof root.orgId === 'string' ? root.orgId : '';
+      const data = typeof root.txn === 'string' ? await this.plain(root) : await this.mobileTrans(root);
+      return buildMobileTransResponse({ respCode: ErrorCode.PORTAL_OK, message: '成功', data: data as WireValue, orgId }) as unknown as WireObject;
+    } catch (err) {
+      const { respCode, message } = respCodeOf(err);
+      return buildMobileTransResponse({ respCode, message, orgId }) as unknown as WireObject;
+    }
+  }
+
+  private app(appId: string): BridgeApp {
+    const app = this.apps.get(appId) ?? (this.apps.size === 1 && !appId ? [...this.apps.values()][0] : undefined);
+    if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `bridge 未配置应用 ${appId || '（未给出 appId）'}`);
+    return app;
+  }
+
+  private center(app: BridgeApp, baseUrl: string, signType = 'SM2', encType = 'SM4'): YibaoClient {
+    if (!app.privateKey || !app.platformPublicKey) throw new YibaoError(ErrorCode.UNKNOWN_APP, `bridge 未配置应用 ${app.appId} 的 SM2 私钥与平台公钥`);
+    return new YibaoClient({
+      baseUrl,
+      appId: app.appId,
+      appSecret: app.appSecret,
+      privateKey: app.privateKey,
+      platformPublicKey: app.platformPublicKey,
+      signType: parseSignType(signType),
+      encType: parseEncType(encType),
+      ...(app.orgCodg ? { orgCodg: app.orgCodg } : {}),
+      ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+    });
+  }
+
+  /** `{txn, data, appId?}` → the configured center. */
+  private async plain(root: WireObject): Promise<unknown> {
+    const txn = String(root.txn);
+    if (!isPlainObject(root.data)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data: 必填，应为 JSON 对象');
+    const app = this.app(typeof root.appId === 'string' ? root.appId : '');
+    if (!MOBILE_BY_PATH.size || ![...MOBILE_BY_PATH.values()].includes(txn)) throw new YibaoError(ErrorCode.NOT_OPENED, `该功能未开放：txn=${txn}`);
+    if (!app.baseUrl) throw new YibaoError(ErrorCode.INVALID_PARAM, `bridge 未配置应用 ${app.appId} 的中心地址 baseUrl`);
+    return this.center(app, app.baseUrl).request(txn, toPlain(root.data) as Record<string, unknown>);
+  }
+
+  /** The DLL's MobileTrans JSON: serverAddr names the transaction. */
+  private async mobileTrans(root: WireObject): Promise<unknown> {
+    const { connection, business, orgId } = parseMobileTrans(root);
+    let url: URL;
+    try {
+      url = new URL(connection.serverAddr);
+    } catch {
+      throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.serverAddr: 不是有效的地址（区域医保支付门户地址）');
+    }
+    const path = url.pathname.replace(/\/+$/, '');
+    const suffix = [...PORTAL_BY_PATH.keys(), ...MOBILE_BY_PATH.keys()].find((p) => path.endsWith(p));
+    if (!suffix) throw new YibaoError(ErrorCode.NOT_OPENED, `该功能未开放：${url.pathname}`);
+    const base = connection.serverAddr.slice(0, connection.serverAddr.indexOf(url.pathname) + url.pathname.length - suffix.length);
+    const plainBusiness = toPlain(business) as Record<string, unknown>;
+    const portalTxn = PORTAL_BY_PATH.get(suffix);
+    if (portalTxn) {
+      const client = new PortalClient({
+        baseUrl: base,
+        appId: connection.appId,
+        appKey: connection.appKey,
+        orgId,
+        signType: parseSignType(connection.signType),
+        encType: parseEncType(connection.encryptType),
+        ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+      });
+      return client.request(portalTxn, plainBusiness);
+    }
+    const configured = this.app(connection.appId);
+    const app = { ...configured, appSecret: connection.appKey || configured.appSecret };
+    return this.center(app, base, connection.signType, connection.encryptType).request(MOBILE_BY_PATH.get(suffix)!, plainBusiness);
+  }
+
+  /** A Node http server for the bridge (any path, POST). */
+  listen(port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ bridge: 'yibao', usage: 'POST MobileTrans JSON or {"txn","data"}' }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void this.handle(Buffer.concat(chunks).toString('utf8')).then((answer) => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(answer));
+        });
+      });
+    });
+    return new Promise((resolve) => server.listen(port, host, () => resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` })));
+  }
+}

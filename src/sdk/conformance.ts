@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { generateKeyPair } from '../crypto/keys.js';
+import type { EnvelopeKeys } from '../protocol/envelope.js';
+import { stringifyWire, type WireObject } from '../protocol/json.js';
+import { openResponse, sealRequest, type OpenedResponse } from '../protocol/mobile.js';
+import { formatCompact } from '../protocol/time.js';
+import { canonicalize, canonicalJson } from '../protocol/signstring.js';
+import { exampleData, getTxn, toWire } from '../spec/index.js';
+import { yuanToFen } from '../spec/money.js';
+import { YibaoClient } from './client.js';
+import { demoUpload } from './demo-data.js';
+
+/**
+ * `yibao conformance`: a scripted suite of checks against any mobile payment center — signatures,
+ * encryption, each transaction's happy path where the center allows it, required-field errors, replay
+ * rejection and the money invariant. It uses only the spec; yibao's sandbox helpers, when present,
+ * supply a test person and an authorisation (otherwise --qr-code / --pay-auth-no do).
+ */
+export interface ConformanceOptions {
+  baseUrl: string;
+  appId: string;
+  appSecret: string;
+  privateKey: string;
+  platformPublicKey: string;
+  orgCodg?: string;
+  /** A test person's e-voucher QR value (6101). */
+  qrCode?: string;
+  psnNo?: string;
+  insutype?: string;
+  /** A payment authorisation for that person (single use). */
+  payAuthNo?: string;
+  fetch?: typeof fetch;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export interface CheckResult {
+  id: string;
+  name: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface ConformanceReport {
+  baseUrl: string;
+  appId: string;
+  startedAt: string;
+  finishedAt: string;
+  summary: { passed: number; failed: number; skipped: number };
+  checks: CheckResult[];
+}
+
+class Skip extends Error {}
+
+interface SandboxInfo {
+  persons: Array<{ psnNo: string; insutype: string; qrCode: string; balance?: string }>;
+}
+
+export async function runConformance(o: ConformanceOptions): Promise<ConformanceReport> {
+  const startedAt = new Date().toISOString();
+  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const doFetch = o.fetch ?? fetch;
+  const keys: EnvelopeKeys = { appId: o.appId, appSecret: o.appSecret, privateKey: o.privateKey, peerPublicKey: o.platformPublicKey };
+  const client = new YibaoClient({ baseUrl, appId: o.appId, appSecret: o.appSecret, privateKey: o.privateKey, platformPublicKey: o.platformPublicKey, retries: 0, ...(o.orgCodg ? { orgCodg: o.orgCodg } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) });
+  const checks: CheckResult[] = [];
+  const state: Record<string, any> = {};
+
+  async function check(id: string, name: string, fn: () => Promise<string>): Promise<void> {
+    let result: CheckResult;
+    try {
+      result = { id, name, status: 'pass', detail: await fn() };
+    } catch (err) {
+      result = err instanceof Skip ? { id, name, status: 'skip', detail: err.message } : { id, name, status: 'fail', detail: err instanceof Error ? err.message : String(err) };
+    }
+    checks.push(result);
+    o.log?.(`${result.status === 'pass' ? '✔' : result.status === 'skip' ? '-' : '✘'} ${id} ${name}${result.detail ? `：${result.detail}` : ''}`);
+  }
+  const must = (cond: unknown, message: string) => {
+    if (!cond) throw new Error(message);
+  };
+
+  /** Sends a raw message and returns the raw reply text. */
+  async function post(txn: string, message: WireObject | string): Promise<string> {
+    const res = await doFetch(`${baseUrl}${getTxn(txn).path}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: typeof message === 'string' ? message : stringifyWire(message) });
+    return res.text();
+  }
+  const open = (raw: string): OpenedResponse => openResponse(raw, keys);
+  const queryNobody = { payOrdId: `ORD-CONFORMANCE-${randomUUID().slice(0, 8)}`, orgCodg: o.orgCodg ?? 'H00000000000', payToken: 'X', idNo: '110101199001010000', userName: '测试', idType: '01' };
+  const refused = (r: OpenedResponse, expect: string) => {
+    must(r.code !== '0', `应被拒绝，实际 code=0`);
+    return `code=${r.code}${r.code === expect ? '' : `（规范码表为 ${expect}）`} ${r.message}`;
+  };
+
+  let sandbox: SandboxInfo | undefined;
+  try {
+    const res = await doFetch(`${baseUrl}/sandbox`);
+    if (res.ok) sandbox = (await res.json()) as SandboxInfo;
+  } catch {
+    sandbox = undefined;
+  }
+  const person = sandbox?.persons.find((p) => p.qrCode === o.qrCode) ?? sandbox?.persons.filter((p) => Number(p.balance ?? 0) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+  const qrCode = o.qrCode ?? person?.qrCode;
+
+  await check('signature.reply', '应答带签名且可用平台公钥验证', async () => {
+    const raw = await post('6301', sealRequest(toWire(getTxn('6301').input, queryNobody), keys));
+    state.replyRaw = raw;
+    const r = open(raw);
+    return `code=${r.code}，signType=${r.signType}`;
+  });
+  await check('signature.coversCode', '应答签名覆盖 code/message（篡改即验签失败）', async () => {
+    if (!state.replyRaw) throw new Skip('无应答可用');
+    const m = JSON.parse(state.replyRaw);
+    m.code = m.code === '0' ? '-1' : '0';
+    m.message = '篡改';
+    let rejected = false;
+    try {
+      open(JSON.stringify(m));
+    } catch {
+      rejected = true;
+    }
+    must(rejected, '篡改 code 后的应答仍能验签通过：中心未对 code 签名');
+    return '篡改后验签失败';
+  });
+  await check('signature.badRequest', '错误签名的请求被拒绝', async () => {
+    const other = generateKeyPair();
+    return refused(open(await post('6301', sealRequest(toWire(getTxn('6301').input, queryNobody), { ...keys, privateKey: other.privateKey }))), '000102');
+  });
+  await check('encryption.tampered', '篡改 encData 的请求被拒绝', async () => {
+    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys);
+    const enc = String(m.encData);
+    m.encData = enc.slice(0, 8) + (enc[8] === 'A' ? 'B' : 'A') + enc.slice(9);
+    return refused(open(await post('6301', m)), '000102');
+  });
+  await check('replay.sameSignature', '同一报文重复提交被拒绝（防重放）', async () => {
+    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys);
+    await post('6301', m);
+    return refused(open(await post('6301', m)), '010010');
+  });
+  await check('replay.staleTimestamp', '超出时间窗口的时间戳被拒绝', async () => {
+    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys, { timestamp: formatCompact(new Date(Date.now() - 15 * 60_000)) });
+    return refused(open(await post('6301', m)), '010010');
+  });
+  await check('app.unknown', '未知 appId 被拒绝', async () => {
+    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), { ...keys, appId: `UNKNOWN${randomUUID().replace(/-/g, '')}`.slice(0, 32) });
+    const raw = await post('6301', m);
+    const body = JSON.parse(raw);
+    must(String(body.code) !== '0', '未知 appId 被受理');
+    return `code=${body.code} ${body.message ?? ''}`;
+  });
+  for (const [txn, field] of [
+    ['6201', 'psnNo'],
+    ['6202', 'payAuthNo'],
+    ['6203', 'refdType'],
+    ['6301', 'payToken'],
+    ['6401', 'idNo'],
+  ] as const) {
+    await check(`required.${txn}`, `${txn} 缺少必填字段 ${field} 被拒绝并指明字段`, async () => {
+      const data = exampleData(getTxn(txn).input);
+      delete data[field];
+      if ('orgCodg' in data && o.orgCodg) data.orgCodg = o.orgCodg;
+      const r = open(await post(txn, sealRequest(toWire(getTxn(txn).input, data), keys)));
+      must(r.code !== '0', '缺少必填字段的请求被受理');
+      must(r.message.includes(field), `错误信息未指明字段 ${field}：${r.message}`);
+      return `code=${r.code} ${r.message.slice(0, 60)}`;
+    });
+  }
+
+  // Happy paths, where the center gives us a person.
+  const needPerson = () => {
+    if (!qrCode) throw new Skip('需要测试参保人的电子凭证二维码（--qr-code），或 yibao 沙箱');
+  };
+  await check('happy.6101', '6101 解析电子凭证二维码', async () => {
+    needPerson();
+    const id = await client.decodeQr({ businessType: '01101', operatorId: 'CONF', operatorName: '一致性测试', officeId: 'K1', officeName: '内科', ecQrCode: qrCode });
+    state.id = id;
+    return `${id.userName.slice(0, 1)}* ${id.insuOrg}`;
+  });
+  await check('encryption.reply', '含 data 的应答已 SM4 加密', async () => {
+    needPerson();
+    const raw = await post('6101', sealRequest({ orgId: o.orgCodg ?? '', businessType: '01101', operatorId: 'CONF', operatorName: '一致性测试', officeId: 'K1', officeName: '内科', ecQrCode: qrCode }, keys));
+    const body = JSON.parse(raw);
+    must(body.code === '0' || body.code === 0, `6101 未成功：${body.code} ${body.message}`);
+    must(typeof body.encData === 'string' && body.encData.length > 0 && body.data === undefined, '应答 data 未加密');
+    return `encData ${body.encData.length} 位十六进制`;
+  });
+  const upload = async () => {
+    if (!state.id) throw new Skip('6101 未通过');
+    const psnNo = o.psnNo ?? person?.psnNo;
+    const insutype = o.insutype ?? person?.insutype ?? '310';
+    if (!psnNo) throw new Skip('需要人员编号（--psn-no）');
+    const data = demoUpload({ orgCodg: o.orgCodg ?? '', psnNo, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType, insutype, ecToken: state.id.ecToken });
+    const up = await client.uploadFees(data as never);
+    return { data, up };
+  };
+  const money = (d: Record<string, unknown>, own = 'ownPayAmt') => {
+    const [fee, fund, acct, cash, oth] = ['feeSumamt', 'fundPay', 'psnAcctPay', own, 'othFeeAmt'].map((f) => yuanToFen(String(d[f] ?? '0')));
+    must(fee === fund! + acct! + cash! + oth!, `feeSumamt ${d.feeSumamt} ≠ fundPay ${d.fundPay} + psnAcctPay ${d.psnAcctPay} + ${own} ${d[own]} + othFeeAmt ${d.othFeeAmt ?? '0'}`);
+    return `${d.feeSumamt} = ${d.fundPay} + ${d.psnAcctPay} + ${d[own]} + ${d.othFeeAmt ?? '0.00'}`;
+  };
+  await check('happy.6201', '6201 费用明细上传', async () => {
+    const { data, up } = await upload();
+    state.upload = { data, up };
+    return `payOrdId=${up.payOrdId}`;
+  });
+  const payAuth = async (): Promise<string> => {
+    if (o.payAuthNo) return o.payAuthNo;
+    if (!sandbox) throw new Skip('需要支付授权码（--pay-auth-no），或 yibao 沙箱');
+    const psnNo = o.psnNo ?? person?.psnNo;
+    const res = await doFetch(`${baseUrl}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ psnNo, ...(o.orgCodg ? { orgCodg: o.orgCodg } : {}) }) });
+    return String(((await res.json()) as { payAuthNo: string }).payAuthNo);
+  };
+  await check('happy.6202', '6202 支付下单', async () => {
+    if (!state.upload) throw new Skip('6201 未通过');
+    const { data, up } = state.upload;
+    const req = { payAuthNo: await payAuth(), payOrdId: up.payOrdId, payToken: up.payToken, orgBizSer: `BS${randomUUID().replace(/-/g, '').slice(0, 24)}`, chrgBchno: data.chrgBchno, feeType: '01', mdtrtId: String((up.extData as Record<string, unknown> | undefined)?.mdtrtId ?? data.mdtrtId ?? '') };
+    const paid = await client.payOrder(req);
+    state.paid = paid;
+    state.payReq = req;
+    return `ordStas=${paid.ordStas}`;
+  });
+  await check('money.6202', '6202 金额恒等：feeSumamt = fundPay + psnAcctPay + ownPayAmt + othFeeAmt', async () => {
+    if (!state.paid) throw new Skip('6202 未通过');
+    return money(state.paid);
+  });
+  await check('idempotency.orgBizSer', '同一 orgBizSer 重复下单不会二次扣款', async () => {
+    if (!state.paid) throw new Skip('6202 未通过');
+    let again: Record<string, unknown> | undefined;
+    try {
+      again = await client.payOrder(state.payReq);
+    } catch {
+      again = undefined; // refusing the duplicate is also conformant
+    }
+    // Key order is not meaningful in JSON; compare canonically.
+    if (again) must(canonicalJson(canonicalize(again)) === canonicalJson(canonicalize(state.paid)), '重复请求得到不同的应答');
+    return again ? '返回首次应答' : '重复请求被拒绝';
+  });
+  await check('happy.6301', '6301 结算结果查询，金额恒等', async () => {
+    if (!state.paid) throw new Skip('6202 未通过');
+    const { up } = state.upload;
+    const q = await client.queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType });
+    must(q.payOrdId === up.payOrdId, 'payOrdId 不符');
+    state.query = q;
+    return `ordStas=${q.ordStas}；${money(q)}`;
+  });
+  await check('happy.6203', '6203 退费（现金部分 1.00 元）', async () => {
+    if (!state.query) throw new Skip('6301 未通过');
+    if (yuanToFen(String(state.query.ownPayAmt)) < 100) throw new Skip('订单现金部分不足 1.00 元');
+    const r = await client.refund({ payOrdId: state.upload.up.payOrdId, totlRefdAmt: '1.00', cashRefdAmt: '1.00', refdType: 'CASH', ecToken: state.id.ecToken });
+    must(['SUCC', 'EXP', 'FAIL'].includes(String(r.refStatus)), `refStatus 不在字典内：${r.refStatus}`);
+    return `refStatus=${r.refStatus}`;
+  });
+  await check('happy.6401', '6401 撤销未结算的上传', async () => {
+    if (!state.upload) throw new Skip('6201 未通过');
+    const { up } = await upload();
+    const r = await client.revokeUpload({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType });
+    must(r.success === true || (r.success as unknown) === 'true', 'success 不为 true');
+    return 'success=true';
+  });
+
+  const summary = { passed: checks.filter((c) => c.status === 'pass').length, failed: checks.filter((c) => c.status === 'fail').length, skipped: checks.filter((c) => c.status === 'skip').length };
+  return { baseUrl, appId: o.appId, startedAt, finishedAt: new Date().toISOString(), summary, checks };
+}

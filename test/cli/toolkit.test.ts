@@ -1,0 +1,114 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+
+/** `yibao demo` and `yibao conformance`, as a developer runs them against `npm start`'s sandbox. */
+describe('yibao demo / conformance / bridge / call against a sandbox started by the test', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yibao-toolkit-'));
+  const sandboxFile = join(dir, '.yibao', 'sandbox.json');
+  let server: ChildProcess;
+  let url = '';
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+
+  beforeAll(async () => {
+    server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', join(dir, '.yibao')], { env: { ...process.env, YIBAO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    url = await new Promise<string>((resolve, reject) => {
+      server.stderr!.on('data', (c) => {
+        err += String(c);
+        const m = /listening on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      server.on('exit', () => reject(new Error(err)));
+    });
+  });
+  afterAll(() => {
+    server?.kill('SIGTERM');
+  });
+
+  it('yibao demo runs the whole outpatient payment and exits 0; its JSON names every step', () => {
+    const r = run(['demo', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.ok).toBe(true);
+    expect(result.baseUrl).toBe(url);
+    expect(result.steps.map((s: { step: string }) => s.step)).toEqual(['6101', '6201', 'auth', '6202', '6302', '6301', '6203']);
+    expect(result.steps.every((s: { ok: boolean }) => s.ok)).toBe(true);
+    const pay = result.steps.find((s: { step: string }) => s.step === '6202').detail;
+    const fen = (v: string) => Math.round(Number(v) * 100);
+    expect(fen(pay.feeSumamt)).toBe(fen(pay.fundPay) + fen(pay.psnAcctPay) + fen(pay.ownPayAmt) + fen(pay.othFeeAmt));
+    // human output: a line per step with the key figures
+    const human = run(['demo']);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/✔ 6202 支付下单 +费用总额 [\d.]+ = 基金 [\d.]+ \+ 个账 [\d.]+ \+ 现金 [\d.]+/);
+  });
+
+  it('yibao demo names the failing step, the code and the message, and exits non-zero', () => {
+    const r = run(['demo', '--json', '--private-key', '1'.repeat(64)]); // the center will refuse the signature
+    expect(r.status).toBe(1);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.ok).toBe(false);
+    expect(result.failed).toMatchObject({ step: '6101', code: '000102' });
+    const human = run(['demo', '--private-key', '1'.repeat(64)]);
+    expect(human.status).toBe(1);
+    expect(human.stderr).toMatch(/步骤 6101 失败.*000102/);
+  });
+
+  it('yibao conformance: every check passes against the sandbox; table and JSON report', () => {
+    const report = join(dir, 'report.json');
+    const r = run(['conformance', '--report', report]);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/\| check +\| result \| detail \|/);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    expect(json.summary.failed).toBe(0);
+    expect(json.summary.skipped).toBe(0);
+    expect(json.checks.length).toBeGreaterThanOrEqual(20);
+    for (const id of ['signature.reply', 'signature.badRequest', 'encryption.reply', 'replay.sameSignature', 'required.6201', 'happy.6202', 'money.6202', 'happy.6203']) {
+      expect(json.checks.find((c: { id: string }) => c.id === id)?.status, id).toBe('pass');
+    }
+  });
+
+  it('yibao conformance reports failures against a center with the wrong platform key (exit 1)', () => {
+    const other = JSON.parse(run(['keys', 'sm2']).stdout);
+    const r = run(['conformance', '--platform-public-key', other.publicKey, '--report', join(dir, 'bad.json')]);
+    expect(r.status).toBe(1);
+    const json = JSON.parse(readFileSync(join(dir, 'bad.json'), 'utf8'));
+    expect(json.checks.find((c: { id: string }) => c.id === 'signature.reply').status).toBe('fail');
+  });
+
+  it('yibao call sends one transaction and prints the opened reply', () => {
+    const sandbox = JSON.parse(readFileSync(sandboxFile, 'utf8'));
+    const p = sandbox.persons[0];
+    writeFileSync(join(dir, 'q.json'), JSON.stringify({ orgId: sandbox.institution.orgCodg, businessType: '01101', operatorId: 'O', operatorName: 'O', officeId: 'K', officeName: 'K', ecQrCode: p.qrCode }));
+    const r = run(['call', '6101', '--file', join(dir, 'q.json')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: '0', data: { idNo: p.idNo, insuOrg: p.insuAdmdvs } });
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ payOrdId: 'ORD-X', orgCodg: sandbox.institution.orgCodg, payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }));
+    const biz = run(['call', '6301', '--file', join(dir, 'bad.json')]);
+    expect(biz.status).toBe(1);
+    expect(JSON.parse(biz.stdout)).toMatchObject({ code: '-1' });
+    const unknown = run(['call', '9999', '--file', join(dir, 'q.json')]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/未知交易/);
+  });
+
+  it('/docs is a browsable page; the OpenAPI 3 document and the Apifox/Postman collection come from the catalogue', async () => {
+    const html = await (await fetch(`${url}/docs`)).text();
+    expect(html).toContain('6201 费用明细上传');
+    expect(html).toContain('feedetailList[].pric');
+    const oas = (await (await fetch(`${url}/docs/openapi.json`)).json()) as any;
+    expect(oas.openapi).toMatch(/^3\./);
+    expect(Object.keys(oas.paths)).toEqual(expect.arrayContaining(['/org/local/api/hos/uldFeeInfo', '/org/local/api/hos/pay_order', '/org/local/api/hos/refund_Order', '/org/local/api/hos/query_order_info', '/org/local/api/hos/revoke_order', '/org/local/api/hos/medBankPay', '/org/local/api/hos/decode_ec_qrcode']));
+    const t6201 = oas.components.schemas.T6201Input;
+    expect(t6201.required).toContain('psnNo');
+    expect(t6201.properties.feedetailList.items.properties.pric).toMatchObject({ type: 'number', 'x-decimal': { precision: 16, scale: 6 } });
+    expect(oas.components.schemas.T6203Input.properties.refdType.enum).toEqual(['ALL', 'CASH', 'HI']);
+    const postman = (await (await fetch(`${url}/docs/postman.json`)).json()) as any;
+    expect(postman.info.schema).toContain('v2.1.0');
+    expect(postman.item.map((f: { name: string }) => f.name)).toEqual(['移动支付中心（信封）', '经 yibao bridge（明文）']);
+    expect(postman.item[1].item.length).toBeGreaterThanOrEqual(7);
+  });
+});
