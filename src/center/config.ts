@@ -21,6 +21,8 @@ export interface AppConfig {
   signType?: 'SM2' | 'SM3';
   /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
   rateLimit?: { perSecond: number; burst: number };
+  /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
+  portal?: Array<'pushMsg' | 'verificationDrug'>;
 }
 
 export interface CallbackConfig {

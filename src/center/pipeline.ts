@@ -6,8 +6,7 @@ import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { getTxn, validateTxn } from '../spec/index.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.js';
-import { checkTimestamp, rememberSignature } from './replay.js';
+import type { Gate } from './gate.js';
 import type { TxnResult } from './txn/common.js';
 import { decodeQr } from './txn/decode-qr.js';
 import { uploadFees } from './txn/upload-fees.js';
@@ -42,18 +41,14 @@ export interface CenterReply {
  * the request's own envelope with the spec's code and a Chinese message naming the field.
  */
 export class MobileCenter {
-  private readonly limiter = new RateLimiter();
-  private readonly apps: Map<string, AppConfig>;
-
   constructor(
     private readonly deps: CenterDeps,
     private readonly platformPrivateKey: string,
-  ) {
-    this.apps = new Map((deps.config.apps ?? []).map((a) => [a.appId, a]));
-  }
+    readonly gate: Gate,
+  ) {}
 
   app(appId: string): AppConfig | undefined {
-    return this.apps.get(appId);
+    return this.gate.app(appId);
   }
 
   /** Transaction → path, as served. */
@@ -74,16 +69,15 @@ export class MobileCenter {
     try {
       const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
       appIdText = appId;
-      app = this.apps.get(appId);
-      if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `appId: 应用信息不存在（${appId}）`, { field: 'appId' });
-      if (!this.limiter.take(app.appId, app.rateLimit ?? DEFAULT_RATE_LIMIT, started)) {
-        throw new YibaoError(ErrorCode.RATE_LIMITED, '业务子系统限流，并发数过大，触发限流：请降低请求频率后重试');
-      }
+      app = this.gate.require(appId);
+      this.gate.admit(app, started);
       const keys = this.keysFor(app);
       let rejectReason = '';
       const opened = openRequest(message, keys, { onReject: (r) => (rejectReason = r) });
       if (rejectReason) this.deps.log.warn({ traceId, txn, appId: app.appId, reason: rejectReason }, 'signature rejected');
-      checkTimestamp(opened.timestamp, now, this.deps.config.replayWindowSeconds ?? 300);
+      // Remembered in its own commit, before validation and the business transaction: a request that
+      // fails (bad field, order not found, wrong state…) must not become replayable.
+      await this.gate.noReplay(app, opened.timestamp, now, opened.signData);
       const issues = validateTxn(txn, 'input', opened.plainData);
       if (issues.length > 0) {
         const shown = issues.slice(0, 5).map((i) => i.message);
@@ -92,9 +86,6 @@ export class MobileCenter {
       }
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      // Remembered in its own commit, before the business transaction: a request that fails
-      // (order not found, wrong state…) must not become replayable by rolling its record back.
-      await rememberSignature(this.deps.store, theApp.appId, opened.signData);
       const result = await this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
       this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });

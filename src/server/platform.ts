@@ -13,6 +13,11 @@ import { getTxn } from '../spec/index.js';
 import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
 import type { CenterDeps } from '../center/context.js';
 import { CENTER_TXNS, MobileCenter } from '../center/pipeline.js';
+import { Gate } from '../center/gate.js';
+import { OneCodeModule } from '../center/onecode.js';
+import { PortalGateway } from '../center/portal.js';
+import { TerminalGateway } from '../center/terminal.js';
+import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
 import { pruneSignatures } from '../center/replay.js';
 import { buildHttpApp } from './app.js';
@@ -39,6 +44,10 @@ export interface Platform {
   config: YibaoConfig;
   deps: CenterDeps;
   center: MobileCenter;
+  onecode: OneCodeModule;
+  portal: PortalGateway;
+  terminal: TerminalGateway;
+  channelApi: ChannelApi;
   worker: CallbackWorker;
   upstreams: SimUpstreams;
   persons: PersonConfig[];
@@ -155,7 +164,8 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     log,
     notifyCallbacks: () => worker?.notify(),
   };
-  const center = new MobileCenter(deps, platformKeys.privateKey);
+  const gate = new Gate(config, store);
+  const center = new MobileCenter(deps, platformKeys.privateKey, gate);
   const schedule = (config.callbacks?.schedule ?? DEFAULT_CALLBACK_SCHEDULE).map(parseDuration);
   worker = new CallbackWorker({
     store,
@@ -173,6 +183,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     config,
     deps,
     center,
+    onecode: new OneCodeModule(deps, gate, platformKeys.privateKey),
+    portal: new PortalGateway(deps, gate),
+    terminal: new TerminalGateway(deps, gate),
+    channelApi: new ChannelApi(deps, gate),
     worker,
     upstreams,
     persons,

@@ -217,4 +217,81 @@ CREATE TABLE seen_signatures (
 CREATE INDEX seen_signatures_at ON seen_signatures (seen_at);
 `,
   },
+  {
+    id: '0002_systems',
+    sql: `
+-- 刷脸一码付: a person's signing with a payment channel (4.1 step 1), and payment credentials.
+CREATE TABLE onecode_signings (
+  psn_no text PRIMARY KEY,
+  chnl_type text NOT NULL,
+  status text NOT NULL,
+  pay_chnl_user_name text NOT NULL,
+  risk text NOT NULL DEFAULT 'PASS',
+  abn_rea text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE onecode_certs (
+  pay_cert text PRIMARY KEY,
+  psn_no text NOT NULL,
+  org_codg text NOT NULL,
+  chnl_type text NOT NULL,
+  amount_fen bigint NOT NULL CHECK (amount_fen > 0),
+  fixmedins_trns_sn text NOT NULL,
+  pay_ord_id text,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  trade_no text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX onecode_certs_trns ON onecode_certs (org_codg, fixmedins_trns_sn) WHERE used_at IS NOT NULL;
+
+-- Regional payment portal: pushed messages (医疗消息推送) and the drug tips they carry (药品核销).
+CREATE TABLE portal_messages (
+  id bigserial PRIMARY KEY,
+  app_id text NOT NULL,
+  org_code text NOT NULL,
+  med_org_ord text NOT NULL,
+  pay_ord_id text,
+  order_status text NOT NULL,
+  push_type text NOT NULL,
+  patient_name text NOT NULL,
+  id_type text NOT NULL,
+  id_no text NOT NULL,
+  data jsonb NOT NULL,
+  drug_tips_id text UNIQUE,
+  drug_type text,
+  drug_status text,
+  verified_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX portal_messages_org ON portal_messages (org_code, id DESC);
+CREATE INDEX portal_messages_patient ON portal_messages (id_no, id DESC);
+
+-- Service terminal: face scans waiting at a counter (sandbox), authorisations, settlement notices.
+CREATE TABLE terminal_faces (
+  org_codg text PRIMARY KEY,
+  psn_no text NOT NULL,
+  proxy boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE terminal_auths (
+  auth_no text PRIMARY KEY,
+  org_codg text NOT NULL,
+  out_biz_no text NOT NULL,
+  psn_no text NOT NULL,
+  f_token text NOT NULL,
+  proxy boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (org_codg, out_biz_no)
+);
+CREATE TABLE terminal_notices (
+  id bigserial PRIMARY KEY,
+  org_codg text NOT NULL,
+  out_biz_no text NOT NULL,
+  data jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX terminal_notices_org ON terminal_notices (org_codg, id DESC);
+`,
+  },
 ];

@@ -46,10 +46,25 @@ export function createSimEVoucher(opts: SimEVoucherOptions): EVoucherCenter {
     };
   }
 
-  async function issue(ctx: UpstreamContext, kind: string, psnNo: string, orgCodg: string | undefined, ttl: number, prefix: string): Promise<{ token: string; expiresAt: Date }> {
-    const token = newToken(prefix);
+  async function issue(
+    ctx: UpstreamContext,
+    kind: string,
+    psnNo: string,
+    orgCodg: string | undefined,
+    ttl: number,
+    prefix: string,
+    extra: { token?: string; detail?: Record<string, unknown> } = {},
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const token = extra.token ?? newToken(prefix);
     const expiresAt = new Date(ctx.now.getTime() + ttl);
-    await ctx.tx.query('INSERT INTO ev_tokens (token, kind, psn_no, org_codg, expires_at) VALUES ($1, $2, $3, $4, $5)', [token, kind, psnNo, orgCodg ?? null, expiresAt]);
+    await ctx.tx.query('INSERT INTO ev_tokens (token, kind, psn_no, org_codg, expires_at, detail) VALUES ($1, $2, $3, $4, $5, $6)', [
+      token,
+      kind,
+      psnNo,
+      orgCodg ?? null,
+      expiresAt,
+      extra.detail ? JSON.stringify(extra.detail) : null,
+    ]);
     return { token, expiresAt };
   }
 
@@ -72,18 +87,19 @@ export function createSimEVoucher(opts: SimEVoucherOptions): EVoucherCenter {
     async issueEcToken(ctx, p) {
       const person = byPsn.get(p.psnNo);
       if (!person) throw new UpstreamError('PSN_NOT_FOUND', `人员不存在：${p.psnNo}`);
-      const { token, expiresAt } = await issue(ctx, 'ecToken', person.psnNo, p.orgCodg, ecTtl, 'EC');
-      return identity(person, token, expiresAt);
+      const detail = p.proxy || p.authNo ? { ...(p.proxy ? { proxy: true } : {}), ...(p.authNo ? { authNo: p.authNo } : {}) } : undefined;
+      const { token, expiresAt } = await issue(ctx, 'ecToken', person.psnNo, p.orgCodg, ecTtl, 'EC', detail ? { detail } : {});
+      return { ...identity(person, token, expiresAt), ...(p.authNo ? { authNo: p.authNo } : {}) };
     },
     async checkEcToken(ctx, p) {
       const { row, person } = await load(ctx, p.ecToken, 'ecToken', { invalid: 'EC_TOKEN_INVALID', expired: 'EC_TOKEN_EXPIRED', foreign: 'EC_TOKEN_FOREIGN' }, '电子凭证令牌 ecToken ');
       if (p.orgCodg && row.org_codg && row.org_codg !== p.orgCodg) throw new UpstreamError('EC_TOKEN_FOREIGN', '电子凭证令牌 ecToken 不属于本机构，请重新扫码');
       if (p.idNo !== undefined && p.idNo !== person.idNo) throw new UpstreamError('EC_TOKEN_FOREIGN', `电子凭证令牌与证件号码 ${maskIdNo(p.idNo)} 不符`);
-      return person;
+      return row.detail?.proxy ? { ...person, tokenProxy: true } : person;
     },
     async issuePayAuthNo(ctx, p) {
       if (!byPsn.has(p.psnNo)) throw new UpstreamError('PSN_NOT_FOUND', `人员不存在：${p.psnNo}`);
-      const { token, expiresAt } = await issue(ctx, 'payAuthNo', p.psnNo, p.orgCodg, authTtl, 'AU');
+      const { token, expiresAt } = await issue(ctx, 'payAuthNo', p.psnNo, p.orgCodg, authTtl, 'AU', p.payAuthNo ? { token: p.payAuthNo } : {});
       return { payAuthNo: token, expiresAt };
     },
     async checkPayAuthNo(ctx, p) {

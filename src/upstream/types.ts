@@ -136,12 +136,15 @@ export interface EcIdentity {
 export interface EVoucherCenter {
   /** 6101: QR code value → identity, issuing an ecToken bound to the institution. */
   decodeQrCode(ctx: UpstreamContext, p: { qrCode: string; orgId: string; businessType: string }): Promise<EcIdentity>;
-  /** Issues an ecToken for a person (the sandbox's stand-in for the user's app). */
-  issueEcToken(ctx: UpstreamContext, p: { psnNo: string; orgCodg?: string }): Promise<EcIdentity>;
+  /**
+   * Issues an ecToken for a person: the sandbox's stand-in for the user's app, and the terminal's
+   * face scan. `proxy` marks a 亲情代展码 (a family member showing the code on the person's behalf).
+   */
+  issueEcToken(ctx: UpstreamContext, p: { psnNo: string; orgCodg?: string; proxy?: boolean; authNo?: string }): Promise<EcIdentity>;
   /** Validates an ecToken; refuses unknown, expired and foreign (other institution / other person) tokens. */
-  checkEcToken(ctx: UpstreamContext, p: { ecToken: string; orgCodg?: string; idNo?: string }): Promise<PersonConfig>;
-  /** Online authorisation (支付授权码), bound to a person. */
-  issuePayAuthNo(ctx: UpstreamContext, p: { psnNo: string; orgCodg?: string }): Promise<{ payAuthNo: string; expiresAt: Date }>;
+  checkEcToken(ctx: UpstreamContext, p: { ecToken: string; orgCodg?: string; idNo?: string }): Promise<PersonConfig & { tokenProxy?: boolean }>;
+  /** Online authorisation (支付授权码), bound to a person; `payAuthNo` fixes its value (a terminal authNo). */
+  issuePayAuthNo(ctx: UpstreamContext, p: { psnNo: string; orgCodg?: string; payAuthNo?: string }): Promise<{ payAuthNo: string; expiresAt: Date }>;
   /** Validates a payAuthNo for this person; refuses unknown, expired, used and foreign codes. */
   checkPayAuthNo(ctx: UpstreamContext, p: { payAuthNo: string; psnNo: string; orgCodg?: string }): Promise<PersonConfig>;
   /** Marks a payAuthNo as used (a code authorises one payment). */

@@ -81,6 +81,10 @@ export async function payOrder(ctx: TxnContext): Promise<TxnResult> {
   const ext = expContent(data);
   const chnlType = text(ext, 'chnlType') || 'WX';
   if (!CHANNELS.includes(chnlType)) throw invalid('data.expContent', `chnlType 应为 WX/ALI/UP/BANK 之一（扩展数据）`);
+  // yibao extension (docs/center.md): expContent {"ownPayBy":"HIS"} settles the insurance part only;
+  // the institution collects the cash itself — one-code-pay's 先医保后自费 (face-one-code-pay.txt 4.1).
+  const ownPayBy = text(ext, 'ownPayBy').toUpperCase();
+  if (ownPayBy !== '' && ownPayBy !== 'HIS' && ownPayBy !== 'CENTER') throw invalid('data.expContent', 'ownPayBy 应为 HIS 或 CENTER（扩展数据）');
   const outcome = await settleOrder(
     deps,
     tx,
@@ -88,7 +92,7 @@ export async function payOrder(ctx: TxnContext): Promise<TxnResult> {
     order,
     {
       txn: '6202',
-      cash: { by: 'channel', chnlType: chnlType as ChannelType },
+      cash: ownPayBy === 'HIS' ? { by: 'his', chnlType: text(ext, 'chnlType') || 'HIS' } : { by: 'channel', chnlType: chnlType as ChannelType },
       acctUsedFlag: text(data, 'acctUsedFlag') || order.acctUsedFlag,
       depositFen: data.deposit === undefined || data.deposit === '' ? 0 : yuanToFen(text(data, 'deposit')),
       payAuthNo: text(data, 'payAuthNo'),

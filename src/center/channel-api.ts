@@ -1,0 +1,123 @@
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { sealChannel, verifyChannel } from '../protocol/channel.js';
+import { formatCompact, requireWireTime } from '../protocol/time.js';
+import { fenToYuan, yuanToFen } from '../spec/money.js';
+import type { ChannelType } from '../upstream/types.js';
+import type { CenterDeps } from './context.js';
+import type { Gate } from './gate.js';
+import { OrdStas, stateAfterRefund } from './ord-stas.js';
+import { loadOrder, transition } from './orders.js';
+
+/**
+ * The simulated channels' merchant API (docs/onecode.md): the HIS's self-pay order with payCert
+ * (4.1 step 14), refunds (4.2) and the statement for reconciliation (4.3). A successful payment also
+ * informs the module (the payCert is used) and completes the order whose cash part was pending
+ * (ordStas 4 → 6), then notifies the HIS at its notifyUrl (step 15).
+ */
+export class ChannelApi {
+  constructor(
+    private readonly deps: CenterDeps,
+    private readonly gate: Gate,
+  ) {}
+
+  private open(body: Record<string, unknown>) {
+    const app = this.gate.require(typeof body.appId === 'string' ? body.appId : undefined);
+    this.gate.admit(app);
+    verifyChannel(body, app.appSecret);
+    requireWireTime(body.timestamp, 'timestamp');
+    return app;
+  }
+
+  async pay(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const app = this.open(body);
+    const now = this.deps.clock();
+    const payCert = String(body.payCert ?? '');
+    const outTradeNo = String(body.outTradeNo ?? '');
+    if (!payCert) throw new YibaoError(ErrorCode.INVALID_PARAM, 'payCert: 必填（付款凭据）', { field: 'payCert' });
+    if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（商户订单号，即 fixmedinsTrnsSn）', { field: 'outTradeNo' });
+    const amountFen = yuanToFen(String(body.amount ?? ''));
+    const result = await this.deps.store.transaction(async (tx) => {
+      const rows = await tx.query<{ psn_no: string; org_codg: string; chnl_type: string; amount_fen: number; fixmedins_trns_sn: string; pay_ord_id: string | null; expires_at: Date; used_at: Date | null; trade_no: string | null }>(
+        'SELECT * FROM onecode_certs WHERE pay_cert = $1 FOR UPDATE',
+        [payCert],
+      );
+      const cert = rows[0];
+      if (!cert || cert.org_codg !== app.orgCodg) throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据无效');
+      if (cert.used_at) {
+        if (cert.fixmedins_trns_sn === outTradeNo && cert.trade_no) return { status: 'SUCC', tradeNo: cert.trade_no, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id, repeated: true };
+        throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据已使用（一次性）');
+      }
+      if (new Date(cert.expires_at).getTime() <= now.getTime()) throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据已过期，请重新获取');
+      if (cert.amount_fen !== amountFen) throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 与付款凭据金额 ${fenToYuan(cert.amount_fen)} 不符`, { field: 'amount' });
+      if (cert.fixmedins_trns_sn !== outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符', { field: 'outTradeNo' });
+      const trade = await this.deps.upstreams.channels.pay({ tx, now }, { chnlType: cert.chnl_type as ChannelType, payOrdId: cert.pay_ord_id ?? '', orgCodg: app.orgCodg, amountFen, outTradeNo });
+      if (trade.status !== 'SUCC') return { status: trade.status, tradeNo: trade.tradeNo, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id, message: trade.message };
+      await tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [payCert, now, trade.tradeNo]);
+      if (cert.pay_ord_id) {
+        const order = await loadOrder(tx, cert.pay_ord_id, app.orgCodg, { forUpdate: true });
+        if (order.ordStas === OrdStas.HI_PAID) {
+          await transition(tx, order, [OrdStas.HI_PAID], OrdStas.SETTLED, { cashPaidFen: order.cashPaidFen + amountFen, chnlType: cert.chnl_type, setlType: 'ALL' }, { txn: 'onecode', detail: { tradeNo: trade.tradeNo, payCert: `${payCert.slice(0, 6)}…` } });
+        }
+      }
+      return { status: 'SUCC', tradeNo: trade.tradeNo, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id };
+    });
+    const answer = { appId: app.appId, outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(('message' in result && result.message) ? { message: result.message } : {}) };
+    if (result.status === 'SUCC' && !('repeated' in result) && typeof body.notifyUrl === 'string' && body.notifyUrl) {
+      this.notify(String(body.notifyUrl), sealChannel({ ...answer, event: 'PAY' }, app.appSecret));
+    }
+    return sealChannel(answer, app.appSecret);
+  }
+
+  async refund(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const app = this.open(body);
+    const now = this.deps.clock();
+    const outTradeNo = String(body.outTradeNo ?? '');
+    const outRefundNo = String(body.outRefundNo ?? '');
+    if (!outTradeNo || !outRefundNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo/outRefundNo: 必填');
+    const amountFen = yuanToFen(String(body.amount ?? ''));
+    const result = await this.deps.store.transaction(async (tx) => {
+      const certs = await tx.query<{ chnl_type: string; pay_ord_id: string | null }>('SELECT chnl_type, pay_ord_id FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 AND used_at IS NOT NULL', [app.orgCodg, outTradeNo]);
+      const cert = certs[0];
+      if (!cert) throw new YibaoError(ErrorCode.BUSINESS, `原交易不存在：outTradeNo=${outTradeNo}`);
+      const trade = await this.deps.upstreams.channels.refund({ tx, now }, { chnlType: cert.chnl_type as ChannelType, payOrdId: cert.pay_ord_id ?? '', orgCodg: app.orgCodg, amountFen, outRefundNo });
+      if (trade.status === 'SUCC' && cert.pay_ord_id) {
+        const order = await loadOrder(tx, cert.pay_ord_id, app.orgCodg, { forUpdate: true });
+        const cashRefundedFen = Math.min(order.cashPaidFen, order.cashRefundedFen + amountFen);
+        const next = stateAfterRefund({ hiRefunded: order.hiRefunded, hiSettled: order.hiDocSn !== null, cashPaidFen: order.cashPaidFen, cashRefundedFen });
+        if (next !== order.ordStas || cashRefundedFen !== order.cashRefundedFen) {
+          await transition(tx, order, [order.ordStas], next, { cashRefundedFen }, { txn: 'onecode-refund', detail: { tradeNo: trade.tradeNo } });
+        }
+      }
+      return trade;
+    });
+    return sealChannel({ appId: app.appId, outTradeNo, outRefundNo, refundNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, timestamp: formatCompact(now), ...(result.message ? { message: result.message } : {}) }, app.appSecret);
+  }
+
+  /** One day's trades of the institution (4.3 对账). */
+  async statement(query: Record<string, unknown>): Promise<{ app: string; lines: Array<Record<string, string>> }> {
+    const app = this.open(query);
+    const date = String(query.date ?? '');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'date: 应为 yyyy-MM-dd 格式（对账日期）', { field: 'date' });
+    const chnlType = typeof query.chnlType === 'string' && query.chnlType ? (query.chnlType as ChannelType) : undefined;
+    const now = this.deps.clock();
+    const lines = await this.deps.store.transaction((tx) => this.deps.upstreams.channels.statement({ tx, now }, { orgCodg: app.orgCodg, date, ...(chnlType ? { chnlType } : {}) }));
+    return {
+      app: app.appId,
+      lines: lines.map((l) => ({ tradeNo: l.tradeNo, kind: l.kind, chnlType: l.chnlType, outTradeNo: l.outTradeNo ?? '', payOrdId: l.payOrdId, amount: fenToYuan(l.amountFen), status: l.status, time: formatCompact(l.time) })),
+    };
+  }
+
+  /** Step 15: tell the HIS (best effort, a few tries). */
+  private notify(url: string, body: Record<string, unknown>): void {
+    const attempt = async (n: number): Promise<void> => {
+      try {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+        if (res.ok) return;
+      } catch {
+        // retried below
+      }
+      if (n < 3) setTimeout(() => void attempt(n + 1), 500 * 2 ** n).unref();
+    };
+    void attempt(0);
+  }
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '../protocol/fsi.js';
+import { isPlainObject, parseWireObject, type WireObject } from '../protocol/json.js';
+import { parseWireTime } from '../protocol/time.js';
+import { ONE_CODE_INFNO, validateTxn } from '../spec/index.js';
+import { fenToYuan, MoneyError, yuanToFen } from '../spec/money.js';
+import type { PersonConfig } from '../upstream/types.js';
+import { newToken } from '../util/ids.js';
+import { maskName, maskPhone } from '../util/mask.js';
+import type { AppConfig } from './config.js';
+import type { CenterDeps } from './context.js';
+import { upstream } from './errors.js';
+import type { Gate } from './gate.js';
+import { OrdStas } from './ord-stas.js';
+
+/**
+ * The 刷脸一码付 module (face-one-code-pay.txt) and the FSI person query it leans on, behind one
+ * FSI-style path in the FSI envelope (ch. 3): infno 1101 人员信息获取, 9701 查询用户一码付状态, 9702
+ * 获取一码付付款凭据 (the spec numbers neither; docs/onecode.md). A refusal is infcode -1 with an
+ * err_msg a HIS can show the patient, prefixed by the response code.
+ *
+ * payCert (4.1 steps 7–13): the token is checked with the e-voucher center (valid, not expired, not a
+ * 亲情代展码), the channel is asked for the user's status, the amount is checked against the order's
+ * pending cash part, the channel's risk check runs, and the credential is single-use, bound to the
+ * amount and fixmedinsTrnsSn, and expires.
+ */
+export const PAY_CERT_TTL_MS = 5 * 60_000;
+
+const CHANNEL_NAMES: Record<string, string> = { WX: '微信支付', ALI: '支付宝', UP: '云闪付', BANK: '银行卡' };
+
+interface Signing {
+  chnl_type: string;
+  status: string;
+  pay_chnl_user_name: string;
+  risk: string;
+  abn_rea: string | null;
+}
+
+class Refusal extends YibaoError {}
+
+function refuse(message: string, code: string = ErrorCode.BUSINESS): Refusal {
+  return new Refusal(code, message);
+}
+
+export class OneCodeModule {
+  constructor(
+    private readonly deps: CenterDeps,
+    private readonly gate: Gate,
+    private readonly platformPrivateKey: string,
+  ) {}
+
+  async handle(rawBody: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
+    const traceId = randomUUID();
+    const now = this.deps.clock();
+    let app: AppConfig | undefined;
+    let encrypt = false;
+    let admdvs = this.deps.config.platform?.admdvs ?? '000000';
+    try {
+      const message = parseFsiMessage(parseWireObject(rawBody, 'FSI 报文'));
+      encrypt = typeof message.enc_type === 'string' && message.enc_type.toUpperCase() === 'SM4';
+      const appId = typeof message.app_id === 'string' && message.app_id ? message.app_id : undefined;
+      const orgCodg = typeof message.fixmedins_code === 'string' ? message.fixmedins_code : '';
+      app = appId ? this.gate.require(appId, 'app_id') : this.gate.byOrg(orgCodg);
+      if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
+      this.gate.admit(app);
+      const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
+      const opened = openFsiRequest(message, keys);
+      if (opened.header.fixmedins_code !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'fixmedins_code: 与应用所属机构不符（定点医药机构编号）', { field: 'fixmedins_code' });
+      if (typeof opened.header.mdtrtarea_admvs === 'string') admdvs = opened.header.mdtrtarea_admvs;
+      await this.gate.noReplay(app, parseWireTime(opened.header.inf_time)!, now, `msgid:${String(opened.header.msgid)}`);
+      const infno = String(opened.header.infno);
+      const input = opened.plainInput as Record<string, unknown>;
+      let output: unknown;
+      if (infno === '1101') output = await this.personInfo(input);
+      else if (infno === ONE_CODE_INFNO.oneCodeStatus) output = await this.status(app, this.data(input, 'oneCodeStatus'));
+      else if (infno === ONE_CODE_INFNO.oneCodePayCert) output = await this.payCert(app, this.data(input, 'oneCodePayCert'), now);
+      else throw new YibaoError(ErrorCode.NOT_OPENED, `infno: 该功能未开放（${infno}）`, { field: 'infno' });
+      this.deps.log.info({ traceId, infno, appId: app.appId, infcode: 0 }, 'fsi request');
+      return { traceId, infcode: 0, body: sealFsiResponse({ infcode: 0, output, app_id: app.appId, admdvs }, this.keys(app), { encrypt, now }) };
+    } catch (err) {
+      const e = err instanceof YibaoError ? err : this.unexpected(err, traceId);
+      this.deps.log.info({ traceId, appId: app?.appId, code: e.code, infcode: -1 }, 'fsi request refused');
+      const body = sealFsiResponse({ infcode: -1, err_msg: `${e.code} ${e.message}`, ...(app ? { app_id: app.appId } : {}), admdvs }, this.keys(app), { encrypt: encrypt && !!app, now });
+      return { traceId, infcode: -1, body };
+    }
+  }
+
+  private keys(app: AppConfig | undefined): FsiKeys {
+    return { privateKey: this.platformPrivateKey, ...(app ? { appSecret: app.appSecret } : {}) };
+  }
+
+  private unexpected(err: unknown, traceId: string): YibaoError {
+    this.deps.log.error({ traceId, err }, 'unexpected error');
+    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
+  }
+
+  /** input = {data: {...}} (6.1); validated against the catalogue entry. */
+  private data(input: Record<string, unknown>, txn: 'oneCodeStatus' | 'oneCodePayCert'): Record<string, unknown> {
+    const data = isPlainObject(input?.data) ? (input.data as Record<string, unknown>) : input;
+    const issues = validateTxn(txn, 'input', data, 'input.data');
+    if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+    return data;
+  }
+
+  private async personInfo(input: Record<string, unknown>): Promise<unknown> {
+    const issues = validateTxn('1101', 'input', input, 'input');
+    if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+    const d = input.data as Record<string, unknown>;
+    const now = this.deps.clock();
+    return this.deps.store.transaction((tx) =>
+      upstream(() =>
+        this.deps.upstreams.fsi.getPersonInfo(
+          { tx, now },
+          { certno: String(d.certno), psnCertType: String(d.psn_cert_type), ...(d.psn_name ? { psnName: String(d.psn_name) } : {}) },
+        ),
+      ),
+    );
+  }
+
+  /** Steps 8–10: the token, not a family proxy code, and the person's signing with a channel. */
+  private async person(app: AppConfig, token: string, now: Date): Promise<{ person: PersonConfig; signing: Signing | undefined }> {
+    const person = await this.deps.store.transaction((tx) => upstream(() => this.deps.upstreams.evoucher.checkEcToken({ tx, now }, { ecToken: token, orgCodg: app.orgCodg })));
+    if (person.tokenProxy) throw refuse('亲情代展码不可使用一码付：请参保人本人刷脸或展码', ErrorCode.FORBIDDEN);
+    const rows = await this.deps.store.query<Signing>('SELECT chnl_type, status, pay_chnl_user_name, risk, abn_rea FROM onecode_signings WHERE psn_no = $1', [person.psnNo]);
+    return { person, signing: rows[0] };
+  }
+
+  private async status(app: AppConfig, data: Record<string, unknown>): Promise<unknown> {
+    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）');
+    const { signing } = await this.person(app, String(data.token), this.deps.clock());
+    if (!signing) return { stasFlag: '0', abnRea: '未开通一码付', payChnlUserName: '', payChnlName: '' };
+    const enabled = signing.status === 'ENABLED';
+    return {
+      stasFlag: enabled ? '1' : '2',
+      abnRea: enabled ? '' : signing.abn_rea || '一码付已停用',
+      payChnlUserName: signing.pay_chnl_user_name,
+      payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type,
+    };
+  }
+
+  private async payCert(app: AppConfig, data: Record<string, unknown>, now: Date): Promise<unknown> {
+    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）');
+    let amountFen: number;
+    try {
+      amountFen = yuanToFen(String(data.ownPaySetlAmt));
+    } catch (err) {
+      throw new YibaoError(ErrorCode.INVALID_PARAM, `input.data.ownPaySetlAmt: 应为元，最多两位小数（现金支付金额）：${(err as MoneyError).message}`);
+    }
+    if (amountFen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.ownPaySetlAmt: 应大于 0（现金支付金额）');
+    const trnsSn = String(data.fixmedinsTrnsSn);
+    const { person, signing } = await this.person(app, String(data.token), now);
+    if (!signing) throw refuse('未开通一码付：请参保人在支付渠道开通一码付后重试，或改用其他方式付款');
+    if (signing.status !== 'ENABLED') throw refuse(`一码付不可用：${signing.abn_rea || '一码付已停用'}，请改用其他方式付款`);
+
+    return this.deps.store.transaction(async (tx) => {
+      // The same trade serial again: the same unused credential (a retry), or refused once paid.
+      const prior = await tx.query<{ pay_cert: string; amount_fen: number; used_at: Date | null; expires_at: Date }>(
+        'SELECT pay_cert, amount_fen, used_at, expires_at FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 ORDER BY created_at DESC LIMIT 1',
+        [app.orgCodg, trnsSn],
+      );
+      const p = prior[0];
+      if (p?.used_at) throw refuse(`该交易流水号已付款：fixmedinsTrnsSn=${trnsSn}`);
+      if (p && p.amount_fen === amountFen && new Date(p.expires_at).getTime() > now.getTime()) {
+        return { payCert: p.pay_cert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
+      }
+      // The order whose insurance part is settled and whose cash part waits (ordStas 4) must match.
+      const pending = await tx.query<{ pay_ord_id: string; due: number }>(
+        `SELECT pay_ord_id, own_pay_amt_fen - deposit_fen - cash_paid_fen AS due FROM orders
+         WHERE psn_no = $1 AND org_codg = $2 AND ord_stas = $3 ORDER BY settled_at DESC NULLS LAST LIMIT 1`,
+        [person.psnNo, app.orgCodg, OrdStas.HI_PAID],
+      );
+      const order = pending[0];
+      if (order && order.due !== amountFen) {
+        throw refuse(`金额不符：订单 ${order.pay_ord_id} 待付现金 ${fenToYuan(order.due)} 元，请求 ${fenToYuan(amountFen)} 元`, ErrorCode.INVALID_PARAM);
+      }
+      if (signing.risk === 'REFUSE') throw refuse('支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
+      const payCert = newToken('PC');
+      await tx.query(
+        `INSERT INTO onecode_certs (pay_cert, psn_no, org_codg, chnl_type, amount_fen, fixmedins_trns_sn, pay_ord_id, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+        [payCert, person.psnNo, app.orgCodg, signing.chnl_type, amountFen, trnsSn, order?.pay_ord_id ?? null, new Date(now.getTime() + PAY_CERT_TTL_MS)],
+      );
+      return { payCert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
+    });
+  }
+}
+
+/** Sandbox: the user enables or disables one-code-pay in a channel (4.1 step 1); risk can be set to refuse. */
+export async function setSigning(deps: CenterDeps, p: { psnNo: string; chnlType: string; status: 'ENABLED' | 'DISABLED'; risk?: 'PASS' | 'REFUSE'; abnRea?: string }): Promise<void> {
+  const person = deps.upstreams.evoucher.findPerson({ psnNo: p.psnNo });
+  if (!person) throw new YibaoError(ErrorCode.BUSINESS, `人员不存在：${p.psnNo}`);
+  const userName = `${maskName(person.userName)}${typeof person.phone === 'string' ? `（${maskPhone(person.phone)}）` : ''}`;
+  await deps.store.query(
+    `INSERT INTO onecode_signings (psn_no, chnl_type, status, pay_chnl_user_name, risk, abn_rea, updated_at) VALUES ($1,$2,$3,$4,$5,$6,now())
+     ON CONFLICT (psn_no) DO UPDATE SET chnl_type = $2, status = $3, pay_chnl_user_name = $4, risk = $5, abn_rea = $6, updated_at = now()`,
+    [p.psnNo, p.chnlType, p.status, userName, p.risk ?? 'PASS', p.abnRea ?? (p.status === 'DISABLED' ? '用户已在支付渠道关闭一码付' : null)],
+  );
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { parseWireObject, type WireObject } from '../protocol/json.js';
+import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from '../protocol/terminal.js';
+import { getTxn, validateTxn } from '../spec/index.js';
+import { newToken } from '../util/ids.js';
+import type { AppConfig } from './config.js';
+import type { CenterDeps } from './context.js';
+import { upstream } from './errors.js';
+import type { Gate } from './gate.js';
+
+/**
+ * The 医保业务综合服务终端 gateway (service-terminal.txt). In the sandbox a face scan is staged with
+ * `POST /sandbox/terminal/face` (the patient steps in front of the counter's terminal); then:
+ *
+ * - `cn.nhsa.ec.auth` consumes that face and answers an authNo (and fToken). outBizNo is unique per
+ *   institution: a duplicate is refused. The authNo is also the person's payment authorisation, so it
+ *   feeds 6202 as payAuthNo — one patient, one face scan, one visit.
+ * - `cn.nhsa.auth.check` answers the e-voucher identity by authNo, with a fresh ecToken (the fecToken of
+ *   one-code-pay, marked as a 亲情代展码 when the face scan was one).
+ * - `cn.nhsa.settle.notify` shows the result on the terminal screen (`GET /sandbox/terminal`).
+ */
+export class TerminalGateway {
+  constructor(
+    private readonly deps: CenterDeps,
+    private readonly gate: Gate,
+  ) {}
+
+  async handle(rawBody: string): Promise<{ body: WireObject; traceId: string; code: string }> {
+    const traceId = randomUUID();
+    const now = this.deps.clock();
+    let app: AppConfig | undefined;
+    let transType = '';
+    let appIdText = '';
+    try {
+      const message = parseWireObject(rawBody, '请求报文');
+      appIdText = typeof message.appId === 'string' ? message.appId : '';
+      transType = typeof message.transType === 'string' ? message.transType : '';
+      app = this.gate.require(appIdText);
+      this.gate.admit(app);
+      const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) });
+      if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构 ID）', { field: 'orgId' });
+      await this.gate.noReplay(app, opened.timestamp, now, opened.signData);
+      if (!(opened.transType in { 'cn.nhsa.ec.auth': 1, 'cn.nhsa.auth.check': 1, 'cn.nhsa.settle.notify': 1 })) {
+        throw new YibaoError(ErrorCode.NOT_OPENED, `该功能未开放：${opened.transType}`);
+      }
+      getTxn(opened.transType);
+      const issues = validateTxn(opened.transType, 'input', opened.plainData);
+      if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+      const d = opened.plainData;
+      const data =
+        opened.transType === 'cn.nhsa.ec.auth' ? await this.ecAuth(app, d, now) : opened.transType === 'cn.nhsa.auth.check' ? await this.authCheck(app, d, now) : await this.settleNotify(app, d);
+      this.deps.log.info({ traceId, transType, appId: app.appId, code: TERMINAL_OK }, 'terminal request');
+      return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, { appId: app.appId, appSecret: app.appSecret }) };
+    } catch (err) {
+      const e = err instanceof YibaoError ? err : this.unexpected(err, traceId);
+      this.deps.log.info({ traceId, transType, appId: appIdText || undefined, code: e.code }, 'terminal request refused');
+      return { traceId, code: e.code, body: sealTerminalResponse({ code: e.code, message: e.message, transType }, { appId: app?.appId ?? appIdText, appSecret: app?.appSecret ?? '' }) };
+    }
+  }
+
+  private unexpected(err: unknown, traceId: string): YibaoError {
+    this.deps.log.error({ traceId, err }, 'unexpected error');
+    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
+  }
+
+  private async ecAuth(app: AppConfig, d: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+    if (d.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.orgId: 与应用所属机构不符（机构 ID）', { field: 'data.orgId' });
+    const outBizNo = String(d.outBizNo);
+    return this.deps.store.transaction(async (tx) => {
+      const dup = await tx.query('SELECT 1 FROM terminal_auths WHERE org_codg = $1 AND out_biz_no = $2', [app.orgCodg, outBizNo]);
+      if (dup.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, `data.outBizNo: 重复，每次请求都需要唯一（${outBizNo}）`, { field: 'data.outBizNo' });
+      const faces = await tx.query<{ psn_no: string; proxy: boolean }>('DELETE FROM terminal_faces WHERE org_codg = $1 RETURNING psn_no, proxy', [app.orgCodg]);
+      const face = faces[0];
+      if (!face) throw new YibaoError(ErrorCode.BUSINESS, '终端未采集到人脸：请参保人正对终端刷脸后重试（沙箱：POST /sandbox/terminal/face）');
+      const authNo = newToken('FA');
+      const fToken = newToken('FT');
+      await tx.query('INSERT INTO terminal_auths (auth_no, org_codg, out_biz_no, psn_no, f_token, proxy) VALUES ($1,$2,$3,$4,$5,$6)', [authNo, app.orgCodg, outBizNo, face.psn_no, fToken, face.proxy]);
+      // The face authorisation authorises the payment too (6202 payAuthNo).
+      await upstream(() => this.deps.upstreams.evoucher.issuePayAuthNo({ tx, now }, { psnNo: face.psn_no, orgCodg: app.orgCodg, payAuthNo: authNo }));
+      return { authNo, fToken, outBizNo, extData: '' };
+    });
+  }
+
+  private async authCheck(app: AppConfig, d: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+    if (d.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.orgId: 与应用所属机构不符（机构 ID）', { field: 'data.orgId' });
+    return this.deps.store.transaction(async (tx) => {
+      const rows = await tx.query<{ psn_no: string; proxy: boolean; created_at: Date }>('SELECT psn_no, proxy, created_at FROM terminal_auths WHERE auth_no = $1 AND org_codg = $2', [d.authNo, app.orgCodg]);
+      const auth = rows[0];
+      if (!auth) throw new YibaoError(ErrorCode.FORBIDDEN, 'data.authNo: 实人认证业务流水号无效或不属于本机构', { field: 'data.authNo' });
+      const id = await upstream(() => this.deps.upstreams.evoucher.issueEcToken({ tx, now }, { psnNo: auth.psn_no, orgCodg: app.orgCodg, proxy: auth.proxy, authNo: String(d.authNo) }));
+      return {
+        userName: id.userName,
+        idNo: id.idNo,
+        idType: id.idType,
+        ecToken: id.ecToken,
+        insuOrg: id.insuOrg,
+        authNo: String(d.authNo),
+        ...(id.gender ? { gender: id.gender } : {}),
+        ...(id.birthday ? { birthday: id.birthday } : {}),
+        ...(id.nationality ? { nationality: id.nationality } : {}),
+      };
+    });
+  }
+
+  private async settleNotify(app: AppConfig, d: Record<string, unknown>): Promise<Record<string, unknown>> {
+    await this.deps.store.query('INSERT INTO terminal_notices (org_codg, out_biz_no, data) VALUES ($1, $2, $3)', [app.orgCodg, d.outBizNo, JSON.stringify(d)]);
+    return { outBizNo: String(d.outBizNo), extData: '' };
+  }
+}
+
+/** Sandbox: a patient steps in front of the institution's terminal (proxy: a family member shows a 亲情代展码). */
+export async function stageFace(deps: CenterDeps, p: { orgCodg: string; psnNo: string; proxy?: boolean }): Promise<void> {
+  if (!deps.upstreams.evoucher.findPerson({ psnNo: p.psnNo })) throw new YibaoError(ErrorCode.BUSINESS, `人员不存在：${p.psnNo}`);
+  await deps.store.query(
+    'INSERT INTO terminal_faces (org_codg, psn_no, proxy) VALUES ($1, $2, $3) ON CONFLICT (org_codg) DO UPDATE SET psn_no = $2, proxy = $3, created_at = now()',
+    [p.orgCodg, p.psnNo, p.proxy ?? false],
+  );
+}
+
+/** What the terminal's screen shows: the last authorisation and the last settlement notice. */
+export async function terminalScreen(deps: CenterDeps, orgCodg: string) {
+  const [auth] = await deps.store.query<{ auth_no: string; out_biz_no: string; psn_no: string; proxy: boolean; created_at: Date }>(
+    'SELECT auth_no, out_biz_no, psn_no, proxy, created_at FROM terminal_auths WHERE org_codg = $1 ORDER BY created_at DESC LIMIT 1',
+    [orgCodg],
+  );
+  const [notice] = await deps.store.query<{ data: Record<string, string>; created_at: Date }>('SELECT data, created_at FROM terminal_notices WHERE org_codg = $1 ORDER BY id DESC LIMIT 1', [orgCodg]);
+  const person = auth ? deps.upstreams.evoucher.findPerson({ psnNo: auth.psn_no }) : undefined;
+  return { auth: auth ? { ...auth, userName: person?.userName ?? '' } : undefined, notice };
+}
