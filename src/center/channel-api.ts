@@ -3,6 +3,7 @@ import { sealChannel, verifyChannel } from '../protocol/channel.js';
 import { formatCompact, requireWireTime } from '../protocol/time.js';
 import { fenToYuan, yuanToFen } from '../spec/money.js';
 import type { ChannelType } from '../upstream/types.js';
+import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
 import { OrdStas, stateAfterRefund } from './ord-stas.js';
@@ -20,16 +21,30 @@ export class ChannelApi {
     private readonly gate: Gate,
   ) {}
 
-  private open(body: Record<string, unknown>) {
-    const app = this.gate.require(typeof body.appId === 'string' ? body.appId : undefined);
-    this.gate.admit(app);
-    verifyChannel(body, app.appSecret);
-    requireWireTime(body.timestamp, 'timestamp');
-    return app;
+  /**
+   * Every answer is signed with the app's secret once the app is known, failures included (status
+   * FAIL with the code and message), so a HIS never has to act on an unsigned reply.
+   */
+  private async answer(body: Record<string, unknown>, fn: (app: AppConfig) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    let app: AppConfig | undefined;
+    try {
+      app = this.gate.require(typeof body.appId === 'string' ? body.appId : undefined);
+      this.gate.admit(app);
+      verifyChannel(body, app.appSecret);
+      requireWireTime(body.timestamp, 'timestamp');
+      return sealChannel({ appId: app.appId, ...(await fn(app)) }, app.appSecret);
+    } catch (err) {
+      if (!(err instanceof YibaoError)) throw err;
+      const fail = { status: 'FAIL', code: err.code, message: err.message, timestamp: formatCompact(this.deps.clock()) };
+      return app ? sealChannel({ appId: app.appId, ...fail }, app.appSecret) : fail;
+    }
   }
 
-  async pay(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const app = this.open(body);
+  pay(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.answer(body, (app) => this.payFor(app, body));
+  }
+
+  private async payFor(app: AppConfig, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const now = this.deps.clock();
     const payCert = String(body.payCert ?? '');
     const outTradeNo = String(body.outTradeNo ?? '');
@@ -61,15 +76,18 @@ export class ChannelApi {
       }
       return { status: 'SUCC', tradeNo: trade.tradeNo, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id };
     });
-    const answer = { appId: app.appId, outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(('message' in result && result.message) ? { message: result.message } : {}) };
+    const answer = { outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(('message' in result && result.message) ? { message: result.message } : {}) };
     if (result.status === 'SUCC' && !('repeated' in result) && typeof body.notifyUrl === 'string' && body.notifyUrl) {
-      this.notify(String(body.notifyUrl), sealChannel({ ...answer, event: 'PAY' }, app.appSecret));
+      this.notify(String(body.notifyUrl), sealChannel({ appId: app.appId, ...answer, event: 'PAY' }, app.appSecret));
     }
-    return sealChannel(answer, app.appSecret);
+    return answer;
   }
 
-  async refund(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const app = this.open(body);
+  refund(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.answer(body, (app) => this.refundFor(app, body));
+  }
+
+  private async refundFor(app: AppConfig, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const now = this.deps.clock();
     const outTradeNo = String(body.outTradeNo ?? '');
     const outRefundNo = String(body.outRefundNo ?? '');
@@ -90,21 +108,25 @@ export class ChannelApi {
       }
       return trade;
     });
-    return sealChannel({ appId: app.appId, outTradeNo, outRefundNo, refundNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, timestamp: formatCompact(now), ...(result.message ? { message: result.message } : {}) }, app.appSecret);
+    return { outTradeNo, outRefundNo, refundNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, timestamp: formatCompact(now), ...(result.message ? { message: result.message } : {}) };
   }
 
-  /** One day's trades of the institution (4.3 对账). */
-  async statement(query: Record<string, unknown>): Promise<{ app: string; lines: Array<Record<string, string>> }> {
-    const app = this.open(query);
-    const date = String(query.date ?? '');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'date: 应为 yyyy-MM-dd 格式（对账日期）', { field: 'date' });
-    const chnlType = typeof query.chnlType === 'string' && query.chnlType ? (query.chnlType as ChannelType) : undefined;
-    const now = this.deps.clock();
-    const lines = await this.deps.store.transaction((tx) => this.deps.upstreams.channels.statement({ tx, now }, { orgCodg: app.orgCodg, date, ...(chnlType ? { chnlType } : {}) }));
-    return {
-      app: app.appId,
-      lines: lines.map((l) => ({ tradeNo: l.tradeNo, kind: l.kind, chnlType: l.chnlType, outTradeNo: l.outTradeNo ?? '', payOrdId: l.payOrdId, amount: fenToYuan(l.amountFen), status: l.status, time: formatCompact(l.time) })),
-    };
+  /** One day's trades of the institution (4.3 对账), signed like every answer. */
+  statement(query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.answer(query, async (app) => {
+      const date = String(query.date ?? '');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'date: 应为 yyyy-MM-dd 格式（对账日期）', { field: 'date' });
+      const chnlType = typeof query.chnlType === 'string' && query.chnlType ? (query.chnlType as ChannelType) : undefined;
+      const now = this.deps.clock();
+      const lines = await this.deps.store.transaction((tx) => this.deps.upstreams.channels.statement({ tx, now }, { orgCodg: app.orgCodg, date, ...(chnlType ? { chnlType } : {}) }));
+      return {
+        status: 'SUCC',
+        date,
+        count: String(lines.length),
+        lines: lines.map((l) => ({ tradeNo: l.tradeNo, kind: l.kind, chnlType: l.chnlType, outTradeNo: l.outTradeNo ?? '', payOrdId: l.payOrdId, amount: fenToYuan(l.amountFen), status: l.status, time: formatCompact(l.time) })),
+        timestamp: formatCompact(now),
+      };
+    });
   }
 
   /** Step 15: tell the HIS (best effort, a few tries). */

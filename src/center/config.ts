@@ -49,6 +49,8 @@ export interface YibaoConfig {
   /** ±window for request timestamps, and how long a signData is remembered (010010). Default 300. */
   replayWindowSeconds?: number;
   tokens?: { ecTokenTtlSeconds?: number; payAuthNoTtlSeconds?: number };
+  /** 刷脸一码付 module (docs/onecode.md): the infno of its two transactions, and how long a payCert lives. */
+  oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number };
   /** ordStas table override (DESIGN.md §8): code → Chinese name. */
   ordStas?: Record<string, string>;
 }
@@ -105,4 +107,11 @@ export function checkConfig(config: YibaoConfig): void {
   }
   for (const s of config.callbacks?.schedule ?? []) parseDuration(s);
   if (config.replayWindowSeconds !== undefined && !(config.replayWindowSeconds > 0)) throw new ConfigError('replayWindowSeconds 应为正数');
+  const infno = config.oneCode?.infno ?? {};
+  for (const f of ['oneCodeStatus', 'oneCodePayCert'] as const) {
+    if (infno[f] !== undefined && !/^\d{4}$/.test(infno[f]!)) throw new ConfigError(`oneCode.infno.${f} 应为 4 位数字交易编号`);
+  }
+  if (infno.oneCodeStatus !== undefined && infno.oneCodeStatus === infno.oneCodePayCert) throw new ConfigError('oneCode.infno 两个交易编号不能相同');
+  const ttl = config.oneCode?.payCertTtlSeconds;
+  if (ttl !== undefined && !(ttl > 0)) throw new ConfigError('oneCode.payCertTtlSeconds 应为正数');
 }

@@ -3,7 +3,7 @@ import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '../protocol/fsi.js';
 import { isPlainObject, parseWireObject, type WireObject } from '../protocol/json.js';
 import { parseWireTime } from '../protocol/time.js';
-import { ONE_CODE_INFNO, validateTxn } from '../spec/index.js';
+import { ONE_CODE_INFNO, validateTxn, type OneCodeInfno } from '../spec/index.js';
 import { fenToYuan, MoneyError, yuanToFen } from '../spec/money.js';
 import type { PersonConfig } from '../upstream/types.js';
 import { newToken } from '../util/ids.js';
@@ -25,7 +25,7 @@ import { OrdStas } from './ord-stas.js';
  * pending cash part, the channel's risk check runs, and the credential is single-use, bound to the
  * amount and fixmedinsTrnsSn, and expires.
  */
-export const PAY_CERT_TTL_MS = 5 * 60_000;
+export const DEFAULT_PAY_CERT_TTL_SECONDS = 300;
 
 const CHANNEL_NAMES: Record<string, string> = { WX: '微信支付', ALI: '支付宝', UP: '云闪付', BANK: '银行卡' };
 
@@ -50,6 +50,15 @@ export class OneCodeModule {
     private readonly platformPrivateKey: string,
   ) {}
 
+  /** The module's infno (config `oneCode.infno`, default 9701/9702). */
+  get infno(): OneCodeInfno {
+    return { ...ONE_CODE_INFNO, ...this.deps.config.oneCode?.infno };
+  }
+
+  private get payCertTtlMs(): number {
+    return (this.deps.config.oneCode?.payCertTtlSeconds ?? DEFAULT_PAY_CERT_TTL_SECONDS) * 1000;
+  }
+
   async handle(rawBody: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
@@ -73,8 +82,9 @@ export class OneCodeModule {
       const input = opened.plainInput as Record<string, unknown>;
       let output: unknown;
       if (infno === '1101') output = await this.personInfo(input);
-      else if (infno === ONE_CODE_INFNO.oneCodeStatus) output = await this.status(app, this.data(input, 'oneCodeStatus'));
-      else if (infno === ONE_CODE_INFNO.oneCodePayCert) output = await this.payCert(app, this.data(input, 'oneCodePayCert'), now);
+      // 表 2 of both: 输出 (节点标识: data).
+      else if (infno === this.infno.oneCodeStatus) output = { data: await this.status(app, this.data(input, 'oneCodeStatus')) };
+      else if (infno === this.infno.oneCodePayCert) output = { data: await this.payCert(app, this.data(input, 'oneCodePayCert'), now) };
       else throw new YibaoError(ErrorCode.NOT_OPENED, `infno: 该功能未开放（${infno}）`, { field: 'infno' });
       this.deps.log.info({ traceId, infno, appId: app.appId, infcode: 0 }, 'fsi request');
       return { traceId, infcode: 0, body: sealFsiResponse({ infcode: 0, output, app_id: app.appId, admdvs }, this.keys(app), { encrypt, now }) };
@@ -164,21 +174,23 @@ export class OneCodeModule {
       if (p && p.amount_fen === amountFen && new Date(p.expires_at).getTime() > now.getTime()) {
         return { payCert: p.pay_cert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
       }
-      // The order whose insurance part is settled and whose cash part waits (ordStas 4) must match.
+      // The person's orders here whose insurance part is settled and whose cash part waits (ordStas 4):
+      // the credential is for one of them, and its amount must be that order's cash part exactly.
       const pending = await tx.query<{ pay_ord_id: string; due: number }>(
         `SELECT pay_ord_id, own_pay_amt_fen - deposit_fen - cash_paid_fen AS due FROM orders
-         WHERE psn_no = $1 AND org_codg = $2 AND ord_stas = $3 ORDER BY settled_at DESC NULLS LAST LIMIT 1`,
+         WHERE psn_no = $1 AND org_codg = $2 AND ord_stas = $3 ORDER BY settled_at DESC NULLS LAST`,
         [person.psnNo, app.orgCodg, OrdStas.HI_PAID],
       );
-      const order = pending[0];
-      if (order && order.due !== amountFen) {
-        throw refuse(`金额不符：订单 ${order.pay_ord_id} 待付现金 ${fenToYuan(order.due)} 元，请求 ${fenToYuan(amountFen)} 元`, ErrorCode.INVALID_PARAM);
+      const order = pending.find((o) => Number(o.due) === amountFen);
+      if (!order && pending.length > 0) {
+        const latest = pending[0]!;
+        throw refuse(`金额不符：订单 ${latest.pay_ord_id} 待付现金 ${fenToYuan(Number(latest.due))} 元，请求 ${fenToYuan(amountFen)} 元`, ErrorCode.INVALID_PARAM);
       }
       if (signing.risk === 'REFUSE') throw refuse('支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
       const payCert = newToken('PC');
       await tx.query(
         `INSERT INTO onecode_certs (pay_cert, psn_no, org_codg, chnl_type, amount_fen, fixmedins_trns_sn, pay_ord_id, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [payCert, person.psnNo, app.orgCodg, signing.chnl_type, amountFen, trnsSn, order?.pay_ord_id ?? null, new Date(now.getTime() + PAY_CERT_TTL_MS)],
+        [payCert, person.psnNo, app.orgCodg, signing.chnl_type, amountFen, trnsSn, order?.pay_ord_id ?? null, new Date(now.getTime() + this.payCertTtlMs)],
       );
       return { payCert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
     });

@@ -139,7 +139,7 @@ export async function listPortalMessages(deps: CenterDeps, f: { orgCode?: string
     params.push(f.idNo.trim());
     where.push(`id_no = $${params.length}`);
   }
-  params.push(Math.min(Math.max(f.limit ?? 50, 1), 500));
+  params.push(Number.isFinite(f.limit) ? Math.min(Math.max(Math.trunc(f.limit!), 1), 500) : 50);
   const rows = await deps.store.query<Record<string, any>>(`SELECT * FROM portal_messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`, params);
   return rows.map((r) => ({
     id: r.id,

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 import { stringifyWire } from '../protocol/json.js';
 import { openPortalResponse, sealPortalRequest } from '../protocol/portal.js';
 import type { EncType, SignType } from '../protocol/signer.js';
-import { getTxn, toWire, validateTxn } from '../spec/index.js';
+import { getTxn, toWire } from '../spec/index.js';
 import type { PushMsgInput, PushMsgOutput, VerificationDrugInput, VerificationDrugOutput } from '../spec/portal.js';
 import { YibaoApiError } from './errors.js';
+import { newTraceId, openReply, post, validateBeforeSend } from './transport.js';
 
 /**
  * The client of a regional payment portal (regional-payment-portal.txt): SM3 signatures and SM4
@@ -23,6 +23,8 @@ export interface PortalClientOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
+
+const PEER = '区域医保支付门户';
 
 export class PortalClient {
   constructor(private readonly o: PortalClientOptions) {
@@ -42,38 +44,14 @@ export class PortalClient {
   /** Any portal transaction; `url` overrides baseUrl + path (the MobileTrans serverAddr). */
   async request(txn: string, data: Record<string, unknown>, url?: string): Promise<Record<string, unknown>> {
     const spec = getTxn(txn);
-    const traceId = `sdk-${randomUUID()}`;
-    const issues = validateTxn(txn, 'input', data);
-    if (issues.length > 0) {
-      throw new YibaoApiError({ type: 'validation', code: ErrorCode.INVALID_PARAM, message: issues.map((i) => i.message).join('；'), txn, traceId, issues });
-    }
+    validateBeforeSend(txn, data);
+    const traceId = newTraceId();
     const keys = { appId: this.o.appId, appSecret: this.o.appKey };
     const body = stringifyWire(sealPortalRequest(toWire(spec.input, data), keys, { orgId: this.o.orgId, ...(this.o.signType ? { signType: this.o.signType } : {}), ...(this.o.encType ? { encType: this.o.encType } : {}) }));
-    let raw: string;
-    let status: number;
-    try {
-      const res = await (this.o.fetch ?? fetch)(url ?? `${this.o.baseUrl.replace(/\/+$/, '')}${spec.path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': traceId },
-        body,
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000),
-      });
-      status = res.status;
-      raw = await res.text();
-    } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new YibaoApiError({ type: 'transport', code, message: `无法连接区域医保支付门户（${code}）`, txn, traceId, cause: err });
-    }
-    let opened;
-    try {
-      opened = openPortalResponse(raw, keys);
-    } catch (err) {
-      const e = err as YibaoError;
-      const type = e instanceof YibaoError && e.code === ErrorCode.BAD_SIGNATURE ? 'signature' : 'protocol';
-      throw new YibaoApiError({ type, code: e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN, message: `${type === 'signature' ? '响应签名验证失败' : '无法解析门户响应'}：${e.message}`, txn, traceId, raw, httpStatus: status });
-    }
+    const res = await post({ url: url ?? `${this.o.baseUrl.replace(/\/+$/, '')}${spec.path}`, body, txn, traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
+    const opened = openReply(() => openPortalResponse(res.raw, keys), { txn, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
     if (opened.code !== ErrorCode.PORTAL_OK) {
-      throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId, raw, httpStatus: status });
+      throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId: res.traceId, raw: res.raw, httpStatus: res.status });
     }
     return (opened.plainData ?? {}) as Record<string, unknown>;
   }

@@ -5,7 +5,7 @@ import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
-import { registerSystemRoutes } from './routes-systems.js';
+import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
 
 /**
@@ -31,7 +31,10 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
 
   registerSystemRoutes(app, platform);
   registerPatientPages(app, platform);
-  if (platform.sandbox) registerSandboxHelpers(app, platform);
+  if (platform.sandbox) {
+    registerSandboxHelpers(app, platform);
+    registerSystemSandbox(app, platform);
+  }
   registerAdminRoutes(app, platform);
   registerDocsRoutes(app, platform);
 

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getCallback, getOrder, listCallbacks, listOrders } from '../center/admin.js';
 import { resendCallback } from '../center/callbacks/worker.js';
+import { listPortalMessages } from '../center/portal.js';
 import type { Platform } from './platform.js';
 
 function authorized(req: FastifyRequest, token: string): boolean {
@@ -60,6 +61,17 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       const id = Number((req.params as { id: string }).id);
       const found = Number.isSafeInteger(id) ? await getCallback(store, id) : undefined;
       return found ?? reply.code(404).send({ code: '-1', message: '回调不存在' });
+    });
+    /** The portal's pushed messages (医疗消息推送), per institution and/or per patient, newest first. */
+    admin.get('/admin/portal/messages', async (req) => {
+      const q = req.query as Record<string, string>;
+      return {
+        messages: await listPortalMessages(platform.deps, {
+          ...(q.orgCode ? { orgCode: q.orgCode } : {}),
+          ...(q.idNo ? { idNo: q.idNo } : {}),
+          ...(q.limit ? { limit: Number(q.limit) } : {}),
+        }),
+      };
     });
     admin.post('/admin/callbacks/:id/resend', async (req, reply) => {
       const id = Number((req.params as { id: string }).id);

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { YibaoError } from '../protocol/errors.js';
 import { stringifyWire } from '../protocol/json.js';
 import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
-import { PORTAL_TXNS } from '../center/portal.js';
+import { PORTAL_TXNS, listPortalMessages } from '../center/portal.js';
+import { setSigning } from '../center/onecode.js';
+import { stageFace, terminalScreen } from '../center/terminal.js';
+import { YibaoError } from '../protocol/errors.js';
+import { maskName } from '../util/mask.js';
+import { esc, page } from './html.js';
 import { portalTransactions } from '../spec/portal.js';
 import type { Platform } from './platform.js';
 
@@ -10,15 +14,17 @@ function json(reply: FastifyReply, traceId: string, body: unknown): void {
   reply.header('x-yibao-trace-id', traceId).type('application/json; charset=utf-8').send(stringifyWire(body));
 }
 
-function parseBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'string' || body.trim() === '') return {};
+/** The channel API's JSON body, or undefined when it is not a JSON object. */
+function parseBody(body: unknown): Record<string, unknown> | undefined {
   try {
-    const v = JSON.parse(body) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    const v = JSON.parse(typeof body === 'string' ? body : '') as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
-    throw new YibaoError('000105', '请求不是有效的 JSON');
+    return undefined;
   }
 }
+
+const NOT_JSON = { status: 'FAIL', code: '000105', message: '请求不是有效的 JSON 对象' };
 
 /**
  * The other three systems of the specs beside the center: the one-code-pay module with the FSI
@@ -41,33 +47,121 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
     json(reply, r.traceId, r.body);
   });
 
-  const channel = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
-    try {
-      reply.type('application/json; charset=utf-8').send(JSON.stringify(await fn()));
-    } catch (err) {
-      if (!(err instanceof YibaoError)) throw err;
-      reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify({ status: 'FAIL', code: err.code, message: err.message }));
-    }
-  };
-  app.post('/channel/pay', (req, reply) => channel(reply, () => platform.channelApi.pay(parseBody(req.body))));
-  app.post('/channel/refund', (req, reply) => channel(reply, () => platform.channelApi.refund(parseBody(req.body))));
+  // The simulated channels' merchant API (docs/onecode.md): JSON in, signed JSON out, failures too.
+  const send = (reply: FastifyReply, body: unknown) => reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+  app.post('/channel/pay', async (req, reply) => {
+    const body = parseBody(req.body);
+    return send(reply, body ? await platform.channelApi.pay(body) : NOT_JSON);
+  });
+  app.post('/channel/refund', async (req, reply) => {
+    const body = parseBody(req.body);
+    return send(reply, body ? await platform.channelApi.refund(body) : NOT_JSON);
+  });
   app.get('/channel/statement', async (req, reply) => {
     const q = req.query as Record<string, string>;
-    try {
-      const s = await platform.channelApi.statement(q);
-      if (q.format === 'csv') {
-        const header = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time';
-        const lines = s.lines.map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time].join(','));
-        reply
-          .header('content-disposition', `attachment; filename="statement-${q.date}.csv"`)
-          .type('text/csv; charset=utf-8')
-          .send([header, ...lines].join('\n') + '\n');
-        return;
-      }
-      reply.type('application/json; charset=utf-8').send(JSON.stringify({ date: q.date, lines: s.lines }));
-    } catch (err) {
-      if (!(err instanceof YibaoError)) throw err;
-      reply.code(400).send({ status: 'FAIL', code: err.code, message: err.message });
+    const s = await platform.channelApi.statement(q);
+    if (q.format === 'csv' && s.status === 'SUCC') {
+      const header = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time';
+      const lines = (s.lines as Array<Record<string, string>>).map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time].join(','));
+      return reply
+        .header('content-disposition', `attachment; filename="statement-${String(s.date)}.csv"`)
+        .type('text/csv; charset=utf-8')
+        .send([header, ...lines].join('\n') + '\n');
     }
+    return send(reply, s);
+  });
+}
+
+function jsonBody(body: unknown): Record<string, unknown> {
+  return parseBody(body) ?? {};
+}
+
+const STATE_NAMES: Record<string, string> = { SUCCESS: '结算成功', FAIL: '结算失败', REFUND_SUCCESS: '退费成功', REFUND_FAIL: '退费失败' };
+const BIZ_NAMES: Record<string, string> = { register: '挂号窗口', settle: '诊间', drugStore: '药店' };
+const ORDER_STATUS_NAMES: Record<string, string> = { MERCHANT_WAIT_PAY: '待支付', MERCHANT_PAID: '已支付', MERCHANT_PART_REFUNDED: '已部分退款', MERCHANT_REFUNDED: '已全额退款' };
+
+/**
+ * Sandbox stand-ins for what happens outside the HIS (docs/sandbox.md): the patient enables
+ * one-code-pay in a channel app (4.1 step 1), steps in front of the counter's terminal, looks at the
+ * terminal's screen and at the messages the portal pushed to their app.
+ */
+export function registerSystemSandbox(app: FastifyInstance, platform: Platform): void {
+  const { deps } = platform;
+  const orgOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : (deps.config.apps ?? []).length === 1 ? deps.config.apps![0]!.orgCodg : undefined);
+
+  app.post('/sandbox/onecode/signing', async (req, reply) => {
+    const b = jsonBody(req.body);
+    const chnlType = String(b.chnlType ?? 'ALI');
+    const status = String(b.status ?? 'ENABLED');
+    const risk = String(b.risk ?? 'PASS');
+    if (typeof b.psnNo !== 'string' || !b.psnNo) return reply.code(400).send({ code: '000105', message: 'psnNo: 必填（人员编号）' });
+    if (!['WX', 'ALI', 'UP', 'BANK'].includes(chnlType)) return reply.code(400).send({ code: '000105', message: 'chnlType: 应为 WX/ALI/UP/BANK 之一' });
+    if (status !== 'ENABLED' && status !== 'DISABLED') return reply.code(400).send({ code: '000105', message: 'status: 应为 ENABLED 或 DISABLED' });
+    if (risk !== 'PASS' && risk !== 'REFUSE') return reply.code(400).send({ code: '000105', message: 'risk: 应为 PASS 或 REFUSE' });
+    try {
+      await setSigning(deps, { psnNo: b.psnNo, chnlType, status, risk, ...(typeof b.abnRea === 'string' ? { abnRea: b.abnRea } : {}) });
+    } catch (err) {
+      if (err instanceof YibaoError) return reply.code(404).send({ code: err.code, message: err.message });
+      throw err;
+    }
+    return { psnNo: b.psnNo, chnlType, status, risk };
+  });
+
+  app.post('/sandbox/terminal/face', async (req, reply) => {
+    const b = jsonBody(req.body);
+    const orgCodg = orgOf(b.orgCodg);
+    if (typeof b.psnNo !== 'string' || !b.psnNo || !orgCodg) return reply.code(400).send({ code: '000105', message: 'psnNo 必填；有多个机构时 orgCodg 必填' });
+    try {
+      await stageFace(deps, { orgCodg, psnNo: b.psnNo, proxy: b.proxy === true });
+    } catch (err) {
+      if (err instanceof YibaoError) return reply.code(404).send({ code: err.code, message: err.message });
+      throw err;
+    }
+    return { orgCodg, psnNo: b.psnNo, proxy: b.proxy === true };
+  });
+
+  /** The terminal's screen, as the patient at the counter sees it. */
+  app.get('/sandbox/terminal', async (req, reply) => {
+    const orgCodg = orgOf((req.query as Record<string, string>).orgCodg);
+    if (!orgCodg) return reply.code(400).type('text/html; charset=utf-8').send(page('终端', '<div class="card">请给出 orgCodg</div>'));
+    const { auth, notice } = await terminalScreen(deps, orgCodg);
+    const d = notice?.data ?? {};
+    const amounts = [
+      ['totalFee', '总费用'],
+      ['hifpAmt', '统筹基金支出'],
+      ['acctAmt', '个人帐户支出'],
+      ['hifAmt', '医保报销费用'],
+      ['ownAmt', '自费费用'],
+      ['balance', '帐户余额'],
+    ]
+      .filter(([k]) => d[k!] !== undefined && d[k!] !== '')
+      .map(([k, name]) => `<div class="row"><span>${esc(name)}</span><b data-field="${esc(k)}">¥${esc(d[k!])}</b></div>`)
+      .join('');
+    const authCard = auth
+      ? `<div class="card" id="auth"><b>刷脸认证成功</b><div class="row"><span>参保人</span><b>${esc(maskName(auth.userName))}</b></div><div class="row muted"><span>业务流水号</span><span>${esc(auth.out_biz_no)}</span></div>${auth.proxy ? '<div class="row muted"><span>亲情代展码</span><span>是</span></div>' : ''}</div>`
+      : '<div class="card" id="auth"><b>请正对屏幕刷脸</b></div>';
+    const noticeCard = notice
+      ? `<div class="card" id="notice"><b data-state="${esc(d.medicalSettleState)}">${esc(STATE_NAMES[String(d.medicalSettleState)] ?? d.medicalSettleState)}</b>
+<div class="row muted"><span>${esc(d.hospitalName)}</span><span>${esc(BIZ_NAMES[String(d.bizType)] ?? d.bizType)}</span></div>${amounts}
+${d.failReason ? `<div class="row"><span>失败原因</span><b>${esc(d.failReason)}</b></div>` : ''}<div class="row muted"><span>结算时间</span><span>${esc(d.setlTime)}</span></div></div>`
+      : '';
+    reply.type('text/html; charset=utf-8').send(page('医保业务综合服务终端', `<header>医保业务综合服务终端</header>${authCard}${noticeCard}`));
+  });
+
+  /** What the patient's app shows: the portal's pushed messages for one ID number. */
+  app.get('/sandbox/portal/messages', async (req, reply) => {
+    const q = req.query as Record<string, string>;
+    if (!q.idNo) return reply.code(400).send({ code: '000105', message: 'idNo: 必填（证件号码）' });
+    const messages = await listPortalMessages(deps, { idNo: q.idNo, ...(q.limit ? { limit: Number(q.limit) } : {}) });
+    if (q.format !== 'html') return { messages };
+    const cards = messages
+      .map(
+        (m) => `<div class="card message" data-status="${esc(m.orderStatus)}"><b>${esc(ORDER_STATUS_NAMES[m.orderStatus] ?? m.orderStatus)}</b>
+<div class="row"><span>${esc(m.deptName)}</span><span class="muted">${esc(m.medOrgOrd)}</span></div>
+${m.takeMedicineLoc ? `<div class="row"><span>取药</span><b>${esc(m.takeMedicineLoc)}</b></div>` : ''}${m.checkItem ? `<div class="row"><span>检查</span><b>${esc(m.checkItem)}</b></div>` : ''}
+${m.drugTipsId ? `<div class="row"><span>取药码</span><b>${esc(m.drugTipsId)}</b><span class="muted">${m.drugStatus === 'DONE' ? '已核销' : '待核销'}</span></div>` : ''}</div>`,
+      )
+      .join('');
+    reply.type('text/html; charset=utf-8').send(page('医保消息', `<header>医保消息</header>${cards || '<div class="card muted">暂无消息</div>'}`));
   });
 }
