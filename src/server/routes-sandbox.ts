@@ -7,6 +7,8 @@ import { cashierPay, confirmBankPay, loadBankPaySession, openCashier } from '../
 import { ORD_STAS_NAMES, type OrdStasCode } from '../center/ord-stas.js';
 import type { ChannelFailureRule } from '../upstream/types.js';
 import type { OrderRow } from '../center/orders.js';
+import { PORTAL_TXNS } from '../center/portal.js';
+import type { AppConfig } from '../center/config.js';
 
 function amounts(o: OrderRow): string {
   return `<div class="card">
@@ -148,7 +150,15 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
       target[f] = String(body[f]);
     }
     if (typeof body.encryptCallbacks === 'boolean') target.encryptCallbacks = body.encryptCallbacks;
-    return reply.send({ appId: target.appId, notifyUrl: target.notifyUrl ?? null, redirectUrl: target.redirectUrl ?? null, encryptCallbacks: target.encryptCallbacks !== false });
+    if (body.portal !== undefined) {
+      // Which portal functions are opened for the app (others answer 404404 该功能未开放).
+      const list = Array.isArray(body.portal) ? body.portal : [];
+      if (!Array.isArray(body.portal) || list.some((f) => !(PORTAL_TXNS as readonly unknown[]).includes(f))) {
+        return reply.code(400).send({ code: '000105', message: `portal: 应为数组，元素为 ${PORTAL_TXNS.join('/')}` });
+      }
+      target.portal = list as AppConfig['portal'];
+    }
+    return reply.send({ appId: target.appId, notifyUrl: target.notifyUrl ?? null, redirectUrl: target.redirectUrl ?? null, encryptCallbacks: target.encryptCallbacks !== false, portal: target.portal ?? [...PORTAL_TXNS] });
   });
 
   app.get('/sandbox', async () => ({
