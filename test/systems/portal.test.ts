@@ -57,6 +57,7 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     return JSON.parse(await res.text()) as Record<string, unknown>;
   };
   const keys = () => ({ appId: t.app.keys.appId, appSecret: t.app.keys.appSecret });
+  const messagesOf = async (idNo: string) => (await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}`)).json()) as { messages: Array<Record<string, string>> };
 
   it('pushMsg: every order status is kept and listed per institution and per patient, as the app shows it', async () => {
     const statuses = ['MERCHANT_WAIT_PAY', 'MERCHANT_PAID', 'MERCHANT_PART_REFUNDED', 'MERCHANT_REFUNDED'];
@@ -65,10 +66,10 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
       const r = await c.portal.pushMsg(message(t.app.config.orgCodg, { orderStatus, ...(orderStatus === 'MERCHANT_REFUNDED' ? { refundReason: '患者取消检查' } : {}) }) as never);
       expect(r).toEqual({ response: 'SUCCESS' });
     }
-    const mine = await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}`)).json();
+    const mine = await messagesOf(idNo);
     expect(mine.messages.map((m: { orderStatus: string }) => m.orderStatus)).toEqual([...statuses].reverse());
-    expect(mine.messages[0].patientName).toBe('周**');
-    expect(mine.messages[0].idNo).not.toContain('19870819');
+    expect(mine.messages[0]!.patientName).toBe('周**');
+    expect(mine.messages[0]!.idNo).not.toContain('19870819');
     const admin = await t.admin(`/admin/portal/messages?orgCode=${t.app.config.orgCodg}`);
     expect(admin.status).toBe(200);
     expect(admin.json.messages.length).toBeGreaterThanOrEqual(4);
@@ -82,8 +83,8 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
   it('verificationDrug (YM_PORTAL_008): the paid order\'s drug tip is verified once, by qr or bar', async () => {
     const idNo = '350205198001010011';
     await c.portal.pushMsg(message(t.app.config.orgCodg, { idNo, patientName: '林药师' }) as never);
-    const { messages } = await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}`)).json();
-    const tip = messages[0].drugTipsId as string;
+    const { messages } = await messagesOf(idNo);
+    const tip = messages[0]!.drugTipsId!;
     expect(tip).toMatch(/^\d{12}$/);
     const first = await c.portal.verificationDrug({ mobileDrugTipsId: tip, drugTipsIdType: 'qr' });
     expect(first).toMatchObject({ drugStatus: 'DONE', drugStatusDesc: '核销成功，请取药', drugType: 'DRUG', drugTypeDesc: '药品' });
@@ -92,7 +93,7 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     expect(second.drugStatusDesc).toMatch(/已核销/);
     // A check item (检查) carries a tip too; an unknown id is refused with its reason.
     await c.portal.pushMsg(message(t.app.config.orgCodg, { idNo, takeMedicineLoc: '', checkItem: '核磁共振CRT01' }) as never);
-    const check = (await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}`)).json()).messages[0];
+    const check = (await messagesOf(idNo)).messages[0]!;
     expect((await c.portal.verificationDrug({ mobileDrugTipsId: check.drugTipsId, drugTipsIdType: 'qr' })).drugType).toBe('CHECK');
     expect((await refused(c.portal.verificationDrug({ mobileDrugTipsId: '000000000000', drugTipsIdType: 'qr' }))).message).toMatch(/取药ID不存在/);
     // Another institution cannot verify this one's tip.
