@@ -67,7 +67,7 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
       expect(r).toEqual({ response: 'SUCCESS' });
     }
     const mine = await messagesOf(idNo);
-    expect(mine.messages.map((m: { orderStatus: string }) => m.orderStatus)).toEqual([...statuses].reverse());
+    expect(mine.messages.map((m) => m.orderStatus)).toEqual([...statuses].reverse());
     expect(mine.messages[0]!.patientName).toBe('周**');
     expect(mine.messages[0]!.idNo).not.toContain('19870819');
     const admin = await t.admin(`/admin/portal/messages?orgCode=${t.app.config.orgCodg}`);
