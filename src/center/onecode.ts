@@ -77,7 +77,9 @@ export class OneCodeModule {
       const opened = openFsiRequest(message, keys);
       if (opened.header.fixmedins_code !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'fixmedins_code: 与应用所属机构不符（定点医药机构编号）', { field: 'fixmedins_code' });
       if (typeof opened.header.mdtrtarea_admvs === 'string') admdvs = opened.header.mdtrtarea_admvs;
-      await this.gate.noReplay(app, parseWireTime(opened.header.inf_time)!, now, `msgid:${String(opened.header.msgid)}`);
+      // A replay is the same message again: same msgid and same cainfo (SM2 signatures differ each
+      // time, so a new message that happens to reuse a msgid is not mistaken for one).
+      await this.gate.noReplay(app, parseWireTime(opened.header.inf_time)!, now, `fsi:${String(opened.header.msgid)}:${String(opened.header.cainfo ?? '')}`);
       const infno = String(opened.header.infno);
       const input = opened.plainInput as Record<string, unknown>;
       let output: unknown;

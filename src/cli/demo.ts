@@ -3,25 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { createCallbackHandler, type SettledEvent } from '../sdk/callback.js';
 import { YibaoClient } from '../sdk/client.js';
 import { demoUpload } from '../sdk/demo-data.js';
-import { YibaoApiError } from '../sdk/errors.js';
 import { maskName } from '../util/mask.js';
 import type { Credentials } from './sandbox-file.js';
 import type { Io } from './io.js';
+import { DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
 
-export interface DemoStep {
-  step: string;
-  name: string;
-  ok: boolean;
-  detail: Record<string, unknown>;
-  ms: number;
-}
-
-export interface DemoResult {
-  ok: boolean;
-  baseUrl: string;
-  steps: DemoStep[];
-  failed?: { step: string; code: string; message: string };
-}
+export type { DemoResult, DemoStep } from './demo-steps.js';
 
 /**
  * `yibao demo`: a whole outpatient payment against a center, by default the local sandbox:
@@ -29,41 +16,22 @@ export interface DemoResult {
  * the step and the center's code and message.
  */
 export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean; psnNo?: string; callbackTimeoutMs?: number } = {}): Promise<DemoResult> {
-  const steps: DemoStep[] = [];
   const baseUrl = cred.baseUrl.replace(/\/+$/, '');
+  const run = new DemoSteps(io, !!opts.json);
+  const step = run.run.bind(run);
+  const say = run.say.bind(run);
   const client = new YibaoClient({ baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}) });
-  const say = (line: string) => {
-    if (!opts.json) io.out(line);
-  };
   let receiver: Server | undefined;
   let previousNotifyUrl: string | null | undefined;
   const settled: SettledEvent[] = [];
 
-  async function step<T>(id: string, name: string, fn: () => Promise<[T, Record<string, unknown>, string]>): Promise<T> {
-    say(`… ${id} ${name}`);
-    const started = Date.now();
-    try {
-      const [value, detail, summary] = await fn();
-      steps.push({ step: id, name, ok: true, detail, ms: Date.now() - started });
-      say(`✔ ${id} ${name}  ${summary}`);
-      return value;
-    } catch (err) {
-      const code = err instanceof YibaoApiError ? err.code : 'ERROR';
-      const message = err instanceof YibaoApiError ? err.centerMessage : err instanceof Error ? err.message : String(err);
-      steps.push({ step: id, name, ok: false, detail: { code, message }, ms: Date.now() - started });
-      say(`✘ ${id} ${name}  失败 / failed: ${code} ${message}`);
-      throw Object.assign(new Error(message), { demoStep: id, code });
-    }
-  }
-
   try {
-    const sandbox = (await (await fetch(`${baseUrl}/sandbox`)).json().catch(() => undefined)) as { apps: Array<{ appId: string; notifyUrl: string | null }>; persons: Array<{ psnNo: string; balance: string }> } | undefined;
-    if (!sandbox?.persons) throw Object.assign(new Error('该地址不是 yibao 沙箱（GET /sandbox 不可用），demo 需要沙箱授权'), { demoStep: 'sandbox', code: 'NO_SANDBOX' });
+    const sandbox = await sandboxInfo(baseUrl);
     const persons = (cred.persons ?? []) as Array<Record<string, string>>;
     const person = opts.psnNo
       ? persons.find((p) => p.psnNo === opts.psnNo)
       : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
-    if (!person) throw Object.assign(new Error(`沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`), { demoStep: 'sandbox', code: 'NO_PERSON' });
+    if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`);
 
     // A local 6302 receiver, and the sandbox app pointed at it for the demo.
     const handler = createCallbackHandler({ appId: cred.appId, appSecret: cred.appSecret, platformPublicKey: cred.platformPublicKey, onSettled: (e) => void settled.push(e) });
@@ -84,9 +52,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
       return [r, { payOrdId: r.payOrdId, medfeeSumamt: upload.medfeeSumamt, ...(pre ? { preSetl: pre } : {}) }, `payOrdId ${r.payOrdId}  费用总额 ${String(upload.medfeeSumamt)}`];
     });
     const auth = await step('auth', '参保人授权（沙箱）', async () => {
-      const res = await fetch(`${baseUrl}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ psnNo: person.psnNo }) });
-      const body = (await res.json()) as { payAuthNo?: string; message?: string };
-      if (!res.ok || !body.payAuthNo) throw new Error(body.message ?? `HTTP ${res.status}`);
+      const body = await sandboxPost<{ payAuthNo: string }>(baseUrl, '/sandbox/auth', { psnNo: person.psnNo });
       return [body.payAuthNo, {}, 'payAuthNo 已获取'];
     });
     const paid = await step('6202', '支付下单', async () => {
@@ -115,11 +81,9 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
       return [r, { refStatus: r.refStatus, refdSn: r.refdSn }, `退费 ${paid.feeSumamt}，refStatus ${r.refStatus}`];
     });
     say('全部步骤成功 / all steps passed');
-    return { ok: true, baseUrl, steps };
+    return run.result(baseUrl);
   } catch (err) {
-    const e = err as Error & { demoStep?: string; code?: string };
-    if (!e.demoStep) throw err;
-    return { ok: false, baseUrl, steps, failed: { step: e.demoStep, code: e.code ?? 'ERROR', message: e.message } };
+    return run.result(baseUrl, err);
   } finally {
     if (receiver) await new Promise((r) => receiver!.close(r));
     if (previousNotifyUrl !== undefined && previousNotifyUrl !== null) {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { CryptoError } from '../crypto/errors.js';
 import type { Sm2PrivateKey, Sm2PublicKey } from '../crypto/keys.js';
 import { sm4DecryptHex, sm4EncryptToHex } from '../crypto/sm4.js';
@@ -55,7 +56,9 @@ export interface FsiKeys {
   userId?: string;
 }
 
-let msgSeq = 0;
+// Starts at a random point: two processes of one institution (a restarted HIS, two CLI runs) must not
+// both send ...0001 in the same second.
+let msgSeq = randomInt(0, 9999);
 function nextSeq(modulo: number): number {
   msgSeq = (msgSeq % (modulo - 1)) + 1;
   return msgSeq;

@@ -46,6 +46,30 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     expect(human.stdout).toMatch(/✔ 6202 支付下单 +费用总额 [\d.]+ = 基金 [\d.]+ \+ 个账 [\d.]+ \+ 现金 [\d.]+/);
   });
 
+  it('yibao demo --one-code runs 刷脸一码付 先医保后自费 from face scan to the channel notification and exits 0', async () => {
+    const r = run(['demo', '--one-code', '--json']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.ok).toBe(true);
+    expect(result.steps.map((s: { step: string }) => s.step)).toEqual(['1', '3', 'cn.nhsa.ec.auth', 'cn.nhsa.auth.check', '6201', '6202', 'oneCodeStatus', 'payCert', '14', '15', '6301', 'cn.nhsa.settle.notify']);
+    const settle = result.steps.find((s: { step: string }) => s.step === '6202').detail;
+    const cert = result.steps.find((s: { step: string }) => s.step === 'payCert').detail;
+    const order = result.steps.find((s: { step: string }) => s.step === '14').detail;
+    expect(settle.ordStas).toBe('4'); // insurance first, the cash part waits
+    expect(cert.ownPaySetlAmt).toBe(settle.ownPayAmt);
+    expect(order.amount).toBe(settle.ownPayAmt);
+    expect(result.steps.find((s: { step: string }) => s.step === '6301').detail.ordStas).toBe('6');
+    const screen = await (await fetch(`${url}/sandbox/terminal`)).text();
+    expect(screen).toContain('结算成功');
+
+    // The channel refuses the next payment: the demo names step 14 and exits 1.
+    await fetch(`${url}/sandbox/channels/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ op: 'pay', result: 'FAIL', chnlType: 'ALI', count: 1 }) });
+    const human = run(['demo', '--one-code']);
+    expect(human.status).toBe(1);
+    expect(human.stdout, human.stdout + human.stderr).toMatch(/✔ payCert 获取一码付付款凭据/);
+    expect(human.stderr).toMatch(/步骤 14 失败.*FAIL/);
+  });
+
   it('yibao demo names the failing step, the code and the message, and exits non-zero', () => {
     const r = run(['demo', '--json', '--private-key', '1'.repeat(64)]); // the center will refuse the signature
     expect(r.status).toBe(1);

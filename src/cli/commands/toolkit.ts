@@ -35,11 +35,12 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       .command('demo')
       .description('对沙箱跑一遍完整的门诊支付 / a whole outpatient payment against the sandbox')
       .option('--json', '输出 JSON 报告 / print a JSON report')
+      .option('--one-code', '刷脸一码付“先医保后自费”全流程 / the one-code-pay flow: face scan, insurance first, then the cash part through a channel')
       .option('--psn-no <psnNo>', '参保人 / the insured person (default: smallest non-zero balance)'),
-  ).action(async (o: CredentialFlags & { json?: boolean; psnNo?: string }) => {
+  ).action(async (o: CredentialFlags & { json?: boolean; psnNo?: string; oneCode?: boolean }) => {
     const cred = loadCredentials(flags(o), !o.baseUrl);
-    const { runDemo } = await import('../demo.js');
-    const result = await runDemo(cred, io, { json: !!o.json, ...(o.psnNo ? { psnNo: o.psnNo } : {}) });
+    const demoOpts = { json: !!o.json, ...(o.psnNo ? { psnNo: o.psnNo } : {}) };
+    const result = o.oneCode ? await (await import('../demo-onecode.js')).runOneCodeDemo(cred, io, demoOpts) : await (await import('../demo.js')).runDemo(cred, io, demoOpts);
     if (o.json) io.out(JSON.stringify(result));
     if (!result.ok) {
       if (!o.json) io.err(`yibao demo: 步骤 ${result.failed!.step} 失败 / step failed: ${result.failed!.code} ${result.failed!.message}`);
