@@ -2,7 +2,7 @@ import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { sealChannel, verifyChannel } from '../protocol/channel.js';
 import { formatCompact, requireWireTime } from '../protocol/time.js';
 import { fenToYuan, yuanToFen } from '../spec/money.js';
-import type { ChannelType } from '../upstream/types.js';
+import { UpstreamError, type ChannelType } from '../upstream/types.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
@@ -52,32 +52,18 @@ export class ChannelApi {
     if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（商户订单号，即 fixmedinsTrnsSn）', { field: 'outTradeNo' });
     const amountFen = yuanToFen(String(body.amount ?? ''));
     const result = await this.deps.store.transaction(async (tx) => {
-      const rows = await tx.query<{ psn_no: string; org_codg: string; chnl_type: string; amount_fen: number; fixmedins_trns_sn: string; pay_ord_id: string | null; expires_at: Date; used_at: Date | null; trade_no: string | null }>(
-        'SELECT * FROM onecode_certs WHERE pay_cert = $1 FOR UPDATE',
-        [payCert],
-      );
-      const cert = rows[0];
-      if (!cert || cert.org_codg !== app.orgCodg) throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据无效');
-      if (cert.used_at) {
-        if (cert.fixmedins_trns_sn === outTradeNo && cert.trade_no) return { status: 'SUCC', tradeNo: cert.trade_no, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id, repeated: true };
-        throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据已使用（一次性）');
-      }
-      if (new Date(cert.expires_at).getTime() <= now.getTime()) throw new YibaoError(ErrorCode.FORBIDDEN, '付款凭据已过期，请重新获取');
-      if (cert.amount_fen !== amountFen) throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 与付款凭据金额 ${fenToYuan(cert.amount_fen)} 不符`, { field: 'amount' });
-      if (cert.fixmedins_trns_sn !== outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符', { field: 'outTradeNo' });
-      const trade = await this.deps.upstreams.channels.pay({ tx, now }, { chnlType: cert.chnl_type as ChannelType, payOrdId: cert.pay_ord_id ?? '', orgCodg: app.orgCodg, amountFen, outTradeNo });
-      if (trade.status !== 'SUCC') return { status: trade.status, tradeNo: trade.tradeNo, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id, message: trade.message };
-      await tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [payCert, now, trade.tradeNo]);
-      if (cert.pay_ord_id) {
-        const order = await loadOrder(tx, cert.pay_ord_id, app.orgCodg, { forUpdate: true });
+      const trade = await channelCall(() => this.deps.upstreams.channels.payWithCert({ tx, now }, { payCert, orgCodg: app.orgCodg, amountFen, outTradeNo }));
+      // Step 15, the module's side: the cash part is in, the order pending it is complete (ordStas 4 → 6).
+      if (trade.status === 'SUCC' && !trade.repeated && trade.payOrdId) {
+        const order = await loadOrder(tx, trade.payOrdId, app.orgCodg, { forUpdate: true });
         if (order.ordStas === OrdStas.HI_PAID) {
-          await transition(tx, order, [OrdStas.HI_PAID], OrdStas.SETTLED, { cashPaidFen: order.cashPaidFen + amountFen, chnlType: cert.chnl_type, setlType: 'ALL' }, { txn: 'onecode', detail: { tradeNo: trade.tradeNo, payCert: `${payCert.slice(0, 6)}…` } });
+          await transition(tx, order, [OrdStas.HI_PAID], OrdStas.SETTLED, { cashPaidFen: order.cashPaidFen + amountFen, chnlType: trade.chnlType, setlType: 'ALL' }, { txn: 'onecode', detail: { tradeNo: trade.tradeNo, payCert: `${payCert.slice(0, 6)}…` } });
         }
       }
-      return { status: 'SUCC', tradeNo: trade.tradeNo, chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id };
+      return trade;
     });
-    const answer = { outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(('message' in result && result.message) ? { message: result.message } : {}) };
-    if (result.status === 'SUCC' && !('repeated' in result) && typeof body.notifyUrl === 'string' && body.notifyUrl) {
+    const answer = { outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(result.message ? { message: result.message } : {}) };
+    if (result.status === 'SUCC' && !result.repeated && typeof body.notifyUrl === 'string' && body.notifyUrl) {
       this.notify(String(body.notifyUrl), sealChannel({ appId: app.appId, ...answer, event: 'PAY' }, app.appSecret));
     }
     return answer;
@@ -94,12 +80,11 @@ export class ChannelApi {
     if (!outTradeNo || !outRefundNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo/outRefundNo: 必填');
     const amountFen = yuanToFen(String(body.amount ?? ''));
     const result = await this.deps.store.transaction(async (tx) => {
-      const certs = await tx.query<{ chnl_type: string; pay_ord_id: string | null }>('SELECT chnl_type, pay_ord_id FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 AND used_at IS NOT NULL', [app.orgCodg, outTradeNo]);
-      const cert = certs[0];
+      const cert = await this.deps.upstreams.channels.findCertTrade({ tx, now }, { orgCodg: app.orgCodg, outTradeNo });
       if (!cert) throw new YibaoError(ErrorCode.BUSINESS, `原交易不存在：outTradeNo=${outTradeNo}`);
-      const trade = await this.deps.upstreams.channels.refund({ tx, now }, { chnlType: cert.chnl_type as ChannelType, payOrdId: cert.pay_ord_id ?? '', orgCodg: app.orgCodg, amountFen, outRefundNo });
-      if (trade.status === 'SUCC' && cert.pay_ord_id) {
-        const order = await loadOrder(tx, cert.pay_ord_id, app.orgCodg, { forUpdate: true });
+      const trade = await this.deps.upstreams.channels.refund({ tx, now }, { chnlType: cert.chnlType, payOrdId: cert.payOrdId ?? '', orgCodg: app.orgCodg, amountFen, outRefundNo });
+      if (trade.status === 'SUCC' && cert.payOrdId) {
+        const order = await loadOrder(tx, cert.payOrdId, app.orgCodg, { forUpdate: true });
         const cashRefundedFen = Math.min(order.cashPaidFen, order.cashRefundedFen + amountFen);
         const next = stateAfterRefund({ hiRefunded: order.hiRefunded, hiSettled: order.hiDocSn !== null, cashPaidFen: order.cashPaidFen, cashRefundedFen });
         if (next !== order.ordStas || cashRefundedFen !== order.cashRefundedFen) {
@@ -141,5 +126,16 @@ export class ChannelApi {
       if (n < 3) setTimeout(() => void attempt(n + 1), 500 * 2 ** n).unref();
     };
     void attempt(0);
+  }
+}
+
+/** The channel's refusals, as the codes a HIS acts on: credential problems -4, wrong amount or serial 000105. */
+async function channelCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof UpstreamError)) throw err;
+    const field = err.code === 'AMOUNT_MISMATCH' ? 'amount' : err.code === 'TRNS_MISMATCH' ? 'outTradeNo' : undefined;
+    throw new YibaoError(field ? ErrorCode.INVALID_PARAM : err.code.startsWith('CERT_') ? ErrorCode.FORBIDDEN : ErrorCode.BUSINESS, err.message, { cause: err, ...(field ? { field } : {}) });
   }
 }

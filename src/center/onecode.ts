@@ -5,8 +5,7 @@ import { isPlainObject, parseWireObject, type WireObject } from '../protocol/jso
 import { parseWireTime } from '../protocol/time.js';
 import { ONE_CODE_INFNO, validateTxn, type OneCodeInfno } from '../spec/index.js';
 import { fenToYuan, MoneyError, yuanToFen } from '../spec/money.js';
-import type { PersonConfig } from '../upstream/types.js';
-import { newToken } from '../util/ids.js';
+import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
@@ -28,14 +27,6 @@ import { OrdStas } from './ord-stas.js';
 export const DEFAULT_PAY_CERT_TTL_SECONDS = 300;
 
 const CHANNEL_NAMES: Record<string, string> = { WX: '微信支付', ALI: '支付宝', UP: '云闪付', BANK: '银行卡' };
-
-interface Signing {
-  chnl_type: string;
-  status: string;
-  pay_chnl_user_name: string;
-  risk: string;
-  abn_rea: string | null;
-}
 
 class Refusal extends YibaoError {}
 
@@ -130,52 +121,46 @@ export class OneCodeModule {
     );
   }
 
-  /** Steps 8–10: the token, not a family proxy code, and the person's signing with a channel. */
-  private async person(app: AppConfig, token: string, now: Date): Promise<{ person: PersonConfig; signing: Signing | undefined }> {
-    const person = await this.deps.store.transaction((tx) => upstream(() => this.deps.upstreams.evoucher.checkEcToken({ tx, now }, { ecToken: token, orgCodg: app.orgCodg })));
-    if (person.tokenProxy) throw refuse('亲情代展码不可使用一码付：请参保人本人刷脸或展码', ErrorCode.FORBIDDEN);
-    const rows = await this.deps.store.query<Signing>('SELECT chnl_type, status, pay_chnl_user_name, risk, abn_rea FROM onecode_signings WHERE psn_no = $1', [person.psnNo]);
-    return { person, signing: rows[0] };
+  /** Steps 8–9: the token (valid, this institution's, not a 亲情代展码), then the user's status with the channel. */
+  private async person(app: AppConfig, token: string, now: Date): Promise<{ person: PersonConfig; signing: OneCodeSigning | undefined }> {
+    return this.deps.store.transaction(async (tx) => {
+      const person = await upstream(() => this.deps.upstreams.evoucher.checkEcToken({ tx, now }, { ecToken: token, orgCodg: app.orgCodg }));
+      if (person.tokenProxy) throw refuse('亲情代展码不可使用一码付：请参保人本人刷脸或展码', ErrorCode.FORBIDDEN);
+      const signing = await upstream(() => this.deps.upstreams.channels.oneCodeSigning({ tx, now }, { psnNo: person.psnNo }));
+      return { person, signing };
+    });
   }
 
   private async status(app: AppConfig, data: Record<string, unknown>): Promise<unknown> {
-    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）');
+    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）', { field: 'input.data.orgCodg' });
     const { signing } = await this.person(app, String(data.token), this.deps.clock());
     if (!signing) return { stasFlag: '0', abnRea: '未开通一码付', payChnlUserName: '', payChnlName: '' };
     const enabled = signing.status === 'ENABLED';
     return {
       stasFlag: enabled ? '1' : '2',
-      abnRea: enabled ? '' : signing.abn_rea || '一码付已停用',
-      payChnlUserName: signing.pay_chnl_user_name,
-      payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type,
+      abnRea: enabled ? '' : signing.abnRea || '一码付已停用',
+      payChnlUserName: signing.payChnlUserName,
+      payChnlName: CHANNEL_NAMES[signing.chnlType] ?? signing.chnlType,
     };
   }
 
+  /** Steps 7–13. */
   private async payCert(app: AppConfig, data: Record<string, unknown>, now: Date): Promise<unknown> {
-    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）');
+    if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）', { field: 'input.data.orgCodg' });
     let amountFen: number;
     try {
       amountFen = yuanToFen(String(data.ownPaySetlAmt));
     } catch (err) {
-      throw new YibaoError(ErrorCode.INVALID_PARAM, `input.data.ownPaySetlAmt: 应为元，最多两位小数（现金支付金额）：${(err as MoneyError).message}`);
+      throw new YibaoError(ErrorCode.INVALID_PARAM, `input.data.ownPaySetlAmt: 应为元，最多两位小数（现金支付金额）：${(err as MoneyError).message}`, { field: 'input.data.ownPaySetlAmt' });
     }
-    if (amountFen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.ownPaySetlAmt: 应大于 0（现金支付金额）');
+    if (amountFen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.ownPaySetlAmt: 应大于 0（现金支付金额）', { field: 'input.data.ownPaySetlAmt' });
     const trnsSn = String(data.fixmedinsTrnsSn);
     const { person, signing } = await this.person(app, String(data.token), now);
+    // Step 10: an abnormal status is returned as an error the HIS shows, to guide the patient elsewhere.
     if (!signing) throw refuse('未开通一码付：请参保人在支付渠道开通一码付后重试，或改用其他方式付款');
-    if (signing.status !== 'ENABLED') throw refuse(`一码付不可用：${signing.abn_rea || '一码付已停用'}，请改用其他方式付款`);
+    if (signing.status !== 'ENABLED') throw refuse(`一码付不可用：${signing.abnRea || '一码付已停用'}，请改用其他方式付款`);
 
     return this.deps.store.transaction(async (tx) => {
-      // The same trade serial again: the same unused credential (a retry), or refused once paid.
-      const prior = await tx.query<{ pay_cert: string; amount_fen: number; used_at: Date | null; expires_at: Date }>(
-        'SELECT pay_cert, amount_fen, used_at, expires_at FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 ORDER BY created_at DESC LIMIT 1',
-        [app.orgCodg, trnsSn],
-      );
-      const p = prior[0];
-      if (p?.used_at) throw refuse(`该交易流水号已付款：fixmedinsTrnsSn=${trnsSn}`);
-      if (p && p.amount_fen === amountFen && new Date(p.expires_at).getTime() > now.getTime()) {
-        return { payCert: p.pay_cert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
-      }
       // The person's orders here whose insurance part is settled and whose cash part waits (ordStas 4):
       // the credential is for one of them, and its amount must be that order's cash part exactly.
       const pending = await tx.query<{ pay_ord_id: string; due: number }>(
@@ -188,25 +173,19 @@ export class OneCodeModule {
         const latest = pending[0]!;
         throw refuse(`金额不符：订单 ${latest.pay_ord_id} 待付现金 ${fenToYuan(Number(latest.due))} 元，请求 ${fenToYuan(amountFen)} 元`, ErrorCode.INVALID_PARAM);
       }
-      if (signing.risk === 'REFUSE') throw refuse('支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
-      const payCert = newToken('PC');
-      await tx.query(
-        `INSERT INTO onecode_certs (pay_cert, psn_no, org_codg, chnl_type, amount_fen, fixmedins_trns_sn, pay_ord_id, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-        [payCert, person.psnNo, app.orgCodg, signing.chnl_type, amountFen, trnsSn, order?.pay_ord_id ?? null, new Date(now.getTime() + this.payCertTtlMs)],
+      // Steps 11–12: the channel's risk check and credential.
+      const cert = await upstream(() =>
+        this.deps.upstreams.channels.issuePayCert(
+          { tx, now },
+          { psnNo: person.psnNo, orgCodg: app.orgCodg, amountFen, fixmedinsTrnsSn: trnsSn, ttlMs: this.payCertTtlMs, ...(order ? { payOrdId: order.pay_ord_id } : {}) },
+        ),
       );
-      return { payCert, payChnlUserName: signing.pay_chnl_user_name, payChnlName: CHANNEL_NAMES[signing.chnl_type] ?? signing.chnl_type };
+      return { payCert: cert.payCert, payChnlUserName: signing.payChnlUserName, payChnlName: CHANNEL_NAMES[signing.chnlType] ?? signing.chnlType };
     });
   }
 }
 
-/** Sandbox: the user enables or disables one-code-pay in a channel (4.1 step 1); risk can be set to refuse. */
-export async function setSigning(deps: CenterDeps, p: { psnNo: string; chnlType: string; status: 'ENABLED' | 'DISABLED'; risk?: 'PASS' | 'REFUSE'; abnRea?: string }): Promise<void> {
-  const person = deps.upstreams.evoucher.findPerson({ psnNo: p.psnNo });
-  if (!person) throw new YibaoError(ErrorCode.BUSINESS, `人员不存在：${p.psnNo}`);
-  const userName = `${maskName(person.userName)}${typeof person.phone === 'string' ? `（${maskPhone(person.phone)}）` : ''}`;
-  await deps.store.query(
-    `INSERT INTO onecode_signings (psn_no, chnl_type, status, pay_chnl_user_name, risk, abn_rea, updated_at) VALUES ($1,$2,$3,$4,$5,$6,now())
-     ON CONFLICT (psn_no) DO UPDATE SET chnl_type = $2, status = $3, pay_chnl_user_name = $4, risk = $5, abn_rea = $6, updated_at = now()`,
-    [p.psnNo, p.chnlType, p.status, userName, p.risk ?? 'PASS', p.abnRea ?? (p.status === 'DISABLED' ? '用户已在支付渠道关闭一码付' : null)],
-  );
+/** The channel's account name as it shows it: masked name and phone. */
+export function channelUserName(person: PersonConfig): string {
+  return `${maskName(person.userName)}${typeof person.phone === 'string' ? `（${maskPhone(person.phone)}）` : ''}`;
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringifyWire } from '../protocol/json.js';
 import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
 import { PORTAL_TXNS, listPortalMessages } from '../center/portal.js';
-import { setSigning } from '../center/onecode.js';
+import { channelUserName } from '../center/onecode.js';
 import { stageFace, terminalScreen } from '../center/terminal.js';
 import { YibaoError } from '../protocol/errors.js';
 import { maskName } from '../util/mask.js';
+import type { ChannelType } from '../upstream/types.js';
 import { esc, page } from './html.js';
 import { portalTransactions } from '../spec/portal.js';
 import type { Platform } from './platform.js';
@@ -98,12 +99,15 @@ export function registerSystemSandbox(app: FastifyInstance, platform: Platform):
     if (!['WX', 'ALI', 'UP', 'BANK'].includes(chnlType)) return reply.code(400).send({ code: '000105', message: 'chnlType: 应为 WX/ALI/UP/BANK 之一' });
     if (status !== 'ENABLED' && status !== 'DISABLED') return reply.code(400).send({ code: '000105', message: 'status: 应为 ENABLED 或 DISABLED' });
     if (risk !== 'PASS' && risk !== 'REFUSE') return reply.code(400).send({ code: '000105', message: 'risk: 应为 PASS 或 REFUSE' });
-    try {
-      await setSigning(deps, { psnNo: b.psnNo, chnlType, status, risk, ...(typeof b.abnRea === 'string' ? { abnRea: b.abnRea } : {}) });
-    } catch (err) {
-      if (err instanceof YibaoError) return reply.code(404).send({ code: err.code, message: err.message });
-      throw err;
-    }
+    const person = platform.upstreams.evoucher.findPerson({ psnNo: b.psnNo });
+    if (!person) return reply.code(404).send({ code: '-1', message: `人员不存在：${b.psnNo}` });
+    const abnRea = typeof b.abnRea === 'string' && b.abnRea ? b.abnRea : status === 'DISABLED' ? '用户已在支付渠道关闭一码付' : undefined;
+    await deps.store.transaction((tx) =>
+      platform.upstreams.channels.setOneCodeSigning(
+        { tx, now: deps.clock() },
+        { psnNo: person.psnNo, chnlType: chnlType as ChannelType, status, risk, payChnlUserName: channelUserName(person), ...(abnRea ? { abnRea } : {}) },
+      ),
+    );
     return { psnNo: b.psnNo, chnlType, status, risk };
   });
 

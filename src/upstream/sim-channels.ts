@@ -1,7 +1,8 @@
 import { formatDate } from '../protocol/time.js';
 import { yuanToFen } from '../spec/money.js';
 import { newId } from '../util/ids.js';
-import type { ChannelFailureRule, ChannelResult, ChannelTrade, PaymentChannels, StatementLine, UpstreamContext } from './types.js';
+import { newToken } from '../util/ids.js';
+import { UpstreamError, type ChannelFailureRule, type ChannelResult, type ChannelTrade, type ChannelType, type OneCodeSigning, type PaymentChannels, type StatementLine, type UpstreamContext } from './types.js';
 
 /**
  * Simulated payment channels WX / ALI / UP / BANK: they take the cash part and refund it, keep every
@@ -11,6 +12,8 @@ import type { ChannelFailureRule, ChannelResult, ChannelTrade, PaymentChannels, 
 export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}): PaymentChannels & {
   addFailure(rule: ChannelFailureRule): void;
   clearFailures(): void;
+  /** Sandbox: the user enables or disables one-code-pay in a channel's app (4.1 step 1); `risk` REFUSE makes the channel's risk check refuse. */
+  setOneCodeSigning(ctx: UpstreamContext, p: OneCodeSigning & { psnNo: string; risk?: 'PASS' | 'REFUSE' }): Promise<void>;
 } {
   const rules: Array<ChannelFailureRule & { left?: number }> = (opts.failures ?? []).map((r) => ({ ...r, ...(r.count !== undefined ? { left: r.count } : {}) }));
 
@@ -39,25 +42,28 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
     return { status, tradeNo, ...(message ? { message } : {}) };
   }
 
-  async function earlier(ctx: UpstreamContext, outNo: string, kind: string): Promise<ChannelTrade | undefined> {
-    const rows = await ctx.tx.query<{ trade_no: string; status: ChannelResult }>('SELECT trade_no, status FROM channel_trades WHERE out_trade_no = $1 AND kind = $2', [outNo, kind]);
+  // An institution's out-trade numbers are its own: another institution's same number is another trade.
+  async function earlier(ctx: UpstreamContext, orgCodg: string, outNo: string, kind: string): Promise<ChannelTrade | undefined> {
+    const rows = await ctx.tx.query<{ trade_no: string; status: ChannelResult }>('SELECT trade_no, status FROM channel_trades WHERE org_codg = $1 AND out_trade_no = $2 AND kind = $3', [orgCodg, outNo, kind]);
     return rows[0] ? { status: rows[0].status, tradeNo: rows[0].trade_no } : undefined;
   }
 
+  async function pay(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade> {
+    const prior = await earlier(ctx, p.orgCodg, p.outTradeNo, 'PAY');
+    if (prior) return prior;
+    return record(ctx, 'PAY', p, p.outTradeNo, injected('pay', p) ?? 'SUCC');
+  }
+
   return {
-    async pay(ctx, p) {
-      const prior = await earlier(ctx, p.outTradeNo, 'PAY');
-      if (prior) return prior;
-      return record(ctx, 'PAY', p, p.outTradeNo, injected('pay', p) ?? 'SUCC');
-    },
+    pay,
     async refund(ctx, p) {
-      const prior = await earlier(ctx, p.outRefundNo, 'REFUND');
+      const prior = await earlier(ctx, p.orgCodg, p.outRefundNo, 'REFUND');
       if (prior) return prior;
       const sums = await ctx.tx.query<{ paid: number; refunded: number }>(
         `SELECT COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'PAY' AND status = 'SUCC'), 0)::bigint AS paid,
                 COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'REFUND' AND status = 'SUCC'), 0)::bigint AS refunded
-         FROM channel_trades WHERE pay_ord_id = $1 AND chnl_type = $2`,
-        [p.payOrdId, p.chnlType],
+         FROM channel_trades WHERE org_codg = $3 AND pay_ord_id = $1 AND chnl_type = $2`,
+        [p.payOrdId, p.chnlType, p.orgCodg],
       );
       const { paid, refunded } = sums[0]!;
       if (p.amountFen > paid - refunded) {
@@ -86,6 +92,70 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
             time: new Date(r.created_at),
           }),
         );
+    },
+    async oneCodeSigning(ctx, p) {
+      const rows = await ctx.tx.query<{ chnl_type: ChannelType; status: 'ENABLED' | 'DISABLED'; pay_chnl_user_name: string; abn_rea: string | null }>(
+        'SELECT chnl_type, status, pay_chnl_user_name, abn_rea FROM onecode_signings WHERE psn_no = $1',
+        [p.psnNo],
+      );
+      const r = rows[0];
+      return r ? { chnlType: r.chnl_type, status: r.status, payChnlUserName: r.pay_chnl_user_name, ...(r.abn_rea ? { abnRea: r.abn_rea } : {}) } : undefined;
+    },
+    async issuePayCert(ctx, p) {
+      const rows = await ctx.tx.query<{ chnl_type: ChannelType; status: string; risk: string; abn_rea: string | null }>('SELECT chnl_type, status, risk, abn_rea FROM onecode_signings WHERE psn_no = $1 FOR UPDATE', [p.psnNo]);
+      const signing = rows[0];
+      if (!signing) throw new UpstreamError('NOT_SIGNED', '未开通一码付');
+      if (signing.status !== 'ENABLED') throw new UpstreamError('DISABLED', signing.abn_rea || '一码付已停用');
+      // The same trade serial again: the same unused credential (a retry), or refused once paid.
+      const prior = await ctx.tx.query<{ pay_cert: string; amount_fen: number; used_at: Date | null; expires_at: Date }>(
+        'SELECT pay_cert, amount_fen, used_at, expires_at FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 ORDER BY created_at DESC LIMIT 1',
+        [p.orgCodg, p.fixmedinsTrnsSn],
+      );
+      const last = prior[0];
+      if (last?.used_at) throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：fixmedinsTrnsSn=${p.fixmedinsTrnsSn}`);
+      if (last && last.amount_fen === p.amountFen && new Date(last.expires_at).getTime() > ctx.now.getTime()) return { payCert: last.pay_cert, expiresAt: new Date(last.expires_at) };
+      if (signing.risk === 'REFUSE') throw new UpstreamError('RISK_REFUSED', '支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
+      const payCert = newToken('PC');
+      const expiresAt = new Date(ctx.now.getTime() + p.ttlMs);
+      await ctx.tx.query(
+        'INSERT INTO onecode_certs (pay_cert, psn_no, org_codg, chnl_type, amount_fen, fixmedins_trns_sn, pay_ord_id, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
+        [payCert, p.psnNo, p.orgCodg, signing.chnl_type, p.amountFen, p.fixmedinsTrnsSn, p.payOrdId ?? null, expiresAt],
+      );
+      return { payCert, expiresAt };
+    },
+    async payWithCert(ctx, p) {
+      const rows = await ctx.tx.query<{ org_codg: string; chnl_type: ChannelType; amount_fen: number; fixmedins_trns_sn: string; pay_ord_id: string | null; expires_at: Date; used_at: Date | null; trade_no: string | null }>(
+        'SELECT org_codg, chnl_type, amount_fen, fixmedins_trns_sn, pay_ord_id, expires_at, used_at, trade_no FROM onecode_certs WHERE pay_cert = $1 FOR UPDATE',
+        [p.payCert],
+      );
+      const cert = rows[0];
+      if (!cert || cert.org_codg !== p.orgCodg) throw new UpstreamError('CERT_INVALID', '付款凭据无效');
+      const order = { chnlType: cert.chnl_type, ...(cert.pay_ord_id ? { payOrdId: cert.pay_ord_id } : {}) };
+      if (cert.used_at) {
+        if (cert.fixmedins_trns_sn === p.outTradeNo && cert.trade_no) return { status: 'SUCC', tradeNo: cert.trade_no, ...order, repeated: true };
+        throw new UpstreamError('CERT_USED', '付款凭据已使用（一次性）');
+      }
+      if (new Date(cert.expires_at).getTime() <= ctx.now.getTime()) throw new UpstreamError('CERT_EXPIRED', '付款凭据已过期，请重新获取');
+      if (cert.amount_fen !== p.amountFen) throw new UpstreamError('AMOUNT_MISMATCH', `amount: 与付款凭据金额 ${(cert.amount_fen / 100).toFixed(2)} 不符`);
+      if (cert.fixmedins_trns_sn !== p.outTradeNo) throw new UpstreamError('TRNS_MISMATCH', 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符');
+      const trade = await pay(ctx, { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen, outTradeNo: p.outTradeNo });
+      if (trade.status === 'SUCC') await ctx.tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [p.payCert, ctx.now, trade.tradeNo]);
+      return { ...trade, ...order, repeated: false };
+    },
+    async findCertTrade(ctx, p) {
+      const rows = await ctx.tx.query<{ chnl_type: ChannelType; pay_ord_id: string | null }>(
+        'SELECT chnl_type, pay_ord_id FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 AND used_at IS NOT NULL',
+        [p.orgCodg, p.outTradeNo],
+      );
+      const r = rows[0];
+      return r ? { chnlType: r.chnl_type, ...(r.pay_ord_id ? { payOrdId: r.pay_ord_id } : {}) } : undefined;
+    },
+    async setOneCodeSigning(ctx, p) {
+      await ctx.tx.query(
+        `INSERT INTO onecode_signings (psn_no, chnl_type, status, pay_chnl_user_name, risk, abn_rea, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (psn_no) DO UPDATE SET chnl_type = $2, status = $3, pay_chnl_user_name = $4, risk = $5, abn_rea = $6, updated_at = $7`,
+        [p.psnNo, p.chnlType, p.status, p.payChnlUserName, p.risk ?? 'PASS', p.abnRea ?? null, ctx.now],
+      );
     },
     addFailure(rule) {
       rules.unshift({ ...rule, ...(rule.count !== undefined ? { left: rule.count } : {}) });

@@ -253,6 +253,15 @@ export interface StatementLine {
   time: Date;
 }
 
+export interface OneCodeSigning {
+  chnlType: ChannelType;
+  status: 'ENABLED' | 'DISABLED';
+  /** 支付渠道用户账号名 (masked by the channel). */
+  payChnlUserName: string;
+  /** Why it is not usable (stasFlag 2). */
+  abnRea?: string;
+}
+
 export interface PaymentChannels {
   /** Takes the cash part. */
   pay(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade>;
@@ -260,6 +269,25 @@ export interface PaymentChannels {
   refund(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outRefundNo: string }): Promise<ChannelTrade>;
   /** The channel's statement of one institution for one day (reconciliation, face-one-code-pay.txt 4.3). */
   statement(ctx: UpstreamContext, p: { orgCodg: string; date: string; chnlType?: ChannelType }): Promise<StatementLine[]>;
+  /**
+   * 一码付 (face-one-code-pay.txt 4.1 steps 1 and 9): the person's one-code-pay signing with a channel,
+   * as the channel reports it; undefined when the person never signed.
+   */
+  oneCodeSigning(ctx: UpstreamContext, p: { psnNo: string }): Promise<OneCodeSigning | undefined>;
+  /**
+   * Steps 11–12: the channel's risk check, then a single-use payment credential bound to the amount
+   * and the institution's trade serial, expiring after `ttlMs`. The same serial and amount while the
+   * credential is unused gives it again. Refusals: RISK_REFUSED, NOT_SIGNED, DISABLED, TRNS_PAID.
+   */
+  issuePayCert(ctx: UpstreamContext, p: { psnNo: string; orgCodg: string; amountFen: number; fixmedinsTrnsSn: string; payOrdId?: string; ttlMs: number }): Promise<{ payCert: string; expiresAt: Date }>;
+  /**
+   * Step 14: the institution's self-pay order with a payCert (outTradeNo = the credential's serial).
+   * The same order again answers the same trade. Refusals: CERT_INVALID, CERT_USED, CERT_EXPIRED,
+   * AMOUNT_MISMATCH, TRNS_MISMATCH.
+   */
+  payWithCert(ctx: UpstreamContext, p: { payCert: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade & { chnlType: ChannelType; payOrdId?: string; repeated: boolean }>;
+  /** The one-code-pay trade an institution's serial paid, for its refund (4.2). */
+  findCertTrade(ctx: UpstreamContext, p: { orgCodg: string; outTradeNo: string }): Promise<{ chnlType: ChannelType; payOrdId?: string } | undefined>;
 }
 
 export interface Upstreams {
