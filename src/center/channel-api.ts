@@ -10,7 +10,7 @@ import { OrdStas, stateAfterRefund } from './ord-stas.js';
 import { loadOrder, transition } from './orders.js';
 
 /**
- * The simulated channels' merchant API (docs/onecode.md): the HIS's self-pay order with payCert
+ * The simulated channels' merchant API (docs/systems.md): the HIS's self-pay order with payCert
  * (4.1 step 14), refunds (4.2) and the statement for reconciliation (4.3). A successful payment also
  * informs the module (the payCert is used) and completes the order whose cash part was pending
  * (ordStas 4 → 6), then notifies the HIS at its notifyUrl (step 15).

@@ -49,7 +49,7 @@ export interface YibaoConfig {
   /** ±window for request timestamps, and how long a signData is remembered (010010). Default 300. */
   replayWindowSeconds?: number;
   tokens?: { ecTokenTtlSeconds?: number; payAuthNoTtlSeconds?: number };
-  /** 刷脸一码付 module (docs/onecode.md): the infno of its two transactions, and how long a payCert lives. */
+  /** 刷脸一码付 module (docs/systems.md): the infno of its two transactions, and how long a payCert lives. */
   oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number };
   /** ordStas table override (DESIGN.md §8): code → Chinese name. */
   ordStas?: Record<string, string>;

@@ -16,7 +16,7 @@ import { OrdStas } from './ord-stas.js';
 /**
  * The 刷脸一码付 module (face-one-code-pay.txt) and the FSI person query it leans on, behind one
  * FSI-style path in the FSI envelope (ch. 3): infno 1101 人员信息获取, 9701 查询用户一码付状态, 9702
- * 获取一码付付款凭据 (the spec numbers neither; docs/onecode.md). A refusal is infcode -1 with an
+ * 获取一码付付款凭据 (the spec numbers neither; docs/systems.md). A refusal is infcode -1 with an
  * err_msg a HIS can show the patient, prefixed by the response code.
  *
  * payCert (4.1 steps 7–13): the token is checked with the e-voucher center (valid, not expired, not a

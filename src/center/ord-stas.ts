@@ -2,7 +2,7 @@
  * ordStas (订单状态). mobile-payment.txt names the dictionary (6202/6301 字典订单状态(ordStas)) but does
  * not list it; yibao uses the table centers commonly publish (DESIGN.md §8) as its default. The
  * database always stores these default codes; a region whose codes differ maps them on the wire with
- * the config key `ordStas` (docs/orders.md).
+ * the config key `ordStas` (docs/center.md).
  */
 export const OrdStas = {
   SAVED: '0', // 已保存

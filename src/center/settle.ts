@@ -32,7 +32,7 @@ export interface SettleOutcome {
  * Settles a pre-settled order inside the caller's transaction: FSI settlement (2207), then the cash
  * part through the channel. A channel FAIL rolls the FSI settlement back to a savepoint and leaves
  * the order in 结算失败 (15); EXP keeps the insurance settled and marks the order 异常 (14) for the
- * operator to reconcile with the channel's statement (docs/orders.md).
+ * operator to reconcile with the channel's statement (docs/center.md).
  */
 export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfig, order: OrderRow, p: SettleParams, now: Date): Promise<SettleOutcome> {
   const u = { tx, now };

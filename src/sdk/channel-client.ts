@@ -8,7 +8,7 @@ import { newTraceId, openReply, post } from './transport.js';
  * The HIS's client of a payment channel's merchant API for one-code-pay (face-one-code-pay.txt 4.1
  * step 14: the self-pay order with payCert; 4.2 refunds through the channel; 4.3 the statement for
  * reconciliation). Real channels (WeChat Pay, Alipay, UnionPay) each have their own API; this one
- * speaks the simulated channels of yibao's sandbox (docs/onecode.md): flat JSON, `sign` = SM3 over
+ * speaks the simulated channels of yibao's sandbox (docs/systems.md): flat JSON, `sign` = SM3 over
  * the v2.0.1 sign string with `&key=<appSecret>`. Every reply is verified, failures included.
  */
 export interface ChannelClientOptions {

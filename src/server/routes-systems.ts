@@ -48,7 +48,7 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
     json(reply, r.traceId, r.body);
   });
 
-  // The simulated channels' merchant API (docs/onecode.md): JSON in, signed JSON out, failures too.
+  // The simulated channels' merchant API (docs/systems.md): JSON in, signed JSON out, failures too.
   const send = (reply: FastifyReply, body: unknown) => reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
   app.post('/channel/pay', async (req, reply) => {
     const body = parseBody(req.body);

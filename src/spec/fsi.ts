@@ -143,7 +143,7 @@ export type Txn1101Output = Static<typeof Out1101>;
 
 /**
  * The spec gives the module's two transactions no 交易编号: yibao uses 9701 and 9702 by default
- * (docs/onecode.md). The platform's config `oneCode.infno` and the SDK's `infno` option change them.
+ * (docs/systems.md). The platform's config `oneCode.infno` and the SDK's `infno` option change them.
  */
 export const ONE_CODE_INFNO: Readonly<OneCodeInfno> = Object.freeze({ oneCodeStatus: '9701', oneCodePayCert: '9702' });
 export interface OneCodeInfno {
