@@ -94,6 +94,9 @@ export function checkConfig(config: YibaoConfig): void {
         }
       }
     }
+    if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
+      throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
+    }
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }
   const seenPsn = new Set<string>();

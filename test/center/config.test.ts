@@ -20,5 +20,9 @@ describe('configuration file', () => {
     bad({ persons: [{ psnNo: 'P', idNo: 'I', idType: '01', userName: 'U', insutype: '310', insuAdmdvs: '350100', balance: '12.3', qrCode: 'Q', gender: '1', birthday: '2000-01-01', psnType: '1101' }] }, /balance/);
     bad({ callbacks: { schedule: ['15 seconds'] } }, /15 seconds/);
     expect(() => checkConfig({ replayWindowSeconds: 0 })).toThrow(ConfigError);
+    bad({ apps: [{ ...app, portal: ['pushMsg', 'refund' as never] }] }, /apps\[0\]\.portal/);
+    bad({ oneCode: { infno: { oneCodeStatus: '97A1' } } }, /oneCode\.infno\.oneCodeStatus/);
+    bad({ oneCode: { infno: { oneCodeStatus: '9701', oneCodePayCert: '9701' } } }, /不能相同/);
+    bad({ oneCode: { payCertTtlSeconds: 0 } }, /payCertTtlSeconds/);
   });
 });

@@ -189,16 +189,22 @@ describe('刷脸一码付 lifetimes (PGlite)', () => {
   let t: TestPlatform;
   let c: Clients;
   beforeAll(async () => {
-    t = await startTestPlatform(storeKinds[0]!, { tokens: { ecTokenTtlSeconds: 1 }, oneCode: { payCertTtlSeconds: 1 } });
+    t = await startTestPlatform(storeKinds[0]!, { tokens: { ecTokenTtlSeconds: 1 }, oneCode: { payCertTtlSeconds: 1, infno: { oneCodeStatus: '9801', oneCodePayCert: '9802' } } });
     c = clientsFor(t);
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  it('an expired fecToken and an expired payCert are refused with their reason', async () => {
+  it('an expired fecToken and an expired payCert are refused with their reason; infno as configured', async () => {
     await t.post('/sandbox/onecode/signing', { psnNo: LISI.psnNo, chnlType: 'WX', status: 'ENABLED' });
     const face = await faceScan(t, c, LISI);
+    // The module answers the configured numbers, not the defaults.
+    expect((await refused(c.onecode.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).code).toBe('404404');
+    const { OneCodeClient } = await import('../../src/sdk/onecode-client.js');
+    const configured = new OneCodeClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', infno: { oneCodeStatus: '9801', oneCodePayCert: '9802' } });
+    expect((await configured.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE })).stasFlag).toBe('1');
+    c = { ...c, onecode: configured };
     const sn = trnsSn();
     const cert = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '12.30', fixmedinsTrnsSn: sn, ...DEVICE });
     await new Promise((r) => setTimeout(r, 1300));
