@@ -123,25 +123,6 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     must(rejected, '篡改 code 后的应答仍能验签通过：中心未对 code 签名');
     return '篡改后验签失败';
   });
-  await check('signature.badRequest', '错误签名的请求被拒绝', async () => {
-    const other = generateKeyPair();
-    return refused(open(await post('6301', sealRequest(toWire(getTxn('6301').input, queryNobody), { ...keys, privateKey: other.privateKey }))), '000102');
-  });
-  await check('encryption.tampered', '篡改 encData 的请求被拒绝', async () => {
-    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys);
-    const enc = String(m.encData);
-    m.encData = enc.slice(0, 8) + (enc[8] === 'A' ? 'B' : 'A') + enc.slice(9);
-    return refused(open(await post('6301', m)), '000102');
-  });
-  await check('replay.sameSignature', '同一报文重复提交被拒绝（防重放）', async () => {
-    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys);
-    await post('6301', m);
-    return refused(open(await post('6301', m)), '010010');
-  });
-  await check('replay.staleTimestamp', '超出时间窗口的时间戳被拒绝', async () => {
-    const m = sealRequest(toWire(getTxn('6301').input, queryNobody), keys, { timestamp: formatCompact(new Date(Date.now() - 15 * 60_000)) });
-    return refused(open(await post('6301', m)), '010010');
-  });
   await check('app.unknown', '未知 appId 被拒绝', async () => {
     const m = sealRequest(toWire(getTxn('6301').input, queryNobody), { ...keys, appId: `UNKNOWN${randomUUID().replace(/-/g, '')}`.slice(0, 32) });
     const raw = await post('6301', m);
@@ -244,12 +225,53 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     state.query = q;
     return `ordStas=${q.ordStas}；${money(q)}`;
   });
+  // The security checks send a query for a real, paid order when the happy path made one: a center
+  // that skipped the check would answer it with code 0, so a refusal proves the check ran. Without a
+  // real order only the spec's own code counts, since "order not found" would refuse anything.
+  const probe = (): Record<string, unknown> => {
+    if (!state.query) return queryNobody;
+    const { up } = state.upload;
+    return { payOrdId: up.payOrdId, payToken: up.payToken, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType, ...(o.orgCodg ? { orgCodg: o.orgCodg } : {}) };
+  };
+  const probeMessage = (sealKeys: EnvelopeKeys = keys, opts: { timestamp?: string } = {}) => sealRequest(toWire(getTxn('6301').input, probe()), sealKeys, opts);
+  const refusedProbe = (r: OpenedResponse, expect: string) => {
+    must(r.code !== '0', state.query ? '对真实订单的请求被受理（code=0）：中心未做此项检查' : '应被拒绝，实际 code=0');
+    if (!state.query) must(r.code === expect, `code=${r.code}，不是规范码 ${expect}；没有真实订单作对照，无法区分“被拒绝”与“订单不存在”`);
+    return `code=${r.code}${r.code === expect ? '' : `（规范码表为 ${expect}）`} ${r.message}${state.query ? '（对真实订单）' : ''}`;
+  };
+  await check('signature.badRequest', '错误签名的请求被拒绝', async () => {
+    const other = generateKeyPair();
+    return refusedProbe(open(await post('6301', probeMessage({ ...keys, privateKey: other.privateKey }))), '000102');
+  });
+  await check('encryption.tampered', '篡改 encData 的请求被拒绝', async () => {
+    const m = probeMessage();
+    const enc = String(m.encData);
+    m.encData = enc.slice(0, 8) + (enc[8] === 'A' ? 'B' : 'A') + enc.slice(9);
+    return refusedProbe(open(await post('6301', m)), '000102');
+  });
+  await check('replay.sameSignature', '同一报文重复提交被拒绝（防重放）', async () => {
+    const m = probeMessage();
+    const first = open(await post('6301', m));
+    if (state.query) must(first.code === '0', `对照请求未被受理：code=${first.code} ${first.message}`);
+    return refusedProbe(open(await post('6301', m)), '010010');
+  });
+  await check('replay.staleTimestamp', '超出时间窗口的时间戳被拒绝', async () => {
+    return refusedProbe(open(await post('6301', probeMessage(keys, { timestamp: formatCompact(new Date(Date.now() - 15 * 60_000)) }))), '010010');
+  });
   await check('happy.6203', '6203 退费（现金部分 1.00 元）', async () => {
     if (!state.query) throw new Skip('6301 未通过');
     if (yuanToFen(String(state.query.ownPayAmt)) < 100) throw new Skip('订单现金部分不足 1.00 元');
     const r = await client.refund({ payOrdId: state.upload.up.payOrdId, totlRefdAmt: '1.00', cashRefdAmt: '1.00', refdType: 'CASH', ecToken: state.id.ecToken });
     must(['SUCC', 'EXP', 'FAIL'].includes(String(r.refStatus)), `refStatus 不在字典内：${r.refStatus}`);
     return `refStatus=${r.refStatus}`;
+  });
+  await check('happy.6205', '6205 银行卡支付下单（返回银行卡混合支付地址）', async () => {
+    if (!state.upload) throw new Skip('6201 未通过');
+    const { up } = await upload();
+    const r = await client.bankCardPay({ payAuthNo: await payAuth(), payOrdId: up.payOrdId, payToken: up.payToken });
+    must(/^https?:\/\//.test(String(r.medBankPayUrl)), `medBankPayUrl 不是 URL：${r.medBankPayUrl}`);
+    state.bankUpload = up;
+    return `medBankPayUrl=${String(r.medBankPayUrl).slice(0, 60)}…`;
   });
   await check('happy.6401', '6401 撤销未结算的上传', async () => {
     if (!state.upload) throw new Skip('6201 未通过');
