@@ -86,7 +86,17 @@ export class MobileCenter {
       }
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      const result = await this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
+      const run = () => this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
+      let result: TxnResult;
+      try {
+        result = await run();
+      } catch (err) {
+        // Two identical requests at once (6201 medOrgOrd, 6202 orgBizSer, 6203 appRefdSn): the loser
+        // hits the unique key the winner just committed. Run it once more: it now sees the winner's row
+        // and takes the idempotent path — the same answer, or the clear refusal of a reused key.
+        if ((err as { code?: string } | null)?.code !== '23505') throw err;
+        result = await run();
+      }
       this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');

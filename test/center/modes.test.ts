@@ -12,6 +12,24 @@ describe.each(storeKinds)('idempotent refunds, plain callbacks, non-sandbox mode
     await t?.close();
   });
 
+  it('identical uploads (6201) and payments (6202) sent at the same time get one answer, one order, one payment', async () => {
+    const u = await scanAndUpload(t, LISI);
+    const upload = { ...u.upload, medOrgOrd: `${u.upload.medOrgOrd}C`, chrgBchno: `${u.upload.chrgBchno}C`, feedetailList: u.upload.feedetailList.map((l) => ({ ...l, chrgBchno: `${u.upload.chrgBchno}C` })) };
+    const ups = await Promise.all([1, 2, 3].map(() => t.call('6201', upload)));
+    expect(ups.map((r) => `${r.code} ${r.message}`)).toEqual(['0 成功', '0 成功', '0 成功']);
+    expect(new Set(ups.map((r) => r.data!.payOrdId)).size).toBe(1);
+    const rows = await t.platform.deps.store.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE med_org_ord = $1', [upload.medOrgOrd]);
+    expect(rows[0]!.n).toBe(1);
+    const ext = ups[0]!.data!.extData as Record<string, unknown>;
+    const same = { ...u, payOrdId: String(ups[0]!.data!.payOrdId), payToken: String(ups[0]!.data!.payToken), mdtrtId: String(ext.mdtrtId), chrgBchno: upload.chrgBchno, upload };
+    const pay = payData(same, (await authorise(t, LISI)).payAuthNo);
+    const pays = await Promise.all([1, 2, 3].map(() => t.call('6202', pay)));
+    expect(pays.map((r) => r.code)).toEqual(['0', '0', '0']);
+    expect(pays[1]!.data).toEqual(pays[0]!.data);
+    const trades = await t.platform.deps.store.query<{ n: number }>("SELECT count(*)::int AS n FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'PAY'", [same.payOrdId]);
+    expect(trades[0]!.n).toBeLessThanOrEqual(1);
+  });
+
   it('repeated appRefdSn gives the same answer and refunds once; reused for another order it is refused', async () => {
     const u = await scanAndUpload(t, LISI);
     await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
