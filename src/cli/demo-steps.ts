@@ -73,8 +73,9 @@ export async function sandboxInfo(baseUrl: string): Promise<{ apps: Array<{ appI
   try {
     res = await fetch(`${baseUrl}/sandbox`);
   } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code ?? 'ERROR';
-    throw new DemoFailure('sandbox', code, `无法连接 ${baseUrl}（${code}）：先运行 npm start，或用 --base-url 指定`);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code ?? 'TRANSPORT';
+    throw new DemoFailure('sandbox', code, `无法连接 ${baseUrl}（${cause?.code ?? cause?.message ?? (err as Error).message}）：先运行 npm start，或用 --base-url 指定`);
   }
   const info = (await res.json().catch(() => undefined)) as Awaited<ReturnType<typeof sandboxInfo>> | undefined;
   if (!info?.persons) throw new DemoFailure('sandbox', 'NO_SANDBOX', '该地址不是 yibao 沙箱（GET /sandbox 不可用），demo 需要沙箱授权');

@@ -86,7 +86,8 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     return run.result(baseUrl, err);
   } finally {
     if (receiver) await new Promise((r) => receiver!.close(r));
-    if (previousNotifyUrl !== undefined && previousNotifyUrl !== null) {
+    // Put the app's notifyUrl back as it was, none included: a closed port must not keep receiving 6302s.
+    if (previousNotifyUrl !== undefined) {
       await fetch(`${baseUrl}/sandbox/apps/${cred.appId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notifyUrl: previousNotifyUrl }) }).catch(() => {});
     }
   }

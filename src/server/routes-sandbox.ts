@@ -142,6 +142,11 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
     const body = (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {}) as Record<string, unknown>;
     for (const f of ['notifyUrl', 'redirectUrl'] as const) {
       if (body[f] === undefined) continue;
+      if (body[f] === null) {
+        // Back to none (no callbacks / no redirect), as `yibao demo` leaves a fresh sandbox.
+        delete target[f];
+        continue;
+      }
       try {
         new URL(String(body[f]));
       } catch {

@@ -93,6 +93,11 @@ describe('yibao protocol tools', () => {
     expect(opened.stdout).toContain('"feeSumamt": 12.30');
     const tampered = file('tampered.json', JSON.stringify({ ...msg, timestamp: '20200101000000' }));
     expectOneLineError(yibao(['envelope', 'open', ...creds, '--public-key', his.publicKey, '--file', tampered]), /000102.*签名验证失败/);
+    // A bad or missing key is named as such, not blamed on the signature.
+    const good = file('sealed2.json', sealed.stdout);
+    expectOneLineError(yibao(['envelope', 'open', ...creds, '--public-key', 'zz', '--file', good]), /^yibao: --public-key: /);
+    expectOneLineError(yibao(['envelope', 'open', ...creds, '--public-key', '04abc', '--file', good]), /--public-key: .*奇数/);
+    expectOneLineError(yibao(['envelope', 'open', ...creds, '--file', good]), /--public-key: signType 为 SM2/);
   });
 
   it('wrong input: one line naming what is wrong, exit 2', () => {

@@ -29,7 +29,7 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     server?.kill('SIGTERM');
   });
 
-  it('yibao demo runs the whole outpatient payment and exits 0; its JSON names every step', () => {
+  it('yibao demo runs the whole outpatient payment and exits 0; its JSON names every step', async () => {
     const r = run(['demo', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -43,6 +43,9 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     // human output: a line per step with the key figures
     const human = run(['demo']);
     expect(human.status).toBe(0);
+    // The sandbox app's notifyUrl is back to what it was (none) once the demo is over.
+    const sandbox = (await (await fetch(`${url}/sandbox`)).json()) as { apps: Array<{ notifyUrl: string | null }> };
+    expect(sandbox.apps[0]!.notifyUrl).toBeNull();
     expect(human.stdout).toMatch(/✔ 6202 支付下单 +费用总额 [\d.]+ = 基金 [\d.]+ \+ 个账 [\d.]+ \+ 现金 [\d.]+/);
   });
 
@@ -79,6 +82,10 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const human = run(['demo', '--private-key', '1'.repeat(64)]);
     expect(human.status).toBe(1);
     expect(human.stderr).toMatch(/步骤 6101 失败.*000102/);
+    // No center at the address: the first step, named, with the transport's code.
+    const nowhere = run(['demo', '--base-url', 'http://127.0.0.1:59997']);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toMatch(/步骤 sandbox 失败.*ECONNREFUSED.*无法连接/);
   });
 
   it('yibao conformance: every check passes against the sandbox; table and JSON report', () => {

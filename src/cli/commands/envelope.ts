@@ -6,6 +6,7 @@ import { openRequest, sealRequest, openResponse } from '../../protocol/mobile.js
 import { parseEncType, parseSignType } from '../../protocol/signer.js';
 import { CliError, readTextFile, type Io } from '../io.js';
 import { readKeyArg } from './crypto.js';
+import { parsePublicKey, type Sm2PublicKey } from '../../crypto/keys.js';
 
 interface EnvelopeOpts {
   appId: string;
@@ -67,11 +68,20 @@ export function registerEnvelopeCommands(program: Command, io: Io): void {
     .option('--user-id <id>', 'SM2 用户 ID', '1234567812345678')
     .action((opts: EnvelopeOpts) => {
       const message = parseWireObject(readTextFile(opts.file, io), '报文文件');
+      // A key problem is named as such, not reported as a failed signature.
+      let publicKey: Sm2PublicKey | undefined;
+      try {
+        publicKey = opts.publicKey ? parsePublicKey(readKeyArg(opts.publicKey)) : undefined;
+      } catch (err) {
+        throw new CliError(`--public-key: ${(err as Error).message}`);
+      }
+      const signType = typeof message.signType === 'string' ? message.signType.toUpperCase() : 'SM2';
+      if (signType === 'SM2' && !publicKey) throw new CliError('--public-key: signType 为 SM2 的报文需要对方的 SM2 公钥才能验签 / required to verify an SM2 signature');
       const keys = {
         appId: opts.appId,
         appSecret: opts.appSecret,
         userId: opts.userId,
-        ...(opts.publicKey ? { peerPublicKey: readKeyArg(opts.publicKey) } : {}),
+        ...(publicKey ? { peerPublicKey: publicKey } : {}),
       };
       // A reply carries `code`; a request or callback does not. Both are opened the same way.
       const opened = 'code' in message ? openResponse(message, keys) : openRequest(message, keys);
