@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getCallback, getOrder, listCallbacks, listOrders } from '../center/admin.js';
 import { resendCallback } from '../center/callbacks/worker.js';
 import { listPortalMessages } from '../center/portal.js';
+import { loadOrder } from '../center/orders.js';
+import { reconcileAbnormal } from '../center/reconcile.js';
 import type { Platform } from './platform.js';
 
 function authorized(req: FastifyRequest, token: string): boolean {
@@ -45,6 +47,21 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
     admin.get('/admin/orders/:payOrdId', async (req, reply) => {
       const found = await getOrder(store, (req.params as { payOrdId: string }).payOrdId);
       return found ?? reply.code(404).send({ code: '-1', message: '订单不存在' });
+    });
+    /** Asks the channel about an order left 异常 (14) and settles it: 6 (callback queued) or 15 (insurance reversed). */
+    admin.post('/admin/orders/:payOrdId/reconcile', async (req, reply) => {
+      const payOrdId = (req.params as { payOrdId: string }).payOrdId;
+      const now = platform.deps.clock();
+      const result = await store.transaction(async (tx) => {
+        const rows = await tx.query<{ org_codg: string; app_id: string }>('SELECT org_codg, app_id FROM orders WHERE pay_ord_id = $1', [payOrdId]);
+        if (!rows[0]) return undefined;
+        const order = await loadOrder(tx, payOrdId, rows[0].org_codg, { forUpdate: true });
+        const after = await reconcileAbnormal(platform.deps, tx, platform.center.app(rows[0].app_id), order, now, 'operator');
+        return { payOrdId, before: order.ordStas, ordStas: after.ordStas };
+      });
+      if (!result) return reply.code(404).send({ code: '-1', message: '订单不存在' });
+      platform.worker.notify();
+      return result;
     });
     admin.get('/admin/callbacks', async (req) => {
       const q = req.query as Record<string, string>;

@@ -124,8 +124,8 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
   /** Failure injection at run time (the same rules as config `channels.failures`). */
   app.post('/sandbox/channels/failures', async (req, reply) => {
     const rule = (typeof req.body === 'string' ? JSON.parse(req.body) : req.body) as ChannelFailureRule;
-    if (!rule || (rule.op !== 'pay' && rule.op !== 'refund') || (rule.result !== 'FAIL' && rule.result !== 'EXP')) {
-      return reply.code(400).send({ code: '000105', message: 'op 应为 pay/refund，result 应为 FAIL/EXP' });
+    if (!rule || !['pay', 'refund', 'query'].includes(rule.op) || (rule.result !== 'FAIL' && rule.result !== 'EXP')) {
+      return reply.code(400).send({ code: '000105', message: 'op 应为 pay/refund/query，result 应为 FAIL/EXP' });
     }
     upstreams.channels.addFailure(rule);
     return reply.send({ ok: true });

@@ -17,7 +17,7 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
 } {
   const rules: Array<ChannelFailureRule & { left?: number }> = (opts.failures ?? []).map((r) => ({ ...r, ...(r.count !== undefined ? { left: r.count } : {}) }));
 
-  function injected(op: 'pay' | 'refund', p: { chnlType: string; orgCodg: string; amountFen: number }): ChannelResult | undefined {
+  function injected(op: 'pay' | 'refund' | 'query', p: { chnlType: string; orgCodg: string; amountFen: number }): ChannelResult | undefined {
     for (const r of rules) {
       if (r.op !== op) continue;
       if (r.chnlType && r.chnlType !== p.chnlType) continue;
@@ -56,6 +56,19 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
 
   return {
     pay,
+    async queryPayment(ctx, p) {
+      const rows = await ctx.tx.query<{ trade_no: string; chnl_type: string; amount_fen: number; status: ChannelResult }>(
+        `SELECT trade_no, chnl_type, amount_fen, status FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = $2 AND kind = 'PAY' ORDER BY created_at DESC, trade_no DESC LIMIT 1 FOR UPDATE`,
+        [p.orgCodg, p.payOrdId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      if (row.status !== 'EXP') return { status: row.status, tradeNo: row.trade_no };
+      // The simulated channel finds out: the money went through, unless a `query` rule says otherwise.
+      const found = injected('query', { chnlType: row.chnl_type, orgCodg: p.orgCodg, amountFen: row.amount_fen }) ?? 'SUCC';
+      if (found !== 'EXP') await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [row.trade_no, found]);
+      return { status: found, tradeNo: row.trade_no, ...(found === 'FAIL' ? { message: '渠道确认支付失败' } : {}) };
+    },
     async refund(ctx, p) {
       const prior = await earlier(ctx, p.orgCodg, p.outRefundNo, 'REFUND');
       if (prior) return prior;

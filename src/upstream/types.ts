@@ -102,7 +102,8 @@ export type ChannelResult = 'SUCC' | 'FAIL' | 'EXP';
 
 /** Failure injection for the simulated channels (config `channels.failures[]`). */
 export interface ChannelFailureRule {
-  op: 'pay' | 'refund';
+  /** `query`: what the channel's order query finds for a payment that answered EXP (default SUCC). */
+  op: 'pay' | 'refund' | 'query';
   result: 'FAIL' | 'EXP';
   chnlType?: ChannelType;
   orgCodg?: string;
@@ -265,6 +266,11 @@ export interface OneCodeSigning {
 export interface PaymentChannels {
   /** Takes the cash part. */
   pay(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade>;
+  /**
+   * The channel's order query: the latest payment of an order. A payment that answered EXP (unknown)
+   * is resolved by the channel to SUCC or FAIL when it knows; still EXP while it does not.
+   */
+  queryPayment(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<ChannelTrade | undefined>;
   /** Refunds (part of) the cash part. */
   refund(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outRefundNo: string }): Promise<ChannelTrade>;
   /** The channel's statement of one institution for one day (reconciliation, face-one-code-pay.txt 4.3). */

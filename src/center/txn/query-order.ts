@@ -2,16 +2,19 @@ import type { TxnContext } from '../context.js';
 import { money } from '../context.js';
 import { wireOrdStas } from '../ord-stas.js';
 import { expectPatient, expectSame, ownOrder, type TxnResult } from './common.js';
+import { reconcileAbnormal } from '../reconcile.js';
 
 /**
  * 【6301】医保订单结算结果查询 (mobile-payment.txt 2.3.1.3.1, 表 275). Fields that only exist after
  * settlement (traceTime, hiDocSn, revsToken, hiChrgTime) are empty strings before it.
  */
 export async function queryOrder(ctx: TxnContext): Promise<TxnResult> {
-  const { data, app, tx, deps } = ctx;
-  const order = await ownOrder(tx, app, data);
-  expectSame(data, 'payToken', order.payToken, '支付 token');
-  expectPatient(data, order);
+  const { data, app, tx, deps, now } = ctx;
+  const found = await ownOrder(tx, app, data, { forUpdate: true });
+  expectSame(data, 'payToken', found.payToken, '支付 token');
+  expectPatient(data, found);
+  // The HIS polls 6301 when no callback arrives: an order left 异常 by the channel is settled now.
+  const order = await reconcileAbnormal(deps, tx, app, found, now, '6301');
   const settled = order.hiDocSn !== null;
   return {
     data: {
