@@ -127,13 +127,41 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
   });
 
   it('a non-idempotent transaction (6201) is not retried after the connection drops', async () => {
+    const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
+    const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
+    const plain = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
     const proxy = await droppingProxy(t.url);
     try {
       const viaProxy = new YibaoClient({ baseUrl: proxy.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
-      const err = await upload(viaProxy).catch((e) => e);
-      expect(err).toMatchObject({ type: 'transport', txn: '6101', attempts: 1 });
+      const err = await viaProxy.uploadFees(plain).catch((e) => e);
+      expect(err).toMatchObject({ type: 'transport', txn: '6201', attempts: 1 });
+      expect(proxy.dropped()).toBe(1);
+      // The center did process it, once: the HIS finds out by sending the same upload again (same answer).
+      const rows = await t.platform.deps.store.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE med_org_ord = $1', [plain.medOrgOrd]);
+      expect(rows[0]!.n).toBe(1);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('a reply that is not an envelope is a protocol error; one with a bad signature a signature error', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url!.includes('query_order_info')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>网关错误</html>');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ appId: t.app.keys.appId, code: '0', message: '成功', success: true, signType: 'SM2', signData: 'AAAA', encType: 'plain', data: {}, timestamp: '20261123100000', version: '2.0.1' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const fake = new YibaoClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg, retries: 0 });
+      const q = { payOrdId: 'ORD1', payToken: 'T', idNo: LISI.idNo, userName: LISI.userName, idType: '01' };
+      const protocol = await fake.queryOrder(q).catch((e) => e);
+      expect(protocol).toMatchObject({ type: 'protocol', txn: '6301', raw: '<html>网关错误</html>' });
+      const forged = await fake.revokeUpload(q).catch((e) => e);
+      expect(forged).toMatchObject({ type: 'signature', code: '000102', txn: '6401' });
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 });
