@@ -199,6 +199,10 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     const complete = await t.call('6203', refundData(u, { refdType: 'CASH', total: (cash / 100).toFixed(2), cash: (cash / 100).toFixed(2) }));
     expect(complete.data!.refStatus).toBe('SUCC');
     expect((await t.call('6301', queryData(u))).data!.ordStas).toBe('7');
+    // The refund rows say what was actually refunded: nothing for FAIL, no cash for EXP, the cash for the retry.
+    const rows = (await t.admin(`/admin/orders/${u.payOrdId}`)).json.refunds as Array<{ refStatus: string; cashRefdAmt: string; fundRefdAmt: string }>;
+    const y = (f: number) => (f / 100).toFixed(2);
+    expect(rows.map((r) => `${r.refStatus}:${r.fundRefdAmt}:${r.cashRefdAmt}`).sort()).toEqual([`EXP:${y(fund)}:0.00`, 'FAIL:0.00:0.00', `SUCC:0.00:${y(cash)}`].sort());
   });
 
   it('a reply whose signature does not verify is refused by the HIS side (fail closed)', async () => {

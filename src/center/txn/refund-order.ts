@@ -84,9 +84,17 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     `INSERT INTO refunds (refd_sn, pay_ord_id, org_codg, app_refd_sn, refd_type, totl_refd_fen, fund_refd_fen, psn_acct_refd_fen,
        cash_refd_fen, ref_status, hi_fefd_sn, hi_trns_date, hi_trns_time, response)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-    [refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, plan.totalFen, plan.fundFen, plan.acctFen, plan.cashFen, refStatus, hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result)],
+    // What was actually refunded: nothing for FAIL, the insurance part only for EXP (the cash retry is its own row).
+    refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, refStatus, plan, cashOk, [hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result)]),
   );
   return result;
+}
+
+function refundRow(refdSn: string, payOrdId: string, orgCodg: string, appRefdSn: string, refdType: string, refStatus: string, plan: RefundPlan, cashOk: boolean, rest: unknown[]): unknown[] {
+  const fund = refStatus === 'FAIL' ? 0 : plan.fundFen;
+  const acct = refStatus === 'FAIL' ? 0 : plan.acctFen;
+  const cash = cashOk ? plan.cashFen : 0;
+  return [refdSn, payOrdId, orgCodg, appRefdSn, refdType, fund + acct + cash, fund, acct, cash, refStatus, ...rest];
 }
 
 interface RefundPlan {
