@@ -294,4 +294,11 @@ CREATE TABLE terminal_notices (
 CREATE INDEX terminal_notices_org ON terminal_notices (org_codg, id DESC);
 `,
   },
+  {
+    id: '0003_fsi_fee_upload',
+    sql: `
+-- Simulated FSI core: the fee lines uploaded for a visit (2204); settlement settles exactly these.
+ALTER TABLE fsi_visits ADD COLUMN fee_lines jsonb;
+`,
+  },
 ];

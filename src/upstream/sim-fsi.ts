@@ -3,8 +3,8 @@ import { fenToYuan, yuanToFen } from '../spec/money.js';
 import type { Queryable } from '../store/store.js';
 import { newId } from '../util/ids.js';
 import { maskIdNo } from '../util/mask.js';
-import { computeSettlement, type AccountState } from './policy.js';
-import type { FsiCore, PersonConfig, PersonInfo1101, PolicyConfig, SettlementInput, UpstreamContext } from './types.js';
+import { categoryOf, computeSettlement, type AccountState } from './policy.js';
+import type { FeeLine, FsiCore, PersonConfig, PersonInfo1101, PolicyConfig, SettlementInput, UpstreamContext } from './types.js';
 import { UpstreamError } from './types.js';
 
 /**
@@ -111,6 +111,19 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
       return { mdtrtId, hiRgstSn };
     },
 
+    async uploadFees(ctx, p) {
+      const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1 FOR UPDATE', [p.mdtrtId]);
+      const visit = visits[0];
+      if (!visit || visit.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
+      const known = new Set((visit.fee_lines ?? []).map((l) => l.feedetlSn));
+      for (const l of p.lines) {
+        if (known.has(l.feedetlSn)) throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${l.feedetlSn}`);
+        known.add(l.feedetlSn);
+      }
+      await ctx.tx.query('UPDATE fsi_visits SET fee_lines = $2 WHERE mdtrt_id = $1', [p.mdtrtId, JSON.stringify([...(visit.fee_lines ?? []), ...p.lines])]);
+      return { lines: p.lines.map((l) => ({ feedetlSn: l.feedetlSn, detItemFeeSumamtFen: l.detItemFeeSumamtFen, chrgitmLv: categoryOf(opts.policy, l.medListCodg) })) };
+    },
+
     async preSettle(ctx, p) {
       checkInput(p);
       return computeSettlement(opts.policy, p, await account(ctx, p.psnNo, false));
@@ -118,8 +131,17 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
 
     async settle(ctx, p) {
       checkInput(p);
-      const visits = await ctx.tx.query<{ status: string }>('SELECT status FROM fsi_visits WHERE mdtrt_id = $1', [p.mdtrtId]);
+      const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1', [p.mdtrtId]);
       if (visits.length === 0 || visits[0]!.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
+      // Only what was uploaded (2204) is settled, line for line.
+      const uploaded = new Map((visits[0]!.fee_lines ?? []).map((l) => [l.feedetlSn, l]));
+      if (uploaded.size === 0) throw new UpstreamError('FEES_NOT_UPLOADED', `就诊费用明细未上传：mdtrtId=${p.mdtrtId}`);
+      for (const l of p.lines) {
+        const u = uploaded.get(l.feedetlSn);
+        if (!u || u.detItemFeeSumamtFen !== l.detItemFeeSumamtFen || u.medListCodg !== l.medListCodg) {
+          throw new UpstreamError('FEES_MISMATCH', `结算的费用明细与已上传的不一致：feedetlSn=${l.feedetlSn}`);
+        }
+      }
       const acct = await account(ctx, p.psnNo, true);
       const b = computeSettlement(opts.policy, p, acct);
       const hiDocSn = newId('SD', 10, ctx.now);

@@ -225,6 +225,11 @@ export interface FsiCore {
   getPersonInfo(ctx: UpstreamContext, q: { psnNo?: string; certno?: string; psnCertType?: string; psnName?: string }): Promise<PersonInfo1101>;
   /** 2201 挂号 (6201 runs it through the center): a visit. */
   register(ctx: UpstreamContext, p: { psnNo: string; orgCodg: string; medType: string; insutype: string }): Promise<{ mdtrtId: string; hiRgstSn: string }>;
+  /**
+   * 2204 门诊费用明细信息上传: the visit's fee lines, kept by the core and classified by its catalogue
+   * (甲/乙/丙). Settlement settles exactly these. A feedetlSn already uploaded for the visit is refused.
+   */
+  uploadFees(ctx: UpstreamContext, p: { mdtrtId: string; lines: FeeLine[] }): Promise<{ lines: Array<{ feedetlSn: string; detItemFeeSumamtFen: number; chrgitmLv: ItemCategory }> }>;
   /** 2206 预结算: the split, computed on the person's current balances, nothing changed. */
   preSettle(ctx: UpstreamContext, p: SettlementInput): Promise<SettlementBreakdown>;
   /** 2207 结算: recomputes, debits the account, accumulates, records the settlement. */

@@ -30,9 +30,30 @@ describe.each(storeKinds)('simulated upstreams on $name', (kind) => {
   });
   const account = async () => (await store.query<Record<string, number>>('SELECT balance_fen, ytd_fund_fen, ytd_deductible_fen, ytd_medfee_fen FROM psn_accounts WHERE psn_no = $1', [person.psnNo]))[0]!;
 
+  /** 2201 registration, then 2204 fee upload of the lines. */
+  const openVisit = async () => {
+    const visit = await store.transaction((tx) => up.fsi.register({ tx, now }, { psnNo: person.psnNo, orgCodg: 'H1', medType: '11', insutype: '310' }));
+    await store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: visit.mdtrtId, lines }));
+    return visit;
+  };
+
+  it('FSI: fee upload (2204) classifies the lines; settlement settles exactly what was uploaded', async () => {
+    const visit = await store.transaction((tx) => up.fsi.register({ tx, now }, { psnNo: person.psnNo, orgCodg: 'H1', medType: '11', insutype: '310' }));
+    const input = { psnNo: person.psnNo, insutype: '310', medType: '11', admdvs: '350100', lines, acctUsedFlag: '1', payOrdId: 'ORD-U1', mdtrtId: visit.mdtrtId };
+    expect(await code(store.transaction((tx) => up.fsi.settle({ tx, now }, input)))).toBe('FEES_NOT_UPLOADED');
+    const uploaded = await store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: visit.mdtrtId, lines }));
+    expect(uploaded.lines.map((l) => l.feedetlSn)).toEqual(lines.map((l) => l.feedetlSn));
+    expect(uploaded.lines.every((l) => ['A', 'B', 'C'].includes(l.chrgitmLv))).toBe(true);
+    expect(await code(store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: visit.mdtrtId, lines: [lines[0]!] })))).toBe('FEE_DUPLICATE');
+    const changed = lines.map((l, i) => (i === 0 ? { ...l, detItemFeeSumamtFen: l.detItemFeeSumamtFen + 1 } : l));
+    expect(await code(store.transaction((tx) => up.fsi.settle({ tx, now }, { ...input, lines: changed })))).toBe('FEES_MISMATCH');
+    await store.transaction((tx) => up.fsi.cancelVisit({ tx, now }, { mdtrtId: visit.mdtrtId }));
+    expect(await code(store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: visit.mdtrtId, lines })))).toBe('VISIT_CLOSED');
+  });
+
   it('FSI: settle debits and accumulates; reverse restores exactly; double settle/reverse refused', async () => {
     const before = await account();
-    const visit = await store.transaction((tx) => up.fsi.register({ tx, now }, { psnNo: person.psnNo, orgCodg: 'H1', medType: '11', insutype: '310' }));
+    const visit = await openVisit();
     const input = { psnNo: person.psnNo, insutype: '310', medType: '11', admdvs: '350100', lines, acctUsedFlag: '1', payOrdId: 'ORD-S1', mdtrtId: visit.mdtrtId };
     const pre = await store.transaction((tx) => up.fsi.preSettle({ tx, now }, input));
     expect(await account()).toEqual(before); // pre-settlement changes nothing
@@ -50,7 +71,7 @@ describe.each(storeKinds)('simulated upstreams on $name', (kind) => {
   });
 
   it('FSI: the deductible carries across settlements of one year; a new year starts again', async () => {
-    const visit = await store.transaction((tx) => up.fsi.register({ tx, now }, { psnNo: person.psnNo, orgCodg: 'H1', medType: '11', insutype: '310' }));
+    const visit = await openVisit();
     const mk = (id: string) => ({ psnNo: person.psnNo, insutype: '310', medType: '11', admdvs: '350100', lines, acctUsedFlag: '0', payOrdId: id, mdtrtId: visit.mdtrtId });
     await store.query('UPDATE psn_accounts SET ytd_deductible_fen = 0, ytd_fund_fen = 0 WHERE psn_no = $1', [person.psnNo]);
     const first = await store.transaction((tx) => up.fsi.settle({ tx, now }, mk('ORD-Y1')));
@@ -65,7 +86,7 @@ describe.each(storeKinds)('simulated upstreams on $name', (kind) => {
 
   it('FSI: concurrent settlements of one person never overdraw the account', async () => {
     await store.query('UPDATE psn_accounts SET balance_fen = 50000 WHERE psn_no = $1', [person.psnNo]);
-    const visit = await store.transaction((tx) => up.fsi.register({ tx, now }, { psnNo: person.psnNo, orgCodg: 'H1', medType: '11', insutype: '310' }));
+    const visit = await openVisit();
     const runs = Array.from({ length: 5 }, (_, i) =>
       store.transaction((tx) => up.fsi.settle({ tx, now }, { psnNo: person.psnNo, insutype: '310', medType: '11', admdvs: '350100', lines, acctUsedFlag: '1', payOrdId: `ORD-C${i}`, mdtrtId: visit.mdtrtId })),
     );

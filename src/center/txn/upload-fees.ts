@@ -70,6 +70,7 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
   const visit = await upstream(() =>
     deps.upstreams.fsi.register(ctxU, { psnNo: person.psnNo, orgCodg: app.orgCodg, medType, insutype }),
   );
+  await upstream(() => deps.upstreams.fsi.uploadFees(ctxU, { mdtrtId: visit.mdtrtId, lines }), 'data.feedetailList');
   const breakdown = await upstream(() =>
     deps.upstreams.fsi.preSettle(ctxU, { psnNo: person.psnNo, insutype, medType, admdvs, lines, acctUsedFlag }),
   );
