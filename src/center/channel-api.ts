@@ -3,7 +3,9 @@ import { sealChannel, verifyChannel } from '../protocol/channel.js';
 import { formatCompact, requireWireTime } from '../protocol/time.js';
 import { fenToYuan, yuanToFen } from '../spec/money.js';
 import { UpstreamError, type ChannelType } from '../upstream/types.js';
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from './config.js';
+import { asYibaoError } from './errors.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
 import { OrdStas, stateAfterRefund } from './ord-stas.js';
@@ -34,8 +36,8 @@ export class ChannelApi {
       requireWireTime(body.timestamp, 'timestamp');
       return sealChannel({ appId: app.appId, ...(await fn(app)) }, app.appSecret);
     } catch (err) {
-      if (!(err instanceof YibaoError)) throw err;
-      const fail = { status: 'FAIL', code: err.code, message: err.message, timestamp: formatCompact(this.deps.clock()) };
+      const e = asYibaoError(err, this.deps.log, randomUUID(), { system: 'channel' });
+      const fail = { status: 'FAIL', code: e.code, message: e.message, timestamp: formatCompact(this.deps.clock()) };
       return app ? sealChannel({ appId: app.appId, ...fail }, app.appSecret) : fail;
     }
   }

@@ -1,5 +1,6 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { UpstreamError } from '../upstream/types.js';
+import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 
 /**
@@ -29,4 +30,19 @@ export function business(message: string, field?: string): YibaoError {
 /** 6101/6201 carry the institution code: it must be the app's own (an appId is bound to its orgCodg). */
 export function assertOwnOrg(value: unknown, app: AppConfig, field: string, name: string): void {
   if (value !== app.orgCodg) throw invalid(field, `与应用所属机构不符（${name}）`);
+}
+
+/**
+ * What every system of the platform answers for an error: expected failures keep their code; a
+ * conflict with a concurrent request is a retryable -1; a unique key taken by a concurrent duplicate
+ * says so; anything else is logged for the operator (with the trace id) and answered 000002, never a
+ * stack trace.
+ */
+export function asYibaoError(err: unknown, log: Logger, traceId: string, context: Record<string, unknown> = {}): YibaoError {
+  if (err instanceof YibaoError) return err;
+  const pgCode = (err as { code?: string } | null)?.code;
+  if (pgCode === '40001' || pgCode === '40P01') return new YibaoError(ErrorCode.BUSINESS, '并发冲突，请稍后重试（订单正被其他请求处理）');
+  if (pgCode === '23505') return new YibaoError(ErrorCode.BUSINESS, '重复请求：相同的业务流水号正被另一请求处理或已处理，请查询结果后再试');
+  log.error({ traceId, ...context, err }, 'unexpected error');
+  return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
 }

@@ -9,7 +9,7 @@ import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
-import { upstream } from './errors.js';
+import { asYibaoError, upstream } from './errors.js';
 import type { Gate } from './gate.js';
 import { OrdStas } from './ord-stas.js';
 
@@ -82,7 +82,7 @@ export class OneCodeModule {
       this.deps.log.info({ traceId, infno, appId: app.appId, infcode: 0 }, 'fsi request');
       return { traceId, infcode: 0, body: sealFsiResponse({ infcode: 0, output, app_id: app.appId, admdvs }, this.keys(app), { encrypt, now }) };
     } catch (err) {
-      const e = err instanceof YibaoError ? err : this.unexpected(err, traceId);
+      const e = asYibaoError(err, this.deps.log, traceId, { system: 'fsi' });
       this.deps.log.info({ traceId, appId: app?.appId, code: e.code, infcode: -1 }, 'fsi request refused');
       const body = sealFsiResponse({ infcode: -1, err_msg: `${e.code} ${e.message}`, ...(app ? { app_id: app.appId } : {}), admdvs }, this.keys(app), { encrypt: encrypt && !!app, now });
       return { traceId, infcode: -1, body };
@@ -91,11 +91,6 @@ export class OneCodeModule {
 
   private keys(app: AppConfig | undefined): FsiKeys {
     return { privateKey: this.platformPrivateKey, ...(app ? { appSecret: app.appSecret } : {}) };
-  }
-
-  private unexpected(err: unknown, traceId: string): YibaoError {
-    this.deps.log.error({ traceId, err }, 'unexpected error');
-    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
   }
 
   /** input = {data: {...}} (6.1); validated against the catalogue entry. */

@@ -6,6 +6,7 @@ import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { getTxn, validateTxn } from '../spec/index.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
+import { asYibaoError } from './errors.js';
 import type { Gate } from './gate.js';
 import type { TxnResult } from './txn/common.js';
 import { decodeQr } from './txn/decode-qr.js';
@@ -102,7 +103,7 @@ export class MobileCenter {
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
       return { body, traceId, code: ErrorCode.OK };
     } catch (err) {
-      const e = this.toYibaoError(err, traceId, txn, appIdText);
+      const e = asYibaoError(err, this.deps.log, traceId, { txn, appId: appIdText });
       this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
       const keys: EnvelopeKeys = app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
       const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
@@ -110,14 +111,4 @@ export class MobileCenter {
     }
   }
 
-  /** Expected failures keep their code; anything else is logged for the operator and answered 000002. */
-  private toYibaoError(err: unknown, traceId: string, txn: string, appId: string): YibaoError {
-    if (err instanceof YibaoError) return err;
-    const pgCode = (err as { code?: string } | null)?.code;
-    if (pgCode === '40001' || pgCode === '40P01') {
-      return new YibaoError(ErrorCode.BUSINESS, '并发冲突，请稍后重试（订单正被其他请求处理）');
-    }
-    this.deps.log.error({ traceId, txn, appId, err }, 'unexpected error');
-    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
-  }
 }

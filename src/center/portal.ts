@@ -7,6 +7,7 @@ import { randomDigits } from '../util/ids.js';
 import { maskIdNo, maskName } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
+import { asYibaoError } from './errors.js';
 import type { Gate } from './gate.js';
 
 /**
@@ -51,15 +52,10 @@ export class PortalGateway {
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.PORTAL_OK }, 'portal request');
       return { traceId, code: ErrorCode.PORTAL_OK, body: sealPortalResponse({ code: ErrorCode.PORTAL_OK, message: '成功', data, orgId }, { appId: app.appId, appSecret: app.appSecret }) };
     } catch (err) {
-      const e = err instanceof YibaoError ? err : this.unexpected(err, traceId);
+      const e = asYibaoError(err, this.deps.log, traceId, { txn });
       this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code }, 'portal request refused');
       return { traceId, code: e.code, body: sealPortalResponse({ code: e.code, message: e.message, orgId }, { appId: app?.appId ?? appIdText, appSecret: app?.appSecret ?? '' }) };
     }
-  }
-
-  private unexpected(err: unknown, traceId: string): YibaoError {
-    this.deps.log.error({ traceId, err }, 'unexpected error');
-    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
   }
 
   private async pushMsg(app: AppConfig, d: Record<string, unknown>): Promise<Record<string, unknown>> {

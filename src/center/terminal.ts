@@ -6,7 +6,7 @@ import { getTxn, validateTxn } from '../spec/index.js';
 import { newToken } from '../util/ids.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
-import { upstream } from './errors.js';
+import { asYibaoError, upstream } from './errors.js';
 import type { Gate } from './gate.js';
 
 /**
@@ -53,15 +53,10 @@ export class TerminalGateway {
       this.deps.log.info({ traceId, transType, appId: app.appId, code: TERMINAL_OK }, 'terminal request');
       return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, { appId: app.appId, appSecret: app.appSecret }) };
     } catch (err) {
-      const e = err instanceof YibaoError ? err : this.unexpected(err, traceId);
+      const e = asYibaoError(err, this.deps.log, traceId, { transType });
       this.deps.log.info({ traceId, transType, appId: appIdText || undefined, code: e.code }, 'terminal request refused');
       return { traceId, code: e.code, body: sealTerminalResponse({ code: e.code, message: e.message, transType }, { appId: app?.appId ?? appIdText, appSecret: app?.appSecret ?? '' }) };
     }
-  }
-
-  private unexpected(err: unknown, traceId: string): YibaoError {
-    this.deps.log.error({ traceId, err }, 'unexpected error');
-    return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
   }
 
   private async ecAuth(app: AppConfig, d: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
