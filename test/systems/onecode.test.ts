@@ -179,6 +179,15 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     const enc = clientsFor(t);
     const sm4 = new (enc.onecode.constructor as typeof import('../../src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
     expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE })).stasFlag).toMatch(/^[012]$/);
+    // Through the SDK: a request signed with another key is refused (000102); a reply that does not
+    // verify with the module's key is an error, never believed (fail closed).
+    const { generateKeyPair } = await import('../../src/crypto/keys.js');
+    const { OneCodeClient } = await import('../../src/sdk/onecode-client.js');
+    const base = { baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100' };
+    const wrongKey = new OneCodeClient({ ...base, privateKey: generateKeyPair().privateKey, platformPublicKey: t.platformPublicKey });
+    expect(await refused(wrongKey.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ type: 'business', code: '000102' });
+    const wrongPeer = new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: generateKeyPair().publicKey });
+    expect(await refused(wrongPeer.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ type: 'signature' });
     // 1101 人员信息获取 through the same path.
     const info = await c.onecode.personInfo({ psn_cert_type: '01', certno: LISI.idNo });
     expect((info.baseinfo as Record<string, unknown>).psn_no).toBe(LISI.psnNo);

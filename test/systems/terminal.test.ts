@@ -111,5 +111,9 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     expect(forged.code).toBe('000102');
     const unknownType = await post('cn.nhsa.ec.auth', {}, (m) => (m.transType = 'cn.nhsa.nothing'));
     expect(unknownType.code).toBe('404404');
+    // Through the SDK: a wrong secret is refused by the gateway and its reply does not verify here: an error, not a result.
+    const { TerminalClient } = await import('../../src/sdk/terminal-client.js');
+    const wrong = new TerminalClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: 'NOT-THE-SECRET-0000000000000000', orgId: t.app.config.orgCodg });
+    expect((await refused(wrong.settleNotify(notice(auth.outBizNo) as never))).type).toBe('signature');
   });
 });
