@@ -37,7 +37,11 @@ export interface CallbackConfig {
 export interface YibaoConfig {
   /** Sandbox mode: the /sandbox helpers are on and sandbox.json is written. Default true. */
   sandbox?: boolean;
-  server?: { host?: string; port?: number; publicUrl?: string };
+  /**
+   * `trustProxy`: behind a load balancer, whose X-Forwarded-For to believe for the sending address
+   * (the per-address limit): true, or addresses/CIDRs (Fastify's trustProxy).
+   */
+  server?: { host?: string; port?: number; publicUrl?: string; trustProxy?: boolean | string | string[] };
   platform?: { privateKey?: string; publicKey?: string; admdvs?: string; name?: string };
   /** Bearer token of the operator endpoints (/admin). Generated in sandbox mode when absent. */
   operatorToken?: string;
@@ -46,11 +50,13 @@ export interface YibaoConfig {
   policy?: PolicyConfig;
   channels?: { failures?: ChannelFailureRule[] };
   callbacks?: CallbackConfig;
+  /** Token bucket per sending address, checked before signature verification (default 1000/s, burst 2000). */
+  addressRateLimit?: { perSecond: number; burst: number };
   /** ±window for request timestamps, and how long a signData is remembered (010010). Default 300. */
   replayWindowSeconds?: number;
   tokens?: { ecTokenTtlSeconds?: number; payAuthNoTtlSeconds?: number };
   /** 刷脸一码付 module (docs/systems.md): the infno of its two transactions, and how long a payCert lives. */
-  oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number };
+  oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number; requireSettledOrder?: boolean };
   /** ordStas table override (DESIGN.md §8): code → Chinese name. */
   ordStas?: Record<string, string>;
 }
@@ -110,6 +116,10 @@ export function checkConfig(config: YibaoConfig): void {
   }
   for (const s of config.callbacks?.schedule ?? []) parseDuration(s);
   if (config.replayWindowSeconds !== undefined && !(config.replayWindowSeconds > 0)) throw new ConfigError('replayWindowSeconds 应为正数');
+  const limits: Array<[string, { perSecond: number; burst: number } | undefined]> = [['addressRateLimit', config.addressRateLimit], ...(config.apps ?? []).map((a, i): [string, AppConfig['rateLimit']] => [`apps[${i}].rateLimit`, a.rateLimit])];
+  for (const [where, l] of limits) {
+    if (l !== undefined && !(typeof l === 'object' && l !== null && l.perSecond > 0 && l.burst >= 1)) throw new ConfigError(`${where} 应为 {"perSecond": 正数, "burst": 不小于 1}`);
+  }
   const infno = config.oneCode?.infno ?? {};
   for (const f of ['oneCodeStatus', 'oneCodePayCert'] as const) {
     if (infno[f] !== undefined && !/^\d{4}$/.test(infno[f]!)) throw new ConfigError(`oneCode.infno.${f} 应为 4 位数字交易编号`);
@@ -117,4 +127,45 @@ export function checkConfig(config: YibaoConfig): void {
   if (infno.oneCodeStatus !== undefined && infno.oneCodeStatus === infno.oneCodePayCert) throw new ConfigError('oneCode.infno 两个交易编号不能相同');
   const ttl = config.oneCode?.payCertTtlSeconds;
   if (ttl !== undefined && !(ttl > 0)) throw new ConfigError('oneCode.payCertTtlSeconds 应为正数');
+  if (config.policy !== undefined) checkPolicy(config.policy);
+  const rso = config.oneCode?.requireSettledOrder;
+  if (rso !== undefined && typeof rso !== 'boolean') throw new ConfigError('oneCode.requireSettledOrder 应为 true 或 false');
+}
+
+/**
+ * The reimbursement policy (docs/policy.md) is checked at start, so that a mistyped ratio or amount
+ * never reaches a settlement: ratios are basis points 0–10000, amounts yuan with two decimals, and
+ * every level has its `default`.
+ */
+function checkPolicy(policy: PolicyConfig): void {
+  const yuan = /^\d{1,14}(\.\d{1,2})?$/;
+  if (!policy || typeof policy !== 'object' || !policy.regions || typeof policy.regions !== 'object') throw new ConfigError('policy.regions 必填（按参保地区划的报销政策）');
+  if (!['A', 'B', 'C'].includes(policy.defaultCategory)) throw new ConfigError('policy.defaultCategory 应为 A/B/C（甲/乙/丙类）');
+  if (!policy.regions.default) throw new ConfigError('policy.regions.default 必填（未列出区划的政策）');
+  for (const [region, r] of Object.entries(policy.regions)) {
+    const where = `policy.regions.${region}`;
+    if (!r?.insutypes?.default) throw new ConfigError(`${where}.insutypes.default 必填`);
+    for (const [insutype, it] of Object.entries(r.insutypes)) {
+      const w = `${where}.insutypes.${insutype}`;
+      if (!it?.medTypes?.default) throw new ConfigError(`${w}.medTypes.default 必填`);
+      if (it.bSelfPayRatio !== undefined && !(Number.isInteger(it.bSelfPayRatio) && it.bSelfPayRatio >= 0 && it.bSelfPayRatio <= 10000)) throw new ConfigError(`${w}.bSelfPayRatio 应为 0–10000 的整数（万分比）`);
+      if (it.acctScope !== undefined && it.acctScope !== 'all' && it.acctScope !== 'inscp') throw new ConfigError(`${w}.acctScope 应为 all 或 inscp`);
+      for (const [medType, m] of Object.entries(it.medTypes)) {
+        const mw = `${w}.medTypes.${medType}`;
+        if (typeof m?.deductible !== 'string' || !yuan.test(m.deductible)) throw new ConfigError(`${mw}.deductible 应为元，最多两位小数，如 "1800.00"（起付线）`);
+        if (typeof m.cap !== 'string' || !yuan.test(m.cap)) throw new ConfigError(`${mw}.cap 应为元，最多两位小数，如 "10000.00"（封顶线）`);
+        for (const c of ['A', 'B'] as const) {
+          const v = m.ratio?.[c];
+          if (!(Number.isInteger(v) && v >= 0 && v <= 10000)) throw new ConfigError(`${mw}.ratio.${c} 应为 0–10000 的整数（报销比例，万分比）`);
+        }
+      }
+    }
+  }
+  for (const [code, item] of Object.entries(policy.items ?? {})) {
+    if (!['A', 'B', 'C'].includes(item?.category)) throw new ConfigError(`policy.items.${code}.category 应为 A/B/C`);
+    if (item.priceLimit !== undefined && !yuan.test(item.priceLimit)) throw new ConfigError(`policy.items.${code}.priceLimit 应为元，最多两位小数`);
+  }
+  for (const [prefix, c] of Object.entries(policy.categoryByPrefix ?? {})) {
+    if (!['A', 'B', 'C'].includes(c)) throw new ConfigError(`policy.categoryByPrefix.${prefix} 应为 A/B/C`);
+  }
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { UpstreamError } from '../upstream/types.js';
+import { validateTxn } from '../spec/index.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 
@@ -17,6 +18,18 @@ export async function upstream<T>(fn: () => Promise<T>, field?: string): Promise
     }
     throw err;
   }
+}
+
+/**
+ * A request's data against its catalogue entry: 000105 naming the first five problems (field path,
+ * rule, Chinese name), how many more there are, and all of them in `details`. Shared by every system.
+ */
+export function requireValid(txn: string, value: unknown, root = 'data'): void {
+  const issues = validateTxn(txn, 'input', value, root);
+  if (issues.length === 0) return;
+  const shown = issues.slice(0, 5).map((i) => i.message);
+  const more = issues.length > 5 ? `；另有 ${issues.length - 5} 处错误` : '';
+  throw new YibaoError(ErrorCode.INVALID_PARAM, shown.join('；') + more, { field: issues[0]!.path, details: issues });
 }
 
 export function invalid(field: string, message: string): YibaoError {

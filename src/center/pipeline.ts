@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 import { parseWireObject, type WireObject } from '../protocol/json.js';
 import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
-import { getTxn, validateTxn } from '../spec/index.js';
+import { getTxn } from '../spec/index.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
-import { asYibaoError } from './errors.js';
+import { signatureIdentity } from './replay.js';
+import { asYibaoError, requireValid } from './errors.js';
 import type { Gate } from './gate.js';
 import type { TxnResult } from './txn/common.js';
 import { decodeQr } from './txn/decode-qr.js';
@@ -61,7 +62,8 @@ export class MobileCenter {
     return { appId: app.appId, appSecret: app.appSecret, privateKey: this.platformPrivateKey, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
   }
 
-  async handle(txn: CenterTxnId, rawBody: string): Promise<CenterReply> {
+  /** `source`: the sending address, for the limit taken before verification. */
+  async handle(txn: CenterTxnId, rawBody: string, source?: string): Promise<CenterReply> {
     const traceId = randomUUID();
     const started = Date.now();
     const now = this.deps.clock();
@@ -71,20 +73,15 @@ export class MobileCenter {
       const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
       appIdText = appId;
       app = this.gate.require(appId);
-      this.gate.admit(app, started);
+      this.gate.admitSource(source, started);
       const keys = this.keysFor(app);
       let rejectReason = '';
-      const opened = openRequest(message, keys, { onReject: (r) => (rejectReason = r) });
+      const opened = openRequest(message, keys, { onReject: (r) => (rejectReason = r), signTypes: [app.signType ?? 'SM2'] });
       if (rejectReason) this.deps.log.warn({ traceId, txn, appId: app.appId, reason: rejectReason }, 'signature rejected');
       // Remembered in its own commit, before validation and the business transaction: a request that
       // fails (bad field, order not found, wrong state…) must not become replayable.
-      await this.gate.noReplay(app, opened.timestamp, now, opened.signData);
-      const issues = validateTxn(txn, 'input', opened.plainData);
-      if (issues.length > 0) {
-        const shown = issues.slice(0, 5).map((i) => i.message);
-        const more = issues.length > 5 ? `；另有 ${issues.length - 5} 处错误` : '';
-        throw new YibaoError(ErrorCode.INVALID_PARAM, shown.join('；') + more, { field: issues[0]!.path, details: issues });
-      }
+      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData), nowMs: started });
+      requireValid(txn, opened.plainData);
       const handler = CENTER_TXNS[txn];
       const theApp = app;
       const run = () => this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));

@@ -1,7 +1,7 @@
 /**
  * Per-app token buckets (issue: "over the per-app rate limit → -6"). Kept in each instance's memory:
  * with N instances behind a balancer an app gets up to N × its rate, which the operator sizes for
- * (docs/operations.md). Cheap enough to run before signature verification.
+ * (docs/operations.md). The app's bucket is taken after verification, the address's before (gate.ts).
  */
 export interface RateLimit {
   perSecond: number;
@@ -9,21 +9,38 @@ export interface RateLimit {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 50, burst: 100 };
+/** Per sending address, before signatures are checked: room for a busy HIS host serving many counters and apps. */
+export const DEFAULT_ADDRESS_RATE_LIMIT: RateLimit = { perSecond: 1000, burst: 2000 };
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number; limit: RateLimit }>();
+  private takes = 0;
 
   /** True when the request may proceed. */
   take(key: string, limit: RateLimit, nowMs: number = Date.now()): boolean {
+    if (++this.takes % 1000 === 0) this.sweep(nowMs);
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: limit.burst, at: nowMs };
+      b = { tokens: limit.burst, at: nowMs, limit };
       this.buckets.set(key, b);
     }
+    b.limit = limit;
     b.tokens = Math.min(limit.burst, b.tokens + ((nowMs - b.at) / 1000) * limit.perSecond);
     b.at = nowMs;
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
+  }
+
+  /** Forgets buckets that have refilled: a new one would be the same. Keeps memory to the active keys (addresses). */
+  private sweep(nowMs: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((nowMs - b.at) / 1000) * b.limit.perSecond >= b.limit.burst) this.buckets.delete(key);
+    }
+  }
+
+  /** Buckets kept (for tests and metrics). */
+  get size(): number {
+    return this.buckets.size;
   }
 }

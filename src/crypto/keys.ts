@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bigintToBytes, bytesToBigint, isHex } from './bytes.js';
-import { decompress, isOnCurve, multiplyAffine, N, GX, GY, type Affine } from './curve.js';
+import { A, B, decompress, isOnCurve, multiplyAffine, N, GX, GY, P, type Affine } from './curve.js';
 import { BIT_STRING, decodeOid, encodeOid, encodeUint, INTEGER, OCTET_STRING, OID, readChildren, readWhole, SEQUENCE, tlv } from './der.js';
 import { CryptoError } from './errors.js';
 import { ecdhPublicKey } from './native.js';
@@ -57,6 +57,15 @@ function decodeText(input: string, kind: '私钥' | '公钥'): { bytes: Buffer; 
   return { bytes, hex: false };
 }
 
+/**
+ * A private key written by Java's BigInteger (toString(16), toByteArray) loses its leading zeros:
+ * 63 hex digits for one key in 16, 62 for one in 256. Hex of 56–63 digits is that form, left-padded.
+ */
+function padShortHex(input: string): string {
+  const compact = input.trim();
+  return /^[0-9a-fA-F]{56,63}$/.test(compact) ? compact.padStart(64, '0') : input;
+}
+
 function checkScalar(d: bigint): bigint {
   if (d < 1n || d > N - 2n) throw badKey('私钥不在有效范围 [1, n-2] 内');
   return d;
@@ -79,6 +88,27 @@ export function pointFromBytes(bytes: Buffer): Affine {
   return pt;
 }
 
+/**
+ * Explicit curve parameters (RFC 3279 ECParameters: version, fieldID {prime-field, p}, curve {a, b},
+ * base, order …) instead of a curve OID: accepted only when they are SM2's, so a key of another
+ * curve written with explicit parameters is not taken for an SM2 key.
+ */
+function checkExplicitCurve(params: Buffer): void {
+  try {
+    const kids = readChildren(params, '曲线参数');
+    const field = readChildren(kids[1]!.value, '曲线参数');
+    const curve = readChildren(kids[2]!.value, '曲线参数');
+    const p = bytesToBigint(field[1]!.value);
+    const a = bytesToBigint(curve[0]!.value);
+    const b = bytesToBigint(curve[1]!.value);
+    const n = bytesToBigint(kids[4]!.value);
+    if (p === P && a === A && b === B && n === N) return;
+  } catch {
+    // fall through: unreadable parameters are not SM2's
+  }
+  throw badKey('密钥的显式曲线参数不是 SM2 曲线，请使用 SM2 (1.2.156.10197.1.301) 密钥');
+}
+
 function checkCurve(params: Buffer | undefined, algorithm: string | undefined): void {
   // PKCS#8/SPKI name the curve in AlgorithmIdentifier; SEC1 may in [0]. Either way it must be SM2.
   const curve = params ? decodeOid(params) : undefined;
@@ -97,6 +127,7 @@ function parseSec1(der: Buffer, outerCurve?: Buffer, outerAlg?: string): bigint 
   if (curveTag) {
     const oid = readWhole(curveTag.value, '曲线参数');
     if (oid.tag === OID) checkCurve(oid.value, outerAlg);
+    else if (oid.tag === SEQUENCE) checkExplicitCurve(oid.value);
   } else if (outerCurve || outerAlg) {
     checkCurve(outerCurve, outerAlg);
   }
@@ -113,6 +144,7 @@ function parsePkcs8(der: Buffer): bigint {
   const algOid = alg[0]?.tag === OID ? decodeOid(alg[0].value) : undefined;
   const params = alg[1]?.tag === OID ? alg[1].value : undefined;
   if (algOid !== OID_EC_PUBLIC_KEY && algOid !== OID_SM2) throw badKey(`不是 EC/SM2 私钥（算法 OID ${algOid ?? '缺失'}）`);
+  if (alg[1]?.tag === SEQUENCE) checkExplicitCurve(alg[1].value);
   checkCurve(params, algOid === OID_SM2 ? OID_SM2 : undefined);
   return parseSec1(kids[2]!.value, params, algOid === OID_SM2 ? OID_SM2 : undefined);
 }
@@ -125,6 +157,7 @@ function parseSpki(der: Buffer): Affine {
   const alg = readChildren(kids[0]!.value, '算法标识');
   const algOid = alg[0]?.tag === OID ? decodeOid(alg[0].value) : undefined;
   if (algOid !== OID_EC_PUBLIC_KEY && algOid !== OID_SM2) throw badKey(`不是 EC/SM2 公钥（算法 OID ${algOid ?? '缺失'}）`);
+  if (alg[1]?.tag === SEQUENCE) checkExplicitCurve(alg[1].value);
   checkCurve(alg[1]?.tag === OID ? alg[1].value : undefined, algOid === OID_SM2 ? OID_SM2 : undefined);
   const bits = kids[1]!.value;
   if (bits[0] !== 0) throw badKey('公钥 BIT STRING 无效');
@@ -141,7 +174,7 @@ export function parsePrivateKey(input: string | Uint8Array | Sm2PrivateKey): Sm2
   const cacheKey = typeof input === 'string' ? input : Buffer.from(input).toString('hex');
   const hit = cachePriv.get(cacheKey);
   if (hit) return hit;
-  const { bytes, pem, hex } = typeof input === 'string' ? decodeText(input, '私钥') : { bytes: Buffer.from(input), pem: undefined, hex: false };
+  const { bytes, pem, hex } = typeof input === 'string' ? decodeText(padShortHex(input), '私钥') : { bytes: Buffer.from(input), pem: undefined, hex: false };
   let d: bigint;
   if (bytes.length === 32 || (bytes.length === 33 && bytes[0] === 0)) {
     d = bytesToBigint(bytes);
@@ -156,7 +189,7 @@ export function parsePrivateKey(input: string | Uint8Array | Sm2PrivateKey): Sm2
       }
     }
   } else {
-    throw badKey(hex ? `私钥应为 64 位十六进制（可带前导 00），实际 ${bytes.length * 2} 位` : '私钥应为 64 位十六进制、base64 或 PEM（PKCS#8 / SEC1）');
+    throw badKey(hex ? `私钥应为 64 位十六进制（可带前导 00，或省去前导 0），实际 ${bytes.length * 2} 位` : '私钥应为 64 位十六进制、base64 或 PEM（PKCS#8 / SEC1）');
   }
   return remember(cachePriv, cacheKey, privateFromScalar(d));
 }

@@ -54,10 +54,16 @@ export function sm4EncryptToHex(key: Uint8Array, plaintext: string): string {
   return sm4EcbEncrypt(key, plaintext).toString('hex').toUpperCase();
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Decrypt `encData` hex (either case) to UTF-8 text. */
 export function sm4DecryptHex(key: Uint8Array, hex: string): string {
-  const text = sm4EcbDecrypt(key, fromHex(hex, 'encData')).toString('utf8');
-  // A wrong key can, rarely, still yield valid padding; invalid UTF-8 then gives U+FFFD.
-  if (text.includes('\uFFFD')) throw new CryptoError('BAD_CIPHERTEXT', 'SM4 解密结果不是有效的 UTF-8 文本（密钥错误？）');
-  return text;
+  // A wrong key can, rarely, still yield valid padding; its output is then not UTF-8. A U+FFFD that
+  // was sent is text like any other, so the decoder is strict rather than the text searched for it.
+  try {
+    return STRICT_UTF8.decode(sm4EcbDecrypt(key, fromHex(hex, 'encData')));
+  } catch (err) {
+    if (err instanceof CryptoError) throw err;
+    throw new CryptoError('BAD_CIPHERTEXT', 'SM4 解密结果不是有效的 UTF-8 文本（密钥错误？）');
+  }
 }

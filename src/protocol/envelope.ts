@@ -101,11 +101,21 @@ export interface OpenOptions {
   requireData?: boolean;
   /** Receives the precise reason of a rejected signature, for the operator's log. */
   onReject?: (reason: string) => void;
+  /**
+   * The signature types this receiver accepts. The type comes from the message, so without this a
+   * message could pick the weaker one: SM3 needs only the shared appSecret, SM2 the sender's private
+   * key. Default: SM2 only when the peer's public key is known, otherwise either.
+   */
+  signTypes?: readonly SignType[];
 }
 
 /** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
   const signType = parseSignType(message.signType);
+  const accepted = options.signTypes ?? (keys.peerPublicKey ? ['SM2'] : ['SM2', 'SM3']);
+  if (!accepted.includes(signType)) {
+    throw new YibaoError(ErrorCode.BAD_SIGNATURE, `signType: 不接受 ${signType} 签名，本应用约定 ${accepted.join('/')}`, { field: 'signType' });
+  }
   const encType = parseEncType(message.encType);
   let data: WireValue | undefined;
   if (encType === 'SM4') {
@@ -121,7 +131,7 @@ export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: O
         const reason = cause instanceof CryptoError ? cause.message : '未知错误';
         throw new YibaoError(ErrorCode.CRYPTO, `encData: 解密失败（${reason}）`, { field: 'encData', cause });
       }
-      data = parseWire(text, 'encData 解密后的内容');
+      data = parseWire(text, 'encData 解密后的内容', 'data');
     }
   } else if (message.data !== undefined && message.data !== null) {
     // Some centers send plain data as a JSON string rather than an object.

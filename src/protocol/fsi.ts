@@ -54,6 +54,11 @@ export interface FsiKeys {
   /** For SM4 of input/output and for signtype SM3. */
   appSecret?: string;
   userId?: string;
+  /**
+   * The signtypes this receiver accepts (the message names one; it must not pick the weaker).
+   * Default: SM2 only when the peer's public key is known, otherwise either.
+   */
+  signTypes?: readonly SignType[];
 }
 
 // Starts at a random point: two processes of one institution (a restarted HIS, two CLI runs) must not
@@ -140,6 +145,10 @@ function verify(message: WireObject, bodyField: 'input' | 'output', keys: FsiKey
     throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'cainfo: 数字签名信息为空，拒绝处理', { field: 'cainfo' });
   }
   const signType = parseSignType(message.signtype, 'signtype');
+  const accepted = keys.signTypes ?? (keys.peerPublicKey ? ['SM2'] : ['SM2', 'SM3']);
+  if (!accepted.includes(signType)) {
+    throw new YibaoError(ErrorCode.BAD_SIGNATURE, `signtype: 不接受 ${signType} 签名，本应用约定 ${accepted.join('/')}`, { field: 'signtype' });
+  }
   const secret = signType === 'SM3' ? keys.appSecret : undefined;
   const ok = verifyContent(
     fsiSignString(message, bodyField, secret),
@@ -202,7 +211,8 @@ export function parseFsiMessage(input: string | WireObject): WireObject {
 export function openFsiRequest(raw: string | WireObject, keys: FsiKeys, onReject?: (r: string) => void): OpenedFsiRequest {
   const message = parseFsiMessage(raw);
   for (const [field, name] of REQUIRED_HEADER) {
-    const v = message[field];
+    // 表 3 spells it recer_sys_code; the spec's own 6.1 example writes recec_sys_code: both are read.
+    const v = field === 'recer_sys_code' && (message[field] === undefined || message[field] === '') ? message.recec_sys_code : message[field];
     if (v === undefined || v === null || v === '') throw new YibaoError(ErrorCode.INVALID_PARAM, `${field}: 必填（${name}）`, { field });
     if (typeof v !== 'string') throw new YibaoError(ErrorCode.INVALID_PARAM, `${field}: 应为字符串（${name}）`, { field });
   }

@@ -12,18 +12,81 @@ export type WireObject = { [key: string]: WireValue };
 
 export { isLosslessNumber, LosslessNumber };
 
-export function parseWire(text: string, what = '报文'): WireValue {
+/** Deeper than any message of the four specs (their lists nest two or three levels). */
+export const MAX_WIRE_DEPTH = 32;
+
+/**
+ * Parses wire JSON and refuses, as 000105 naming where, what no field of the specs can hold and the
+ * store cannot keep: nesting deeper than MAX_WIRE_DEPTH, NUL characters, and unpaired UTF-16
+ * surrogates (text that has no UTF-8 form). `root` names the parsed value in the path ("data").
+ */
+export function parseWire(text: string, what = '报文', root = ''): WireValue {
+  if (nestingDepth(text) > MAX_WIRE_DEPTH) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}嵌套层级超过 ${MAX_WIRE_DEPTH} 层`);
+  let value: WireValue;
   try {
-    return parse(text) as WireValue;
+    value = parse(text) as WireValue;
   } catch (cause) {
     throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}不是有效的 JSON：${(cause as Error).message}`, { cause });
   }
+  const bad = badText(value, root);
+  if (bad !== undefined) {
+    const path = bad || '(根)';
+    throw new YibaoError(ErrorCode.INVALID_PARAM, `${path}: 含有不允许的字符（NUL 或不成对的 UTF-16 代理项）`, { field: path });
+  }
+  return value;
 }
 
-export function parseWireObject(text: string, what = '报文'): WireObject {
-  const value = parseWire(text, what);
+export function parseWireObject(text: string, what = '报文', root = ''): WireObject {
+  const value = parseWire(text, what, root);
   if (!isPlainObject(value)) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}应为 JSON 对象`);
   return value;
+}
+
+/** The deepest nesting of brackets outside strings, without parsing (so a hostile depth never recurses). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+// eslint-disable-next-line no-control-regex
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when the text holds a NUL or an unpaired surrogate (no UTF-8 form, no place in the store). */
+export function hasBadText(text: string): boolean {
+  return BAD_TEXT.test(text);
+}
+
+/** The path of the first string or key holding a NUL or an unpaired surrogate; undefined when none. */
+function badText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return BAD_TEXT.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = badText(value[i], `${path}[${i}]`);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+  if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (BAD_TEXT.test(k)) return here;
+      const hit = badText(v, here);
+      if (hit !== undefined) return hit;
+    }
+  }
+  return undefined;
 }
 
 /** Compact JSON, numbers verbatim, non-ASCII unescaped (what Java and PHP SDKs emit). */

@@ -215,7 +215,7 @@ export function open6204Redirect(
     const reason = cause instanceof CryptoError ? cause.message : '未知错误';
     throw new YibaoError(ErrorCode.CRYPTO, `encData: 解密失败（${reason}）`, { field: 'encData', cause });
   }
-  const wireData = parseWireObject(text, 'encData 解密后的内容');
+  const wireData = parseWireObject(text, 'encData 解密后的内容', 'data');
   return { mpcAppId, chnlType, wireData, data: toPlain(wireData) as Record<string, unknown> };
 }
 

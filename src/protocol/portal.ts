@@ -97,7 +97,10 @@ export function buildMobileTransResponse(params: { respCode: string; message: st
   return {
     code: success ? 0 : Number.parseInt(params.respCode, 10) || -1,
     data: params.data ?? null,
-    extra: success ? '' : { respCode: params.respCode },
+    // Always a string, as in the spec's example ("extra": ""), so that a HIS deserialising into a
+    // fixed class (C#, Java) never meets an object; on failure it holds the exact code ("000105"),
+    // which `code`, a number, cannot (000105 → 105).
+    extra: success ? '' : params.respCode,
     message: params.message,
     orgId: params.orgId,
   };

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { stringifyWire } from '../protocol/json.js';
+import { hasBadText, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import type { Platform } from './platform.js';
@@ -12,19 +12,38 @@ import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.j
  * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by
  * the protocol layer (numbers verbatim, duplicate keys refused), never by a generic JSON parser.
  */
+/** Why a path or query parameter is refused, or undefined. */
+export function badParam(params: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(params)) {
+    for (const text of Array.isArray(v) ? v : [v]) {
+      if (typeof text !== 'string') continue;
+      if (hasBadText(text)) return `${k}: 含有不允许的字符`;
+      if (k === 'limit' && !/^\d{1,4}$/.test(text)) return 'limit: 应为 1–500 的整数（每页条数）';
+    }
+  }
+  return undefined;
+}
+
 export function buildHttpApp(platform: Platform): FastifyInstance {
   const app = Fastify({
     loggerInstance: platform.deps.log as FastifyBaseLogger,
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
+    ...(platform.config.server?.trustProxy !== undefined ? { trustProxy: platform.config.server.trustProxy } : {}),
+  });
+  // Path and query values no field can hold (NUL, unpaired surrogates) and malformed `limit`s are
+  // refused here, for every route, before they reach a query: 400 with the parameter named.
+  app.addHook('preValidation', async (req, reply) => {
+    const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
+    if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
     app.post(getTxn(txn).path!, async (req, reply) => {
-      const result = await platform.center.handle(txn, typeof req.body === 'string' ? req.body : '');
+      const result = await platform.center.handle(txn, typeof req.body === 'string' ? req.body : '', req.ip);
       reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }
@@ -49,7 +68,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     if (status >= 500) platform.deps.log.error({ err, url: req.url }, 'unhandled error');
     reply.code(status).send({
       code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
-      message: status === 413 ? '报文过大' : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
+      message: status === 413 ? '报文过大：请求体超过 8 MB' : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
       success: false,
     });
   });

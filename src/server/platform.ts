@@ -9,10 +9,10 @@ import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';
 import { createSimUpstreams, DEFAULT_PERSONS, DEFAULT_POLICY } from '../upstream/index.js';
 import type { PersonConfig } from '../upstream/types.js';
-import { getTxn } from '../spec/index.js';
 import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
 import type { CenterDeps } from '../center/context.js';
-import { CENTER_TXNS, MobileCenter } from '../center/pipeline.js';
+import { MobileCenter } from '../center/pipeline.js';
+import { servedPaths } from './paths.js';
 import { Gate } from '../center/gate.js';
 import { OneCodeModule } from '../center/onecode.js';
 import { PortalGateway } from '../center/portal.js';
@@ -254,7 +254,7 @@ function writeSandboxFile(dataDir: string, platform: Platform, demoPrivateKey: s
       qrCode: p.qrCode,
     })),
     operatorToken: platform.operatorToken,
-    paths: Object.fromEntries(Object.keys(CENTER_TXNS).map((id) => [id, getTxn(id).path])),
+    paths: servedPaths(platform.onecode.infno),
     sandboxAuth: 'POST /sandbox/auth {"psnNo": "…"} → {payAuthNo, ecToken, qrCode}',
   };
   mkdirSync(dataDir, { recursive: true });

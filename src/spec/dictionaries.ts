@@ -22,28 +22,31 @@ const MP = 'mobile-payment.txt';
 const PORTAL = 'regional-payment-portal.txt 附录 字典';
 
 /** DESIGN.md §8: the table centers commonly publish; configurable with configureDictionary('ordStas', …). */
+/** The default ordStas table (DESIGN.md §8); the store always keeps these codes (src/center/ord-stas.ts). */
+export const ORD_STAS_DEFAULT = {
+  '0': '已保存',
+  '1': '预结算完成',
+  '2': '结算中',
+  '3': '自费完成',
+  '4': '医保支付完成',
+  '5': '院内结算完成',
+  '6': '结算完成',
+  '7': '已退款',
+  '8': '已医保全部退款',
+  '9': '仅自费全部退款',
+  '10': '仅自费部分退款',
+  '11': '医保全部退自费部分退款',
+  '12': '已撤销',
+  '13': '医保已撤销',
+  '14': '异常',
+  '15': '结算失败',
+  '16': '医保结算失败自费冲正失败',
+} as const;
+
 export const ordStas = dict(
   'ordStas',
   '订单状态',
-  {
-    '0': '已保存',
-    '1': '预结算完成',
-    '2': '结算中',
-    '3': '自费完成',
-    '4': '医保支付完成',
-    '5': '院内结算完成',
-    '6': '结算完成',
-    '7': '已退款',
-    '8': '已医保全部退款',
-    '9': '仅自费全部退款',
-    '10': '仅自费部分退款',
-    '11': '医保全部退自费部分退款',
-    '12': '已撤销',
-    '13': '医保已撤销',
-    '14': '异常',
-    '15': '结算失败',
-    '16': '医保结算失败自费冲正失败',
-  },
+  ORD_STAS_DEFAULT,
   { source: `${MP} 6202/6301 字典订单状态(ordStas)，表未列出；默认取 DESIGN.md §8` },
 );
 /** 6302: 固定传 02，目前仅支付成功回调; kept open for other callback types. */

@@ -1,4 +1,4 @@
-import { Type, type TObject, type TProperties, type TSchema, type TOptional, type TString, type TBoolean, type TArray, type TUnknown, type TRecord } from '@sinclair/typebox';
+import { Type, type TObject, type TProperties, type TSchema, type TOptional, type TString, type TBoolean, type TArray, type TUnsafe } from '@sinclair/typebox';
 
 /**
  * One field of a transaction, as the spec tables give it: 参数代码 (the object key), 参数名称,
@@ -28,6 +28,8 @@ export interface FieldMeta {
   json?: TObject;
   /** Negative values allowed (数值型); amounts are never negative. */
   signed?: boolean;
+  /** 列表: a single object is accepted as a one-element list (where a spec's own example sends one). */
+  single?: boolean;
   note?: string;
 }
 
@@ -41,6 +43,7 @@ export interface FieldOptions {
   signed?: boolean;
   /** The spec says Y but yibao does not enforce it (documented in docs/catalogue.md). */
   specRequired?: boolean;
+  single?: boolean;
 }
 
 function meta(name: string, kind: FieldKind, required: boolean, o: FieldOptions = {}, extra: Partial<FieldMeta> = {}): Record<string, unknown> {
@@ -50,6 +53,7 @@ function meta(name: string, kind: FieldKind, required: boolean, o: FieldOptions 
   if (o.note) m.note = o.note;
   if (o.json) m.json = o.json;
   if (o.signed) m.signed = o.signed;
+  if (o.single) m.single = o.single;
   return { [META]: m, title: name, ...(o.note ? { description: o.note } : {}) };
 }
 
@@ -73,8 +77,9 @@ export const opt = {
   bool: (name: string, o?: FieldOptions): TOptional<TBoolean> => Type.Optional(req.bool(name, { specRequired: false, ...o })),
   obj: <T extends TProperties>(name: string, props: T, o?: FieldOptions): TOptional<TObject<T>> => Type.Optional(req.obj(name, props, { specRequired: false, ...o })),
   /** extData-like objects whose content varies by region. */
-  any: (name: string, o?: FieldOptions): TOptional<TRecord<TString, TUnknown>> =>
-    Type.Optional(Type.Record(Type.String(), Type.Unknown(), meta(name, '对象', false, { specRequired: false, ...o }))),
+  any: (name: string, o?: FieldOptions): TOptional<TUnsafe<Record<string, unknown> | null>> =>
+    // Typed as nullable: the specs' own examples send `"extData": null` (regional-payment-portal.txt DLL 示例).
+    Type.Optional(Type.Unsafe<Record<string, unknown> | null>(Type.Record(Type.String(), Type.Unknown(), meta(name, '对象', false, { specRequired: false, ...o })))),
   list: <T extends TSchema>(name: string, item: T, o?: FieldOptions): TOptional<TArray<T>> => Type.Optional(req.list(name, item, { specRequired: false, ...o })),
 };
 

@@ -130,7 +130,8 @@ export const Idetinfo1101 = node('idetinfo', {
 });
 export const Out1101 = node('output', {
   baseinfo: req.obj('基本信息', Baseinfo1101.properties),
-  insuinfo: req.list('参保信息列表', Insuinfo1101),
+  // 6.2's example sends one object; the national 1101 a list. Both are read (docs/catalogue.md).
+  insuinfo: req.list('参保信息列表', Insuinfo1101, { single: true }),
   idetinfo: opt.list('身份信息列表', Idetinfo1101),
 });
 

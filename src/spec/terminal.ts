@@ -1,5 +1,7 @@
 import type { Static } from '@sinclair/typebox';
-import { node, opt, req } from './field.js';
+import type { TSchema } from '@sinclair/typebox';
+import { fieldMeta, node, opt, req } from './field.js';
+import { parseWireTime } from '../protocol/time.js';
 import type { CrossRule, FieldIssue } from './validate.js';
 import { isEmpty } from './validate.js';
 
@@ -50,6 +52,8 @@ export const OutAuthCheck = node('data', {
 });
 
 const CONDITIONAL = ['medicalSettleNo', 'ownAmt', 'hifAmt', 'acctAmt', 'hifpAmt'] as const;
+const AMOUNTS = ['totalFee', 'ownAmt', 'hifAmt', 'acctAmt', 'hifpAmt', 'hifmiAmt', 'cvlservAmt', 'maAmt', 'hosPreAmt', 'medOverLmtAmt', 'mafAmt', 'cvlservDedcAmt', 'balance'] as const;
+const fieldName = (f: string): string => fieldMeta((InSettleNotify.properties as Record<string, TSchema>)[f]!)?.name ?? f;
 const CONDITIONAL_NAMES: Record<(typeof CONDITIONAL)[number], string> = {
   medicalSettleNo: '医保单据流水号',
   ownAmt: '自费费用',
@@ -104,6 +108,16 @@ const settleNotifyRules: CrossRule[] = [
       }),
     );
   },
+  // The spec types the amounts 字符 (64); what the terminal shows must still be an amount of yuan.
+  (v, root) =>
+    AMOUNTS.filter((f) => !isEmpty(v[f]) && !/^\d{1,16}(\.\d{1,2})?$/.test(String(v[f]))).map(
+      (f): FieldIssue => ({ path: `${root}.${f}`, rule: 'rule', field: f, name: fieldName(f), message: `${root}.${f}: 应为金额，单位元，最多两位小数（${fieldName(f)}）` }),
+    ),
+  // 结算时间 (字符 64): a time the terminal can show, in the specs' 日期时间型 or the wire's compact forms.
+  (v, root) =>
+    isEmpty(v.setlTime) || parseWireTime(String(v.setlTime))
+      ? []
+      : [{ path: `${root}.setlTime`, rule: 'rule', field: 'setlTime', name: '结算时间', message: `${root}.setlTime: 应为 yyyy-MM-dd HH:mm:ss（结算时间）` }],
 ];
 export const OutSettleNotify = node('data', {
   outBizNo: req.str('定点医药机构本次业务流水号', 64),

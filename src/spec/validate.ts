@@ -106,8 +106,9 @@ function checkValue(path: string, schema: TSchema, m: FieldMeta, v: unknown): Fi
       if (!isPlainObject(v)) return [issue(path, 'type', m, '应为 JSON 对象')];
       return (schema as TObject).properties ? validate(schema as TObject, v, path) : [];
     case '列表': {
-      if (!Array.isArray(v)) return [issue(path, 'type', m, '应为数组')];
       const item = (schema as unknown as { items: TSchema }).items;
+      if (m.single && isPlainObject(v)) return checkValue(path, item, fieldMeta(item) ?? { name: m.name, kind: '对象' as const, specRequired: true }, v);
+      if (!Array.isArray(v)) return [issue(path, 'type', m, '应为数组')];
       const out: FieldIssue[] = [];
       v.forEach((el, i) => {
         const im = fieldMeta(item) ?? { name: m.name, kind: '对象' as const, specRequired: true };
@@ -167,6 +168,9 @@ export function toWire(schema: TObject, value: unknown): unknown {
     } else if (m.kind === '列表' && Array.isArray(v)) {
       const item = (prop as unknown as { items: TSchema }).items;
       out[key] = v.map((el) => ((item as TObject).properties ? toWire(item as TObject, el) : el));
+    } else if (m.kind === '列表' && m.single && isPlainObject(v)) {
+      const item = (prop as unknown as { items: TSchema }).items;
+      out[key] = (item as TObject).properties ? toWire(item as TObject, v) : v;
     }
   }
   return out;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfig, ConfigError, parseDuration, type YibaoConfig } from '../../src/center/config.js';
 import { ROOT } from '../helpers/cli.js';
+import { DEFAULT_POLICY } from '../../src/upstream/policy.js';
 
 describe('configuration file', () => {
   it('the documented example file is a valid configuration', () => {
@@ -24,5 +25,24 @@ describe('configuration file', () => {
     bad({ oneCode: { infno: { oneCodeStatus: '97A1' } } }, /oneCode\.infno\.oneCodeStatus/);
     bad({ oneCode: { infno: { oneCodeStatus: '9701', oneCodePayCert: '9701' } } }, /不能相同/);
     bad({ oneCode: { payCertTtlSeconds: 0 } }, /payCertTtlSeconds/);
+    bad({ addressRateLimit: { perSecond: 0, burst: 1 } }, /addressRateLimit/);
+    bad({ apps: [{ ...app, rateLimit: { perSecond: 5 } as never }] }, /apps\[0\]\.rateLimit/);
+  });
+
+  it('the reimbursement policy is checked: the default passes, a mistyped ratio or amount is named', () => {
+    expect(() => checkConfig({ policy: DEFAULT_POLICY })).not.toThrow();
+    const copy = () => JSON.parse(JSON.stringify(DEFAULT_POLICY)) as typeof DEFAULT_POLICY;
+    const withRatio = copy();
+    withRatio.regions.default!.insutypes.default!.medTypes.default!.ratio.A = 12000;
+    expect(() => checkConfig({ policy: withRatio })).toThrow(/policy\.regions\.default\.insutypes\.default\.medTypes\.default\.ratio\.A 应为 0–10000/);
+    const missingB = copy();
+    delete (missingB.regions.default!.insutypes.default!.medTypes.default!.ratio as { B?: number }).B;
+    expect(() => checkConfig({ policy: missingB })).toThrow(/ratio\.B/);
+    const negative = copy();
+    negative.regions.default!.insutypes.default!.medTypes.default!.deductible = '-1.00';
+    expect(() => checkConfig({ policy: negative })).toThrow(/deductible/);
+    const noDefault = copy();
+    delete (noDefault.regions as Record<string, unknown>).default;
+    expect(() => checkConfig({ policy: noDefault })).toThrow(/policy\.regions\.default 必填/);
   });
 });

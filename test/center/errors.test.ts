@@ -1,3 +1,4 @@
+import { signatureToDer } from '../../src/crypto/sm2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringifyWire } from '../../src/protocol/json.js';
 import { sealRequest, openResponse } from '../../src/protocol/mobile.js';
@@ -41,6 +42,10 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     const unsigned = await t.call('6301', query, { mutate: (m) => ({ ...m, signData: '' }) });
     expect(unsigned.code).toBe('000102');
     expect(unsigned.message).toMatch(/signData/);
+    // The app is SM2: a request signed with SM3 (the appSecret alone) is refused, whatever it says.
+    const sm3 = await t.call('6301', query, { seal: { signType: 'SM3' } });
+    expect(sm3.code).toBe('000102');
+    expect(sm3.message).toMatch(/signType: 不接受 SM3 签名/);
   });
 
   it('malformed or invalid field → 000105 naming the field and the Chinese name', async () => {
@@ -66,6 +71,22 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect(enumBad.message).toContain('data.refdType: 应为 ALL/CASH/HI 之一（退费类型）');
     const notJsonData = await t.call('6301', query, { mutate: (m) => sealRequest([1, 2], t.app.keys) });
     expect(notJsonData.code).toBe('000105');
+    // The policy is the insured place's: another place named by the HIS is refused, not settled under it.
+    const elsewhere = await t.call('6201', { ...u.upload, medOrgOrd: 'MO-BAD-ADMDVS', insuplcAdmdvs: '110000' });
+    expect(elsewhere.code).toBe('000105');
+    expect(elsewhere.message).toMatch(/^data\.insuplcAdmdvs: 与参保人的参保地 \d{6} 不符/);
+    // Text no field can hold, and nesting no message has: 000105 naming where, not a storage error.
+    const nul = await t.call('6201', { ...u.upload, medOrgOrd: 'MO-BAD-NUL', diseName: '急性\u0000上感' });
+    expect(nul.code).toBe('000105');
+    expect(nul.message).toBe('data.diseName: 含有不允许的字符（NUL 或不成对的 UTF-16 代理项）');
+    const surrogate = await t.call('6301', { ...query, payOrdId: 'ORD\ud800X' });
+    expect(surrogate.code).toBe('000105');
+    expect(surrogate.message).toMatch(/^data\.payOrdId: 含有不允许的字符/);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const nested = await t.call('6201', { ...u.upload, medOrgOrd: 'MO-BAD-DEEP', extData: deep as never });
+    expect(nested.code).toBe('000105');
+    expect(nested.message).toMatch(/嵌套层级超过 32 层/);
     // nothing half-written: none of the refused uploads left an order behind
     const rows = await t.platform.deps.store.query("SELECT 1 FROM orders WHERE med_org_ord LIKE 'MO-BAD-%'");
     expect(rows).toHaveLength(0);
@@ -86,6 +107,12 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect(first.code).toBe('-1'); // order does not exist, but the request was genuine
     const again = await t.call('6301', query, { rawBody: stringifyWire(message) });
     expect(again.code).toBe('010010');
+    // The same signature spelled otherwise (DER in base64, raw r||s in hex, lower-case): still a replay.
+    const raw = Buffer.from(String(message.signData), 'base64');
+    for (const signData of [signatureToDer(raw).toString('base64'), raw.toString('hex'), raw.toString('hex').toUpperCase(), signatureToDer(raw).toString('hex')]) {
+      const respelled = await t.call('6301', query, { rawBody: stringifyWire({ ...message, signData }) });
+      expect(respelled.code).toBe('010010');
+    }
     const old = await t.call('6301', query, { seal: { timestamp: formatCompact(new Date(Date.now() - 6 * 60_000)) } });
     expect(old.code).toBe('010010');
     expect(old.message).toMatch(/^timestamp: /);
@@ -173,7 +200,8 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     const before = (await t.platform.deps.store.query<{ balance_fen: number }>('SELECT balance_fen FROM psn_accounts WHERE psn_no = $1', [LISI.psnNo]))[0]!.balance_fen;
     const u = await scanAndUpload(t, LISI);
     t.platform.upstreams.channels.addFailure({ op: 'pay', result: 'FAIL', count: 1 });
-    const failed = await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+    const failedRequest = payData(u, (await authorise(t, LISI)).payAuthNo);
+    const failed = await t.call('6202', failedRequest);
     expect(failed.code).toBe('0');
     expect(failed.data!.ordStas).toBe('15');
     expect(failed.message).toMatch(/医保结算已冲正/);
@@ -181,6 +209,10 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect((await t.platform.deps.store.query<{ balance_fen: number }>('SELECT balance_fen FROM psn_accounts WHERE psn_no = $1', [LISI.psnNo]))[0]!.balance_fen).toBe(before);
     const retry = await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
     expect(retry.data!.ordStas).toBe('6');
+    // The failed attempt, repeated with its own orgBizSer, still answers its own outcome (15), not the order's 6.
+    const repeatedFailure = await t.call('6202', failedRequest);
+    expect(repeatedFailure.data!.ordStas).toBe('15');
+    expect(repeatedFailure.message).toMatch(/医保结算已冲正/);
     const cash = fen(retry.data!.ownPayAmt);
     const fund = fen(retry.data!.fundPay);
     const acct = fen(retry.data!.psnAcctPay);
@@ -190,7 +222,9 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect(cashOnly.data!.refStatus).toBe('FAIL');
     expect((await t.call('6301', queryData(u))).data!.ordStas).toBe('6');
 
-    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'EXP', count: 1 });
+    // The cash leg refused by the channel after the insurance part was refunded: EXP (表 12), and a
+    // CASH retry completes it.
+    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'FAIL', count: 1 });
     const all = (cash + fund + acct) / 100;
     const exp = await t.call('6203', refundData(u, { refdType: 'ALL', total: all.toFixed(2), cash: (cash / 100).toFixed(2) }));
     expect(exp.data!.refStatus).toBe('EXP');
@@ -205,10 +239,92 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect(rows.map((r) => `${r.refStatus}:${r.fundRefdAmt}:${r.cashRefdAmt}`).sort()).toEqual([`EXP:${y(fund)}:0.00`, 'FAIL:0.00:0.00', `SUCC:0.00:${y(cash)}`].sort());
   });
 
+  it('a cash refund the channel leaves unknown is never refunded twice: EXP, asked again, recorded once', async () => {
+    const u = await scanAndUpload(t, LISI);
+    const paid = await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+    const cashFen = fen(paid.data!.ownPayAmt);
+    const part = (Math.floor(cashFen / 3) / 100).toFixed(2);
+    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'EXP', count: 1 });
+    const first = refundData(u, { refdType: 'CASH', total: part, cash: part });
+    const unknown = await t.call('6203', first);
+    expect(unknown.data!.refStatus).toBe('EXP');
+    expect(unknown.message).toMatch(/自费退费结果未知.*请用原 appRefdSn 重发/);
+    // Still unknown at the channel: any cash refund is refused, nothing more leaves.
+    t.platform.upstreams.channels.addFailure({ op: 'query', result: 'EXP', count: 1 });
+    const early = await t.call('6203', refundData(u, { refdType: 'CASH', total: part, cash: part }));
+    expect(early.code).toBe('-1');
+    expect(early.message).toMatch(/结果仍未知/);
+    // The same request again (same appRefdSn) is how the HIS asks: while unknown it stays EXP…
+    t.platform.upstreams.channels.addFailure({ op: 'query', result: 'EXP', count: 1 });
+    expect((await t.call('6203', first)).data!.refStatus).toBe('EXP');
+    // …and once the channel knows (it went through), the answer, the refund row and the order say so.
+    const known = await t.call('6203', first);
+    expect(known.data!.refStatus).toBe('SUCC');
+    expect(known.message).toMatch(/已由渠道确认到账/);
+    expect((await t.call('6301', queryData(u))).data!.ordStas).toBe('10');
+    // A partial retry of the same amount is a new refund of the cash still left (not the same money twice).
+    const second = await t.call('6203', refundData(u, { refdType: 'CASH', total: part, cash: part }));
+    expect(second.data!.refStatus).toBe('SUCC');
+    const channel = await t.platform.deps.store.query<{ total: number }>("SELECT COALESCE(SUM(amount_fen), 0)::bigint AS total FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'REFUND' AND status = 'SUCC'", [u.payOrdId]);
+    const rows = (await t.admin(`/admin/orders/${u.payOrdId}`)).json.refunds as Array<{ refStatus: string; cashRefdAmt: string }>;
+    const recorded = rows.reduce((a, r) => a + fen(r.cashRefdAmt), 0);
+    expect(Number(channel[0]!.total)).toBe(2 * fen(part));
+    expect(recorded).toBe(2 * fen(part));
+    // Everything refunded in an unknown refund confirmed later: the retry is told, and nothing leaves.
+    const rest = ((cashFen - 2 * fen(part)) / 100).toFixed(2);
+    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'EXP', count: 1 });
+    expect((await t.call('6203', refundData(u, { refdType: 'CASH', total: rest, cash: rest }))).data!.refStatus).toBe('EXP');
+    const retry = await t.call('6203', refundData(u, { refdType: 'CASH', total: rest, cash: rest }));
+    expect(retry.data!.refStatus).toBe('FAIL');
+    expect(retry.message).toMatch(/已由渠道确认到账.*本次未退款/);
+    expect((await t.call('6301', queryData(u))).data!.ordStas).toBe('9');
+    const after = await t.platform.deps.store.query<{ total: number }>("SELECT COALESCE(SUM(amount_fen), 0)::bigint AS total FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'REFUND' AND status = 'SUCC'", [u.payOrdId]);
+    expect(Number(after[0]!.total)).toBe(cashFen);
+  });
+
+  it('one payAuthNo pays one order: two orders paid with it at once, one is refused', async () => {
+    const a = await scanAndUpload(t, ZHANGSAN);
+    const b = await scanAndUpload(t, ZHANGSAN);
+    const { payAuthNo } = await authorise(t, ZHANGSAN);
+    const results = await Promise.all([t.call('6202', payData(a, payAuthNo)), t.call('6202', payData(b, payAuthNo))]);
+    const settled = results.filter((r) => r.code === '0' && r.data!.ordStas === '6');
+    expect(settled).toHaveLength(1);
+    const refused = results.find((r) => r !== settled[0])!;
+    expect(refused.code).toBe('-4');
+    expect(refused.message).toMatch(/payAuthNo 已使用/);
+  });
+
   it('a reply whose signature does not verify is refused by the HIS side (fail closed)', async () => {
     const res = await fetch(`${t.url}${getTxn('6301').path}`, { method: 'POST', body: stringifyWire(sealRequest(query, t.app.keys)) });
     const body = JSON.parse(await res.text());
     body.code = '0';
     expect(() => openResponse(body, { ...t.app.keys, peerPublicKey: t.platformPublicKey })).toThrow(/签名验证失败/);
+  });
+});
+
+describe('rate limits: forgeries cannot spend an app\'s budget; an address flooding junk is limited (PGlite)', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform(storeKinds[0]!, { addressRateLimit: { perSecond: 1, burst: 60 } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('junk under a real appId is 000102 and leaves the app its budget; past the address bucket, -6 before any verification', async () => {
+    const query = { payOrdId: 'ORD-NONE', orgCodg: t.limited.config.orgCodg, payToken: 'T', idNo: LISI.idNo, userName: LISI.userName, idType: '01' };
+    const forger = testKeys();
+    const junk = () => t.call('6301', query, { app: t.limited, mutate: () => sealRequest(query, { ...t.limited.keys, privateKey: forger.his.privateKey }) });
+    // The limited app allows a burst of 3; ten forgeries do not touch it, nor do replays of a genuine request.
+    for (let i = 0; i < 10; i++) expect((await junk()).code).toBe('000102');
+    const genuine = stringifyWire(sealRequest(query, t.limited.keys));
+    expect((await t.call('6301', query, { app: t.limited, rawBody: genuine })).code).toBe('-1');
+    for (let i = 0; i < 10; i++) expect((await t.call('6301', query, { app: t.limited, rawBody: genuine })).code).toBe('010010');
+    expect((await t.call('6301', query, { app: t.limited })).code).toBe('-1');
+    // The address's own bucket (burst 60 here) runs out: -6 even before the signature is looked at.
+    const codes: string[] = [];
+    for (let i = 0; i < 40; i++) codes.push((await junk()).code);
+    expect(codes).toContain('-6');
+    expect(codes.slice(0, 20).every((c) => c === '000102')).toBe(true);
   });
 });

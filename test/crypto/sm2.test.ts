@@ -162,6 +162,20 @@ describe('SM2 keys in every form seen in the wild', () => {
       Buffer.from(kp.privateKey, 'hex'),
     ];
     for (const f of forms) expect(privateKeyToHex(parsePrivateKey(f))).toBe(kp.privateKey);
+    // Java's BigInteger drops leading zeros: 63 and 62 hex digits are the same keys, left-padded.
+    const small = `0${'a'.repeat(63)}`;
+    expect(privateKeyToHex(parsePrivateKey('a'.repeat(63)))).toBe(small);
+    expect(privateKeyToHex(parsePrivateKey('ab'.repeat(31)))).toBe(`00${'ab'.repeat(31)}`);
+  });
+
+  it.skipIf(!hasOpenssl)('a key of another curve written with explicit parameters is refused; SM2 with explicit parameters is read', () => {
+    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'p256.pem']);
+    openssl(['ec', '-in', 'p256.pem', '-param_enc', 'explicit', '-out', 'p256x.pem']);
+    openssl(['pkcs8', '-topk8', '-nocrypt', '-in', 'p256x.pem', '-out', 'p256x8.pem']);
+    for (const f of ['p256x.pem', 'p256x8.pem']) expectCryptoError(() => parsePrivateKey(readFileSync(join(dir, f), 'utf8')), 'BAD_KEY', /显式曲线参数不是 SM2/);
+    openssl(['ecparam', '-name', 'SM2', '-genkey', '-noout', '-out', 'sm2.pem']);
+    openssl(['ec', '-in', 'sm2.pem', '-param_enc', 'explicit', '-out', 'sm2x.pem']);
+    expect(parsePrivateKey(readFileSync(join(dir, 'sm2x.pem'), 'utf8')).d).toBe(parsePrivateKey(readFileSync(join(dir, 'sm2.pem'), 'utf8')).d);
   });
 
   it('public key: 04||x||y, compressed, raw x||y (Hutool users), base64, SPKI DER/PEM', () => {
@@ -182,8 +196,8 @@ describe('SM2 keys in every form seen in the wild', () => {
 
   it('malformed keys: a CryptoError with a Chinese message, never a TypeError, never the key', () => {
     expectCryptoError(() => parsePrivateKey(''), 'BAD_KEY', /为空/);
-    expectCryptoError(() => parsePrivateKey('a'.repeat(63)), 'BAD_KEY', /奇数/);
-    expectCryptoError(() => parsePrivateKey('ab'.repeat(31)), 'BAD_KEY', /64 位/);
+    expectCryptoError(() => parsePrivateKey('a'.repeat(55)), 'BAD_KEY', /奇数/);
+    expectCryptoError(() => parsePrivateKey('ab'.repeat(27)), 'BAD_KEY', /64 位/);
     expectCryptoError(() => parsePrivateKey('zz-not-a-key!'), 'BAD_KEY');
     expectCryptoError(() => parsePrivateKey('0'.repeat(64)), 'BAD_KEY', /范围/);
     expectCryptoError(() => parsePrivateKey(privateKeyToDer(priv).subarray(0, 40).toString('base64')), 'BAD_INPUT');

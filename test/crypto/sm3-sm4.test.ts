@@ -29,4 +29,12 @@ describe('SM3 and SM4 through OpenSSL', () => {
     expect(() => deriveSm4KeyText('short', 's')).toThrow(/16 字节/);
     expect(() => sm4EcbEncrypt(Buffer.alloc(15), 'x')).toThrow(/16 字节/);
   });
+
+  it('a U+FFFD that was sent decrypts as sent; only text that is not UTF-8 is refused', () => {
+    const key = deriveSm4Key('43AF047BBA47FC8A1AE8EFB232BDBBCB', '4117E877F5FA0A0188891283E4B617D5');
+    const text = '{"diseName":"急性\uFFFD上感","bom":"\uFEFF"}';
+    expect(sm4DecryptHex(key, sm4EncryptToHex(key, text))).toBe(text);
+    const ct = sm4EcbEncrypt(key, Buffer.from([0xff, 0xfe, 0x41])).toString('hex');
+    expect(() => sm4DecryptHex(key, ct)).toThrow(/不是有效的 UTF-8/);
+  });
 });

@@ -75,6 +75,11 @@ describe('FSI envelope (face-one-code-pay.txt ch. 3)', () => {
     expect(() => openFsiRequest({ ...sealed, inf_time: '20200101' }, fsi)).toThrow(/inf_time: 应为 yyyy-MM-dd HH:mm:ss/);
     expect(() => openFsiRequest({ ...sealed, opter_type: '9' }, fsi)).toThrow(/opter_type: 应为 1\/2\/3/);
     expect(() => openFsiRequest({ ...sealed, input: '' }, fsi)).toThrow('input: 必填（交易输入）');
+    // The spec's 6.1 example spells recer_sys_code as recec_sys_code: read as the same field.
+    const { recer_sys_code: rsc, ...exampleSpelling } = header as unknown as Record<string, string>;
+    const asExample = parseWireObject(stringifyWire(sealFsiRequest({ ...exampleSpelling, recec_sys_code: rsc } as never, input, his)));
+    expect(openFsiRequest(asExample, fsi).header.infno).toBe(header.infno);
+    expect(() => openFsiRequest({ ...sealed, recer_sys_code: '' }, fsi)).toThrow('recer_sys_code: 必填（接收方系统代码）');
     expect(() => openFsiRequest('{', fsi)).toThrow(/不是有效的 JSON/);
   });
 

@@ -57,7 +57,7 @@ describe('mobile envelope v2.0.1', () => {
           expect(sealed.encData).toBeUndefined();
         }
         const text = stringifyWire(sealed);
-        const opened = openRequest(text, k.centerKeys);
+        const opened = openRequest(text, k.centerKeys, { signTypes: [signType] });
         expect(opened.plainData.feeSumamt).toBe('12.30');
         expect(opened.plainData.userName).toBe('张三');
         expect(stringifyWire(opened.data)).toContain('"feeSumamt":12.30');
@@ -188,13 +188,31 @@ const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).value;
 const dataArb = fc.dictionary(key, json, { maxKeys: 8 });
 
+describe('the receiver, not the message, decides the signature type', () => {
+  it('a receiver that knows the peer\'s SM2 key refuses an SM3-signed message (000102), request, response and callback alike', () => {
+    const downgraded = sealRequest(sample, k.hisKeys, { signType: 'SM3' });
+    expect(() => openRequest(downgraded, k.centerKeys)).toThrow(/signType: 不接受 SM3 签名，本应用约定 SM2/);
+    try {
+      openRequest(downgraded, k.centerKeys);
+    } catch (e) {
+      expect((e as YibaoError).code).toBe('000102');
+    }
+    const reply = sealResponse({ code: '0', message: '成功', success: true, data: { ordStas: '6' } }, { appId: k.appId, appSecret: k.appSecret }, { signType: 'SM3' });
+    expect(() => openResponse(reply, k.hisKeys)).toThrow(/不接受 SM3/);
+    // Configured for SM3, it takes SM3; without the peer's key, either.
+    expect(openRequest(downgraded, k.centerKeys, { signTypes: ['SM3'] }).plainData.feeSumamt).toBe('12.30');
+    expect(openRequest(downgraded, { appId: k.appId, appSecret: k.appSecret }).plainData.feeSumamt).toBe('12.30');
+    expect(() => openRequest(sealRequest(sample, k.hisKeys), k.centerKeys, { signTypes: ['SM3'] })).toThrow(/不接受 SM2/);
+  });
+});
+
 describe('property: seal → open round-trips arbitrary data', () => {
   for (const signType of ['SM2', 'SM3'] as const) {
     it(`${signType}`, () => {
       fc.assert(
         fc.property(dataArb, fc.constantFrom('SM4' as const, 'plain' as const), (data, encType) => {
           const sealed = sealRequest(data, k.hisKeys, { signType, encType });
-          const opened = openRequest(stringifyWire(sealed), k.centerKeys);
+          const opened = openRequest(stringifyWire(sealed), k.centerKeys, { signTypes: [signType] });
           expect(stringifyWire(opened.data)).toBe(stringifyWire(parseWireObject(stringifyWire(data))));
         }),
         { numRuns: signType === 'SM2' ? 60 : 150 },

@@ -53,7 +53,7 @@ describe('portal: MobileTrans JSON and the SM3/SM4 wire envelope', () => {
       message: '成功',
       orgId: 'H1',
     });
-    expect(buildMobileTransResponse({ respCode: '000102', message: '签名无效', orgId: 'H1' })).toMatchObject({ code: 102, extra: { respCode: '000102' } });
+    expect(buildMobileTransResponse({ respCode: '000102', message: '签名无效', orgId: 'H1' })).toMatchObject({ code: 102, extra: '000102' });
     expect(buildMobileTransResponse({ respCode: '-6', message: '限流', orgId: 'H1' }).code).toBe(-6);
   });
 

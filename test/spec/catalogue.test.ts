@@ -121,7 +121,14 @@ describe('the transaction catalogue', () => {
     expect(validateTxn('6201', 'input', d).map((i) => i.message)).toEqual(['data.initRxOrd: rxCircFlag 为 1 时必填（要续方的原处方流水）']);
     const inpatient = { ...sample(), medType: '21', fetts: '', matnType: '' };
     expect(validateTxn('6201', 'input', inpatient).map((i) => i.path)).toEqual(['data.fetts', 'data.matnType']);
-    const notify = { outBizNo: 'B', medicalSettleState: 'SUCCESS', operatorId: 'O', operatorName: 'O', totalFee: '1', bizType: 'settle', setlTime: 't', hospitalName: 'H' };
+    // 1101 insuinfo: a list, or one object as face-one-code-pay.txt 6.2's own example sends it.
+    const out1101 = { baseinfo: { psn_no: '131000202001001', psn_cert_type: '2', certno: '510000202001010000', psn_name: '李四', gend: '1', naty: '01', brdy: '2020-01-01', age: '18' }, idetinfo: [] };
+    const insu = { psn_insu_rlts_id: '133241523001001', balc: '5000', insutype: '310', psn_type: '1001', cvlserv_flag: '0', insu_admdvs: '131002', emp_name: '测试单位' };
+    const asObject = validateTxn('1101', 'output', { ...out1101, insuinfo: insu }).map((i) => i.path);
+    expect(asObject.filter((p) => p.startsWith('data.insuinfo'))).toEqual([]);
+    expect(validateTxn('1101', 'output', { ...out1101, insuinfo: [insu] }).map((i) => i.path).filter((p) => p.startsWith('data.insuinfo'))).toEqual([]);
+    expect(validateTxn('1101', 'output', { ...out1101, insuinfo: 'x' }).map((i) => i.message)).toContain('data.insuinfo: 应为数组（参保信息列表）');
+    const notify = { outBizNo: 'B', medicalSettleState: 'SUCCESS', operatorId: 'O', operatorName: 'O', totalFee: '1', bizType: 'settle', setlTime: '2026-11-23 09:30:00', hospitalName: 'H' };
     expect(validateTxn('cn.nhsa.settle.notify', 'input', notify).map((i) => i.field)).toEqual(['medicalSettleNo', 'ownAmt', 'hifAmt', 'acctAmt', 'hifpAmt']);
     expect(validateTxn('cn.nhsa.settle.notify', 'input', { ...notify, medicalSettleState: 'FAIL' })).toEqual([]);
     expect(validateTxn('cn.nhsa.settle.notify', 'input', { ...notify, medicalSettleState: 'FAIL', bizType: 'x' }).map((i) => i.message)).toEqual(['data.bizType: 应为 register/settle/drugStore 之一（业务场景）']);

@@ -1,0 +1,22 @@
+import { parseWire, isPlainObject, toPlain } from '../protocol/json.js';
+import { YibaoError } from '../protocol/errors.js';
+
+/**
+ * Plain JSON bodies of the sandbox helpers and the channel API, read as wire JSON: numbers keep
+ * their text ("12.30" signs as 12.30, never 12.3) and text no field can hold (NUL, unpaired
+ * surrogates, absurd nesting) is refused naming where. An empty body is an empty object.
+ */
+export function readBody(body: unknown): { value: Record<string, unknown>; error?: undefined } | { value?: undefined; error: { code: string; message: string } } {
+  if (body === undefined || body === null || body === '') return { value: {} };
+  if (typeof body !== 'string') return { error: NOT_A_JSON_OBJECT };
+  try {
+    const v = parseWire(body, '请求体');
+    if (!isPlainObject(v)) return { error: NOT_A_JSON_OBJECT };
+    return { value: toPlain(v) as Record<string, unknown> };
+  } catch (err) {
+    if (err instanceof YibaoError && err.field) return { error: { code: err.code, message: err.message } };
+    return { error: NOT_A_JSON_OBJECT };
+  }
+}
+
+export const NOT_A_JSON_OBJECT = { code: '000105', message: '请求体应为 JSON 对象' };
