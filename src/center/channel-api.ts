@@ -8,8 +8,9 @@ import type { AppConfig } from './config.js';
 import { asYibaoError } from './errors.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
-import { OrdStas, stateAfterRefund } from './ord-stas.js';
+import { ORD_STAS_NAMES, OrdStas, stateAfterRefund, type OrdStasCode } from './ord-stas.js';
 import { loadOrder, transition } from './orders.js';
+import { enqueueChannelNotify } from './callbacks/outbox.js';
 
 /**
  * The simulated channels' merchant API (docs/systems.md): the HIS's self-pay order with payCert
@@ -27,13 +28,16 @@ export class ChannelApi {
    * Every answer is signed with the app's secret once the app is known, failures included (status
    * FAIL with the code and message), so a HIS never has to act on an unsigned reply.
    */
-  private async answer(body: Record<string, unknown>, fn: (app: AppConfig) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  private async answer(body: Record<string, unknown>, source: string | undefined, fn: (app: AppConfig) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
     let app: AppConfig | undefined;
     try {
       app = this.gate.require(typeof body.appId === 'string' ? body.appId : undefined);
-      this.gate.admit(app);
+      this.gate.admitSource(source);
       verifyChannel(body, app.appSecret);
-      requireWireTime(body.timestamp, 'timestamp');
+      // A signed request is good for the replay window only (±5 minutes by default). Within it a
+      // repeat is harmless — pay and refund answer the same trade for the same outTradeNo/outRefundNo —
+      // so no signature is remembered.
+      await this.gate.admitVerified(app, { timestamp: requireWireTime(body.timestamp, 'timestamp'), now: this.deps.clock() });
       return sealChannel({ appId: app.appId, ...(await fn(app)) }, app.appSecret);
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, randomUUID(), { system: 'channel' });
@@ -42,8 +46,8 @@ export class ChannelApi {
     }
   }
 
-  pay(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.answer(body, (app) => this.payFor(app, body));
+  pay(body: Record<string, unknown>, source?: string): Promise<Record<string, unknown>> {
+    return this.answer(body, source, (app) => this.payFor(app, body));
   }
 
   private async payFor(app: AppConfig, body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -52,8 +56,23 @@ export class ChannelApi {
     const outTradeNo = String(body.outTradeNo ?? '');
     if (!payCert) throw new YibaoError(ErrorCode.INVALID_PARAM, 'payCert: 必填（付款凭据）', { field: 'payCert' });
     if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（商户订单号，即 fixmedinsTrnsSn）', { field: 'outTradeNo' });
-    const amountFen = yuanToFen(String(body.amount ?? ''));
-    const result = await this.deps.store.transaction(async (tx) => {
+    const amountFen = amountOf(body, '支付金额');
+    const notifyUrl = typeof body.notifyUrl === 'string' ? body.notifyUrl : '';
+    if (notifyUrl && !/^https?:\/\/\S+$/.test(notifyUrl)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'notifyUrl: 应为 http(s) 地址（支付结果通知地址）', { field: 'notifyUrl' });
+    let queued = false;
+    const answer = await this.deps.store.transaction(async (tx) => {
+      // The order the credential was issued for must still be waiting for exactly this cash (ordStas 4):
+      // not paid with another credential, refunded or revoked since. Locked, so two credentials of one
+      // order paid at once are taken one after the other and the second is refused.
+      const bound = await this.deps.upstreams.channels.certOrder({ tx, now }, { payCert, orgCodg: app.orgCodg });
+      // (A used credential is answered by the channel itself: the same order again, or 已使用.)
+      if (bound?.payOrdId && !bound.used) {
+        const order = await loadOrder(tx, bound.payOrdId, app.orgCodg, { forUpdate: true });
+        const repeat = await this.deps.upstreams.channels.findCertTrade({ tx, now }, { orgCodg: app.orgCodg, outTradeNo });
+        if (!repeat && order.ordStas !== OrdStas.HI_PAID) {
+          throw new YibaoError(ErrorCode.FORBIDDEN, `付款凭据已作废：订单 ${order.payOrdId} 不在待付现金状态（ordStas=${order.ordStas} ${ORD_STAS_NAMES[order.ordStas as OrdStasCode] ?? ''}），请勿重复收款`);
+        }
+      }
       const trade = await channelCall(() => this.deps.upstreams.channels.payWithCert({ tx, now }, { payCert, orgCodg: app.orgCodg, amountFen, outTradeNo }));
       // Step 15, the module's side: the cash part is in, the order pending it is complete (ordStas 4 → 6).
       if (trade.status === 'SUCC' && !trade.repeated && trade.payOrdId) {
@@ -62,31 +81,42 @@ export class ChannelApi {
           await transition(tx, order, [OrdStas.HI_PAID], OrdStas.SETTLED, { cashPaidFen: order.cashPaidFen + amountFen, chnlType: trade.chnlType, setlType: 'ALL' }, { txn: 'onecode', detail: { tradeNo: trade.tradeNo, payCert: `${payCert.slice(0, 6)}…` } });
         }
       }
-      return trade;
+      const fields = { outTradeNo, tradeNo: trade.tradeNo, amount: fenToYuan(amountFen), status: trade.status, chnlType: trade.chnlType, payOrdId: trade.payOrdId ?? '', timestamp: formatCompact(now), ...(trade.message ? { message: trade.message } : {}) };
+      // Step 15, the HIS's side: queued with the payment, so a committed payment is always notified,
+      // retried until the HIS acknowledges it, and never notified twice for a repeated request.
+      if (trade.status === 'SUCC' && !trade.repeated && notifyUrl) {
+        await enqueueChannelNotify(tx, app, trade.payOrdId ?? '', notifyUrl, { appId: app.appId, ...fields, event: 'PAY' });
+        queued = true;
+      }
+      return fields;
     });
-    const answer = { outTradeNo, tradeNo: result.tradeNo, amount: fenToYuan(amountFen), status: result.status, chnlType: result.chnlType, payOrdId: result.payOrdId ?? '', timestamp: formatCompact(now), ...(result.message ? { message: result.message } : {}) };
-    if (result.status === 'SUCC' && !result.repeated && typeof body.notifyUrl === 'string' && body.notifyUrl) {
-      this.notify(String(body.notifyUrl), sealChannel({ appId: app.appId, ...answer, event: 'PAY' }, app.appSecret));
-    }
+    if (queued) this.deps.notifyCallbacks();
     return answer;
   }
 
-  refund(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.answer(body, (app) => this.refundFor(app, body));
+  refund(body: Record<string, unknown>, source?: string): Promise<Record<string, unknown>> {
+    return this.answer(body, source, (app) => this.refundFor(app, body));
   }
 
   private async refundFor(app: AppConfig, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const now = this.deps.clock();
     const outTradeNo = String(body.outTradeNo ?? '');
     const outRefundNo = String(body.outRefundNo ?? '');
-    if (!outTradeNo || !outRefundNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo/outRefundNo: 必填');
-    const amountFen = yuanToFen(String(body.amount ?? ''));
+    if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（原商户订单号）', { field: 'outTradeNo' });
+    if (!outRefundNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outRefundNo: 必填（商户退款单号）', { field: 'outRefundNo' });
+    const amountFen = amountOf(body, '退款金额');
     const result = await this.deps.store.transaction(async (tx) => {
       const cert = await this.deps.upstreams.channels.findCertTrade({ tx, now }, { orgCodg: app.orgCodg, outTradeNo });
-      if (!cert) throw new YibaoError(ErrorCode.BUSINESS, `原交易不存在：outTradeNo=${outTradeNo}`);
-      const trade = await this.deps.upstreams.channels.refund({ tx, now }, { chnlType: cert.chnlType, payOrdId: cert.payOrdId ?? '', orgCodg: app.orgCodg, amountFen, outRefundNo });
-      if (trade.status === 'SUCC' && cert.payOrdId) {
-        const order = await loadOrder(tx, cert.payOrdId, app.orgCodg, { forUpdate: true });
+      if (!cert) throw new YibaoError(ErrorCode.BUSINESS, `原交易不存在：outTradeNo=${outTradeNo}`, { field: 'outTradeNo' });
+      // The order is locked before the channel is asked, as 6203 does: a one-code refund and a 6203
+      // cash refund of the same order run one after the other and see each other's refunds.
+      const order = cert.payOrdId ? await loadOrder(tx, cert.payOrdId, app.orgCodg, { forUpdate: true }) : undefined;
+      const trade = await this.deps.upstreams.channels.refund({ tx, now }, { chnlType: cert.chnlType, payOrdId: cert.payOrdId ?? '', orgCodg: app.orgCodg, amountFen, outRefundNo, origTradeNo: cert.tradeNo });
+      if (trade.repeated && trade.amountFen !== undefined && trade.amountFen !== amountFen) {
+        throw new YibaoError(ErrorCode.INVALID_PARAM, `outRefundNo: 已用于金额 ${fenToYuan(trade.amountFen)} 元的退款，新的退款请使用新的退款单号`, { field: 'outRefundNo' });
+      }
+      // A repeat is the earlier refund: counted when it succeeded (here, or by resolvePendingRefunds).
+      if (trade.status === 'SUCC' && !trade.repeated && order) {
         const cashRefundedFen = Math.min(order.cashPaidFen, order.cashRefundedFen + amountFen);
         const next = stateAfterRefund({ hiRefunded: order.hiRefunded, hiSettled: order.hiDocSn !== null, cashPaidFen: order.cashPaidFen, cashRefundedFen });
         if (next !== order.ordStas || cashRefundedFen !== order.cashRefundedFen) {
@@ -99,8 +129,8 @@ export class ChannelApi {
   }
 
   /** One day's trades of the institution (4.3 对账), signed like every answer. */
-  statement(query: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.answer(query, async (app) => {
+  statement(query: Record<string, unknown>, source?: string): Promise<Record<string, unknown>> {
+    return this.answer(query, source, async (app) => {
       const date = String(query.date ?? '');
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'date: 应为 yyyy-MM-dd 格式（对账日期）', { field: 'date' });
       const chnlType = typeof query.chnlType === 'string' && query.chnlType ? (query.chnlType as ChannelType) : undefined;
@@ -110,25 +140,23 @@ export class ChannelApi {
         status: 'SUCC',
         date,
         count: String(lines.length),
-        lines: lines.map((l) => ({ tradeNo: l.tradeNo, kind: l.kind, chnlType: l.chnlType, outTradeNo: l.outTradeNo ?? '', payOrdId: l.payOrdId, amount: fenToYuan(l.amountFen), status: l.status, time: formatCompact(l.time) })),
+        lines: lines.map((l) => ({ tradeNo: l.tradeNo, kind: l.kind, chnlType: l.chnlType, outTradeNo: l.outTradeNo ?? '', payOrdId: l.payOrdId, amount: fenToYuan(l.amountFen), status: l.status, time: formatCompact(l.time), origTradeNo: l.origTradeNo ?? '' })),
         timestamp: formatCompact(now),
       };
     });
   }
+}
 
-  /** Step 15: tell the HIS (best effort, a few tries). */
-  private notify(url: string, body: Record<string, unknown>): void {
-    const attempt = async (n: number): Promise<void> => {
-      try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-        if (res.ok) return;
-      } catch {
-        // retried below
-      }
-      if (n < 3) setTimeout(() => void attempt(n + 1), 500 * 2 ** n).unref();
-    };
-    void attempt(0);
+/** `amount` in yuan, positive, at most two decimals; otherwise 000105 naming it. */
+function amountOf(body: Record<string, unknown>, name: string): number {
+  let fen: number;
+  try {
+    fen = yuanToFen(String(body.amount ?? ''));
+  } catch {
+    throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 应为金额，单位元，最多两位小数（${name}）`, { field: 'amount' });
   }
+  if (fen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 应大于 0（${name}）`, { field: 'amount' });
+  return fen;
 }
 
 /** The channel's refusals, as the codes a HIS acts on: credential problems -4, wrong amount or serial 000105. */

@@ -3,13 +3,13 @@ import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '../protocol/fsi.js';
 import { isPlainObject, parseWireObject, type WireObject } from '../protocol/json.js';
 import { parseWireTime } from '../protocol/time.js';
-import { ONE_CODE_INFNO, validateTxn, type OneCodeInfno } from '../spec/index.js';
+import { ONE_CODE_INFNO, type OneCodeInfno } from '../spec/index.js';
 import { fenToYuan, MoneyError, yuanToFen } from '../spec/money.js';
 import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
-import { asYibaoError, upstream } from './errors.js';
+import { asYibaoError, requireValid, upstream } from './errors.js';
 import type { Gate } from './gate.js';
 import { OrdStas } from './ord-stas.js';
 
@@ -50,7 +50,7 @@ export class OneCodeModule {
     return (this.deps.config.oneCode?.payCertTtlSeconds ?? DEFAULT_PAY_CERT_TTL_SECONDS) * 1000;
   }
 
-  async handle(rawBody: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
+  async handle(rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
     let app: AppConfig | undefined;
@@ -63,14 +63,13 @@ export class OneCodeModule {
       const orgCodg = typeof message.fixmedins_code === 'string' ? message.fixmedins_code : '';
       app = appId ? this.gate.require(appId, 'app_id') : this.gate.byOrg(orgCodg);
       if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
-      this.gate.admit(app);
-      const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
+      this.gate.admitSource(source);
+      const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}), signTypes: [app.signType ?? 'SM2'] };
       const opened = openFsiRequest(message, keys);
       if (opened.header.fixmedins_code !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'fixmedins_code: 与应用所属机构不符（定点医药机构编号）', { field: 'fixmedins_code' });
       if (typeof opened.header.mdtrtarea_admvs === 'string') admdvs = opened.header.mdtrtarea_admvs;
-      // A replay is the same message again: same msgid and same cainfo (SM2 signatures differ each
-      // time, so a new message that happens to reuse a msgid is not mistaken for one).
-      await this.gate.noReplay(app, parseWireTime(opened.header.inf_time)!, now, `fsi:${String(opened.header.msgid)}:${String(opened.header.cainfo ?? '')}`);
+      // msgid names one message (3.1: 机构编码+时间+顺序号); cainfo, whatever its spelling, cannot make it new.
+      await this.gate.admitVerified(app, { timestamp: parseWireTime(opened.header.inf_time)!, now, signature: `fsi:${String(opened.header.msgid)}`, timeField: 'inf_time' });
       const infno = String(opened.header.infno);
       const input = opened.plainInput as Record<string, unknown>;
       let output: unknown;
@@ -96,14 +95,12 @@ export class OneCodeModule {
   /** input = {data: {...}} (6.1); validated against the catalogue entry. */
   private data(input: Record<string, unknown>, txn: 'oneCodeStatus' | 'oneCodePayCert'): Record<string, unknown> {
     const data = isPlainObject(input?.data) ? (input.data as Record<string, unknown>) : input;
-    const issues = validateTxn(txn, 'input', data, 'input.data');
-    if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+    requireValid(txn, data, 'input.data');
     return data;
   }
 
   private async personInfo(input: Record<string, unknown>): Promise<unknown> {
-    const issues = validateTxn('1101', 'input', input, 'input');
-    if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+    requireValid('1101', input, 'input');
     const d = input.data as Record<string, unknown>;
     const now = this.deps.clock();
     return this.deps.store.transaction((tx) =>
@@ -156,6 +153,10 @@ export class OneCodeModule {
     if (signing.status !== 'ENABLED') throw refuse(`一码付不可用：${signing.abnRea || '一码付已停用'}，请改用其他方式付款`);
 
     return this.deps.store.transaction(async (tx) => {
+      // A serial already paid gets no second credential, whatever else holds.
+      if (await this.deps.upstreams.channels.findCertTrade({ tx, now }, { orgCodg: app.orgCodg, outTradeNo: trnsSn })) {
+        throw refuse(`该交易流水号已付款：fixmedinsTrnsSn=${trnsSn}`);
+      }
       // The person's orders here whose insurance part is settled and whose cash part waits (ordStas 4):
       // the credential is for one of them, and its amount must be that order's cash part exactly.
       const pending = await tx.query<{ pay_ord_id: string; due: number }>(
@@ -167,6 +168,13 @@ export class OneCodeModule {
       if (!order && pending.length > 0) {
         const latest = pending[0]!;
         throw refuse(`金额不符：订单 ${latest.pay_ord_id} 待付现金 ${fenToYuan(Number(latest.due))} 元，请求 ${fenToYuan(amountFen)} 元`, ErrorCode.INVALID_PARAM);
+      }
+      // 4.1 steps 4–5: insurance is settled first and its result says what cash is due. Where insurance
+      // is settled outside this platform, `oneCode.requireSettledOrder: false` allows a free-standing credential.
+      if (!order && this.deps.config.oneCode?.requireSettledOrder !== false) {
+        const settling = await tx.query<{ pay_ord_id: string }>('SELECT pay_ord_id FROM orders WHERE psn_no = $1 AND org_codg = $2 AND ord_stas = $3 LIMIT 1', [person.psnNo, app.orgCodg, OrdStas.SETTLING]);
+        if (settling[0]) throw refuse(`医保结算尚未完成：订单 ${settling[0].pay_ord_id} 结算中，请待医保结算完成后再获取付款凭据`);
+        throw refuse('未找到待收现金的医保结算：请先完成医保结算（先医保后自费），再按结算结果的现金部分获取付款凭据');
       }
       // Steps 11–12: the channel's risk check and credential.
       const cert = await upstream(() =>

@@ -1,3 +1,5 @@
+import { ORD_STAS_DEFAULT } from '../spec/dictionaries.js';
+
 /**
  * ordStas (订单状态). mobile-payment.txt names the dictionary (6202/6301 字典订单状态(ordStas)) but does
  * not list it; yibao uses the table centers commonly publish (DESIGN.md §8) as its default. The
@@ -26,25 +28,8 @@ export const OrdStas = {
 
 export type OrdStasCode = (typeof OrdStas)[keyof typeof OrdStas];
 
-export const ORD_STAS_NAMES: Record<OrdStasCode, string> = {
-  '0': '已保存',
-  '1': '预结算完成',
-  '2': '结算中',
-  '3': '自费完成',
-  '4': '医保支付完成',
-  '5': '院内结算完成',
-  '6': '结算完成',
-  '7': '已退款',
-  '8': '已医保全部退款',
-  '9': '仅自费全部退款',
-  '10': '仅自费部分退款',
-  '11': '医保全部退自费部分退款',
-  '12': '已撤销',
-  '13': '医保已撤销',
-  '14': '异常',
-  '15': '结算失败',
-  '16': '医保结算失败自费冲正失败',
-};
+/** Names of the stored (default) codes, whatever table the wire uses. */
+export const ORD_STAS_NAMES: Record<OrdStasCode, string> = ORD_STAS_DEFAULT;
 
 /** States before settlement: 6401 may revoke, 6202/6205 may pay (15 = an earlier attempt failed). */
 export const PAYABLE: readonly string[] = [OrdStas.PRESETTLED, OrdStas.FAILED];

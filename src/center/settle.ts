@@ -38,6 +38,9 @@ export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfi
   const u = { tx, now };
   const settling = await transition(tx, order, PAYABLE, OrdStas.SETTLING, { acctUsedFlag: p.acctUsedFlag }, { txn: p.txn });
   await tx.query('SAVEPOINT yb_settle');
+  // The authorisation is spent before any money moves, and inside the savepoint: of two payments
+  // racing on one payAuthNo the second is refused here (-4); a channel FAIL below gives it back.
+  if (p.payAuthNo) await upstream(() => deps.upstreams.evoucher.consumePayAuthNo(u, p.payAuthNo!), 'data.payAuthNo');
   const upload = settling.upload as Record<string, unknown>;
   const feeLines = feeLinesOf(upload);
   const setl = await upstream(() =>
@@ -74,7 +77,6 @@ export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfi
     else cashPaid = collect;
   }
   await tx.query('RELEASE SAVEPOINT yb_settle');
-  if (p.payAuthNo) await upstream(() => deps.upstreams.evoucher.consumePayAuthNo(u, p.payAuthNo!));
   const settled = await transition(
     tx,
     settling,

@@ -5,13 +5,13 @@ import { MIGRATIONS } from './migrations.js';
  * Applies the migrations not yet applied, in order, each in its own transaction. Several instances
  * may start at once on one database: a transaction-scoped advisory lock makes them take turns.
  */
-export async function migrate(store: Store): Promise<string[]> {
+export async function migrate(store: Store, migrations: readonly { id: string; sql: string }[] = MIGRATIONS): Promise<string[]> {
   await store.exec(`CREATE TABLE IF NOT EXISTS yb_migrations (
     id text PRIMARY KEY,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
   const applied: string[] = [];
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     const done = await store.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7265431)');
       const rows = await tx.query('SELECT 1 FROM yb_migrations WHERE id = $1', [m.id]);

@@ -301,4 +301,31 @@ CREATE INDEX terminal_notices_org ON terminal_notices (org_codg, id DESC);
 ALTER TABLE fsi_visits ADD COLUMN fee_lines jsonb;
 `,
   },
+  {
+    id: '0004_refund_per_trade_push_once',
+    sql: `
+-- Simulated channels: a refund of one trade (一码付 4.2) names it, so its limit is that trade's amount.
+ALTER TABLE channel_trades ADD COLUMN orig_trade_no text;
+CREATE INDEX channel_trades_orig ON channel_trades (orig_trade_no) WHERE orig_trade_no IS NOT NULL;
+-- Portal: one message per order and status (a partial refund may happen several times, so those stay
+-- apart); a repeated push updates it and keeps its one drug tip. Of earlier duplicates the one whose
+-- tip was collected is kept (else the first), so a collected tip is never reopened by the upgrade.
+DELETE FROM portal_messages a USING portal_messages b
+  WHERE a.org_code = b.org_code AND a.med_org_ord = b.med_org_ord AND a.order_status = b.order_status
+    AND a.order_status <> 'MERCHANT_PART_REFUNDED' AND a.id <> b.id
+    AND ((COALESCE(b.drug_status, '') = 'DONE' AND COALESCE(a.drug_status, '') <> 'DONE')
+      OR ((COALESCE(b.drug_status, '') = 'DONE') = (COALESCE(a.drug_status, '') = 'DONE') AND a.id > b.id));
+CREATE UNIQUE INDEX portal_messages_once ON portal_messages (org_code, med_org_ord, order_status) WHERE order_status <> 'MERCHANT_PART_REFUNDED';
+ALTER TABLE portal_messages ADD COLUMN updated_at timestamptz;
+`,
+  },
+  {
+    id: '0005_callback_attempt_claimed',
+    sql: `
+-- A delivery attempt is recorded when it is claimed (outcome still empty), so an instance that dies
+-- mid-delivery leaves a trace; the next claim marks it interrupted.
+ALTER TABLE callback_attempts ALTER COLUMN duration_ms DROP NOT NULL;
+ALTER TABLE callback_attempts ALTER COLUMN success DROP NOT NULL;
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import { formatDate } from '../protocol/time.js';
-import { yuanToFen } from '../spec/money.js';
+import { fenToYuan, yuanToFen } from '../spec/money.js';
 import { newId } from '../util/ids.js';
 import { newToken } from '../util/ids.js';
 import { UpstreamError, type ChannelFailureRule, type ChannelResult, type ChannelTrade, type ChannelType, type OneCodeSigning, type PaymentChannels, type StatementLine, type UpstreamContext } from './types.js';
@@ -32,11 +32,11 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
     return undefined;
   }
 
-  async function record(ctx: UpstreamContext, kind: 'PAY' | 'REFUND', p: { chnlType: string; payOrdId: string; orgCodg: string; amountFen: number }, outNo: string, status: ChannelResult): Promise<ChannelTrade> {
+  async function record(ctx: UpstreamContext, kind: 'PAY' | 'REFUND', p: { chnlType: string; payOrdId: string; orgCodg: string; amountFen: number; origTradeNo?: string }, outNo: string, status: ChannelResult): Promise<ChannelTrade> {
     const tradeNo = newId(kind === 'PAY' ? 'CP' : 'CR', 10, ctx.now);
     await ctx.tx.query(
-      `INSERT INTO channel_trades (trade_no, chnl_type, kind, pay_ord_id, org_codg, amount_fen, status, out_trade_no, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [tradeNo, p.chnlType, kind, p.payOrdId, p.orgCodg, p.amountFen, status, outNo, ctx.now],
+      `INSERT INTO channel_trades (trade_no, chnl_type, kind, pay_ord_id, org_codg, amount_fen, status, out_trade_no, created_at, orig_trade_no) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+      [tradeNo, p.chnlType, kind, p.payOrdId, p.orgCodg, p.amountFen, status, outNo, ctx.now, p.origTradeNo ?? null],
     );
     const message = status === 'SUCC' ? undefined : status === 'FAIL' ? '渠道拒绝' : '渠道处理结果未知';
     return { status, tradeNo, ...(message ? { message } : {}) };
@@ -44,8 +44,8 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
 
   // An institution's out-trade numbers are its own: another institution's same number is another trade.
   async function earlier(ctx: UpstreamContext, orgCodg: string, outNo: string, kind: string): Promise<ChannelTrade | undefined> {
-    const rows = await ctx.tx.query<{ trade_no: string; status: ChannelResult }>('SELECT trade_no, status FROM channel_trades WHERE org_codg = $1 AND out_trade_no = $2 AND kind = $3', [orgCodg, outNo, kind]);
-    return rows[0] ? { status: rows[0].status, tradeNo: rows[0].trade_no } : undefined;
+    const rows = await ctx.tx.query<{ trade_no: string; status: ChannelResult; amount_fen: number }>('SELECT trade_no, status, amount_fen FROM channel_trades WHERE org_codg = $1 AND out_trade_no = $2 AND kind = $3', [orgCodg, outNo, kind]);
+    return rows[0] ? { status: rows[0].status, tradeNo: rows[0].trade_no, repeated: true, amountFen: Number(rows[0].amount_fen) } : undefined;
   }
 
   async function pay(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade> {
@@ -70,24 +70,68 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       return { status: found, tradeNo: row.trade_no, ...(found === 'FAIL' ? { message: '渠道确认支付失败' } : {}) };
     },
     async refund(ctx, p) {
+      // The original trade is locked before looking for an earlier refund of this outRefundNo, so that
+      // the same refund sent several times at once is made once (the order lock covers 6203 refunds).
+      if (p.origTradeNo) await ctx.tx.query(`SELECT 1 FROM channel_trades WHERE trade_no = $1 FOR UPDATE`, [p.origTradeNo]);
       const prior = await earlier(ctx, p.orgCodg, p.outRefundNo, 'REFUND');
       if (prior) return prior;
-      const sums = await ctx.tx.query<{ paid: number; refunded: number }>(
-        `SELECT COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'PAY' AND status = 'SUCC'), 0)::bigint AS paid,
-                COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'REFUND' AND status = 'SUCC'), 0)::bigint AS refunded
-         FROM channel_trades WHERE org_codg = $3 AND pay_ord_id = $1 AND chnl_type = $2`,
-        [p.payOrdId, p.chnlType, p.orgCodg],
-      );
-      const { paid, refunded } = sums[0]!;
-      if (p.amountFen > paid - refunded) {
+      // What can still be refunded: of the order (every payment and refund of its cash part, whichever
+      // API made them) and, for a refund of one trade (一码付 4.2), of that trade. The original trade is
+      // locked so that concurrent refunds of it are counted one after the other.
+      let left = Number.POSITIVE_INFINITY;
+      if (p.payOrdId) {
+        const sums = await ctx.tx.query<{ paid: number; refunded: number }>(
+          `SELECT COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'PAY' AND status = 'SUCC'), 0)::bigint AS paid,
+                  COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'REFUND' AND status IN ('SUCC', 'EXP')), 0)::bigint AS refunded
+           FROM channel_trades WHERE org_codg = $3 AND pay_ord_id = $1 AND chnl_type = $2`,
+          [p.payOrdId, p.chnlType, p.orgCodg],
+        );
+        left = Number(sums[0]!.paid) - Number(sums[0]!.refunded);
+      }
+      if (p.origTradeNo) {
+        const orig = await ctx.tx.query<{ amount_fen: number; status: string }>(`SELECT amount_fen, status FROM channel_trades WHERE trade_no = $1 AND org_codg = $2 AND kind = 'PAY' FOR UPDATE`, [p.origTradeNo, p.orgCodg]);
+        const done = await ctx.tx.query<{ refunded: number }>(`SELECT COALESCE(SUM(amount_fen), 0)::bigint AS refunded FROM channel_trades WHERE orig_trade_no = $1 AND kind = 'REFUND' AND status IN ('SUCC', 'EXP')`, [p.origTradeNo]);
+        const paid = orig[0]?.status === 'SUCC' ? Number(orig[0].amount_fen) : 0;
+        left = Math.min(left, paid - Number(done[0]!.refunded));
+      }
+      if (!p.payOrdId) {
+        // Trades of no order (insurance settled elsewhere) also share one pool per channel: refunds
+        // recorded before refunds named their trade count there, so money refunded once stays refunded.
+        const pool = await ctx.tx.query<{ paid: number; refunded: number }>(
+          `SELECT COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'PAY' AND status = 'SUCC'), 0)::bigint AS paid,
+                  COALESCE(SUM(amount_fen) FILTER (WHERE kind = 'REFUND' AND status IN ('SUCC', 'EXP')), 0)::bigint AS refunded
+           FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = '' AND chnl_type = $2`,
+          [p.orgCodg, p.chnlType],
+        );
+        left = Math.min(left, Number(pool[0]!.paid) - Number(pool[0]!.refunded));
+      }
+      if (p.amountFen > left) {
         const t = await record(ctx, 'REFUND', p, p.outRefundNo, 'FAIL');
-        return { ...t, message: '退款金额超过可退金额' };
+        return { ...t, message: `退款金额超过可退金额（可退 ${fenToYuan(Math.max(left, 0))} 元）` };
       }
       return record(ctx, 'REFUND', p, p.outRefundNo, injected('refund', p) ?? 'SUCC');
     },
+    async resolveRefunds(ctx, p) {
+      const rows = await ctx.tx.query<{ trade_no: string; chnl_type: string; amount_fen: number; out_trade_no: string; orig_trade_no: string | null }>(
+        `SELECT trade_no, chnl_type, amount_fen, out_trade_no, orig_trade_no FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = $2 AND kind = 'REFUND' AND status = 'EXP' ORDER BY created_at FOR UPDATE`,
+        [p.orgCodg, p.payOrdId],
+      );
+      const resolved: Array<{ outRefundNo: string; amountFen: number; status: 'SUCC' | 'FAIL'; origTradeNo: string | null }> = [];
+      let pendingFen = 0;
+      for (const r of rows) {
+        // The simulated channel finds out: the refund went through, unless a `query` rule says otherwise.
+        const found = injected('query', { chnlType: r.chnl_type, orgCodg: p.orgCodg, amountFen: Number(r.amount_fen) }) ?? 'SUCC';
+        if (found === 'EXP') pendingFen += Number(r.amount_fen);
+        else {
+          await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [r.trade_no, found]);
+          resolved.push({ outRefundNo: r.out_trade_no, amountFen: Number(r.amount_fen), status: found, origTradeNo: r.orig_trade_no });
+        }
+      }
+      return { resolved, pendingFen };
+    },
     async statement(ctx, p) {
-      const rows = await ctx.tx.query<{ trade_no: string; kind: 'PAY' | 'REFUND'; chnl_type: string; pay_ord_id: string; out_trade_no: string | null; amount_fen: number; status: ChannelResult; created_at: Date }>(
-        `SELECT trade_no, kind, chnl_type, pay_ord_id, out_trade_no, amount_fen, status, created_at FROM channel_trades
+      const rows = await ctx.tx.query<{ trade_no: string; kind: 'PAY' | 'REFUND'; chnl_type: string; pay_ord_id: string; out_trade_no: string | null; orig_trade_no: string | null; amount_fen: number; status: ChannelResult; created_at: Date }>(
+        `SELECT trade_no, kind, chnl_type, pay_ord_id, out_trade_no, orig_trade_no, amount_fen, status, created_at FROM channel_trades
          WHERE org_codg = $1 AND ($2::text IS NULL OR chnl_type = $2) ORDER BY created_at, trade_no`,
         [p.orgCodg, p.chnlType ?? null],
       );
@@ -100,6 +144,7 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
             chnlType: r.chnl_type as StatementLine['chnlType'],
             payOrdId: r.pay_ord_id,
             outTradeNo: r.out_trade_no,
+            origTradeNo: r.orig_trade_no,
             amountFen: r.amount_fen,
             status: r.status,
             time: new Date(r.created_at),
@@ -126,8 +171,9 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       );
       const last = prior[0];
       if (last?.used_at) throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：fixmedinsTrnsSn=${p.fixmedinsTrnsSn}`);
-      if (last && last.amount_fen === p.amountFen && new Date(last.expires_at).getTime() > ctx.now.getTime()) return { payCert: last.pay_cert, expiresAt: new Date(last.expires_at) };
+      // The risk check runs on every request, a repeated one included (step 12).
       if (signing.risk === 'REFUSE') throw new UpstreamError('RISK_REFUSED', '支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
+      if (last && last.amount_fen === p.amountFen && new Date(last.expires_at).getTime() > ctx.now.getTime()) return { payCert: last.pay_cert, expiresAt: new Date(last.expires_at) };
       const payCert = newToken('PC');
       const expiresAt = new Date(ctx.now.getTime() + p.ttlMs);
       await ctx.tx.query(
@@ -149,19 +195,23 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
         throw new UpstreamError('CERT_USED', '付款凭据已使用（一次性）');
       }
       if (new Date(cert.expires_at).getTime() <= ctx.now.getTime()) throw new UpstreamError('CERT_EXPIRED', '付款凭据已过期，请重新获取');
-      if (cert.amount_fen !== p.amountFen) throw new UpstreamError('AMOUNT_MISMATCH', `amount: 与付款凭据金额 ${(cert.amount_fen / 100).toFixed(2)} 不符`);
+      if (cert.amount_fen !== p.amountFen) throw new UpstreamError('AMOUNT_MISMATCH', `amount: 与付款凭据金额 ${fenToYuan(Number(cert.amount_fen))} 元不符`);
       if (cert.fixmedins_trns_sn !== p.outTradeNo) throw new UpstreamError('TRNS_MISMATCH', 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符');
       const trade = await pay(ctx, { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen, outTradeNo: p.outTradeNo });
       if (trade.status === 'SUCC') await ctx.tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [p.payCert, ctx.now, trade.tradeNo]);
       return { ...trade, ...order, repeated: false };
     },
+    async certOrder(ctx, p) {
+      const rows = await ctx.tx.query<{ pay_ord_id: string | null; used_at: Date | null }>('SELECT pay_ord_id, used_at FROM onecode_certs WHERE pay_cert = $1 AND org_codg = $2', [p.payCert, p.orgCodg]);
+      return rows[0] ? { used: rows[0].used_at !== null, ...(rows[0].pay_ord_id ? { payOrdId: rows[0].pay_ord_id } : {}) } : undefined;
+    },
     async findCertTrade(ctx, p) {
-      const rows = await ctx.tx.query<{ chnl_type: ChannelType; pay_ord_id: string | null }>(
-        'SELECT chnl_type, pay_ord_id FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 AND used_at IS NOT NULL',
+      const rows = await ctx.tx.query<{ chnl_type: ChannelType; pay_ord_id: string | null; trade_no: string }>(
+        'SELECT chnl_type, pay_ord_id, trade_no FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 AND used_at IS NOT NULL',
         [p.orgCodg, p.outTradeNo],
       );
       const r = rows[0];
-      return r ? { chnlType: r.chnl_type, ...(r.pay_ord_id ? { payOrdId: r.pay_ord_id } : {}) } : undefined;
+      return r ? { chnlType: r.chnl_type, tradeNo: r.trade_no, ...(r.pay_ord_id ? { payOrdId: r.pay_ord_id } : {}) } : undefined;
     },
     async setOneCodeSigning(ctx, p) {
       await ctx.tx.query(

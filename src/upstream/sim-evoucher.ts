@@ -110,7 +110,10 @@ export function createSimEVoucher(opts: SimEVoucherOptions): EVoucherCenter {
       return person;
     },
     async consumePayAuthNo(ctx, payAuthNo) {
-      await ctx.tx.query("UPDATE ev_tokens SET used_at = $2 WHERE token = $1 AND kind = 'payAuthNo' AND used_at IS NULL", [payAuthNo, ctx.now]);
+      // The conditional update is the guard: of two payments racing on one authorisation, the second
+      // finds it used (its check ran before the first committed) and its whole transaction rolls back.
+      const used = await ctx.tx.query("UPDATE ev_tokens SET used_at = $2 WHERE token = $1 AND kind = 'payAuthNo' AND used_at IS NULL RETURNING 1", [payAuthNo, ctx.now]);
+      if (used.length === 0) throw new UpstreamError('PAY_AUTH_USED', '支付授权码 payAuthNo 已使用，请参保人重新授权');
     },
     findPerson(q) {
       if (q.psnNo) return byPsn.get(q.psnNo);

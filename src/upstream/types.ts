@@ -246,6 +246,10 @@ export interface ChannelTrade {
   status: ChannelResult;
   tradeNo: string;
   message?: string;
+  /** The same outTradeNo/outRefundNo again: the earlier trade, as it stands now (already counted). */
+  repeated?: boolean;
+  /** With `repeated`: the earlier trade's amount. */
+  amountFen?: number;
 }
 
 export interface StatementLine {
@@ -254,6 +258,8 @@ export interface StatementLine {
   chnlType: ChannelType;
   payOrdId: string;
   outTradeNo: string | null;
+  /** REFUND: the channel trade it refunds, when known (one-code refunds name it). */
+  origTradeNo?: string | null;
   amountFen: number;
   status: ChannelResult;
   time: Date;
@@ -276,8 +282,17 @@ export interface PaymentChannels {
    * is resolved by the channel to SUCC or FAIL when it knows; still EXP while it does not.
    */
   queryPayment(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<ChannelTrade | undefined>;
-  /** Refunds (part of) the cash part. */
-  refund(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outRefundNo: string }): Promise<ChannelTrade>;
+  /**
+   * Refunds (part of) the cash part: of an order (`payOrdId`), and/or of one trade (`origTradeNo`,
+   * 一码付 4.2). Never more than what is left of either; a refund beyond that answers FAIL.
+   */
+  refund(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outRefundNo: string; origTradeNo?: string }): Promise<ChannelTrade>;
+  /**
+   * Refunds of an order the channel answered EXP (outcome unknown), asked again: how much is now
+   * known refunded, and how much is still unknown. Until known, that cash counts as refunded in the
+   * refund limits, so it is never refunded twice.
+   */
+  resolveRefunds(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<{ resolved: Array<{ outRefundNo: string; amountFen: number; status: 'SUCC' | 'FAIL'; origTradeNo: string | null }>; pendingFen: number }>;
   /** The channel's statement of one institution for one day (reconciliation, face-one-code-pay.txt 4.3). */
   statement(ctx: UpstreamContext, p: { orgCodg: string; date: string; chnlType?: ChannelType }): Promise<StatementLine[]>;
   /**
@@ -297,8 +312,10 @@ export interface PaymentChannels {
    * AMOUNT_MISMATCH, TRNS_MISMATCH.
    */
   payWithCert(ctx: UpstreamContext, p: { payCert: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade & { chnlType: ChannelType; payOrdId?: string; repeated: boolean }>;
+  /** A credential's order (the one whose cash part it was issued for), before paying with it. */
+  certOrder(ctx: UpstreamContext, p: { payCert: string; orgCodg: string }): Promise<{ payOrdId?: string; used: boolean } | undefined>;
   /** The one-code-pay trade an institution's serial paid, for its refund (4.2). */
-  findCertTrade(ctx: UpstreamContext, p: { orgCodg: string; outTradeNo: string }): Promise<{ chnlType: ChannelType; payOrdId?: string } | undefined>;
+  findCertTrade(ctx: UpstreamContext, p: { orgCodg: string; outTradeNo: string }): Promise<{ chnlType: ChannelType; tradeNo: string; payOrdId?: string } | undefined>;
 }
 
 export interface Upstreams {

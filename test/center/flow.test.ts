@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
-import { authorise, balanceFen, BILL, fen, LISI, payData, queryData, refundData, scanAndUpload } from '../helpers/flow.js';
+import { authorise, balanceFen, BILL, fen, LISI, n, payData, queryData, refundData, scanAndUpload } from '../helpers/flow.js';
 
 function money(d: Record<string, unknown> | undefined) {
   return { fee: fen(d!.feeSumamt), fund: fen(d!.fundPay), acct: fen(d!.psnAcctPay), cash: fen(d!.ownPayAmt ?? d!.ownpayAmt), oth: fen(d!.othFeeAmt ?? 0) };
@@ -33,8 +33,7 @@ describe.each(storeKinds)('center end to end on $name', (kind) => {
     // the raw reply keeps money as JSON numbers with two decimals
     expect(pay.raw).toMatch(/"code":"0"/);
 
-    await t.receiver.waitFor(1);
-    const cb = t.receiver.received.find((r) => r.data.payOrdId === u.payOrdId)!;
+    const cb = await t.receiver.waitForOrder(u.payOrdId);
     expect(cb.data).toMatchObject({ callType: '02', medOrgOrd: u.upload.medOrgOrd, setlType: 'ALL', orgCodg: u.upload.orgCodg });
     expect(fen(cb.data.feeSumamt)).toBe(m.fee);
     expect(fen(cb.data.ownpayAmt)).toBe(m.cash);
@@ -138,6 +137,26 @@ describe.each(storeKinds)('center end to end on $name', (kind) => {
     const clash = await t.call('6202', { ...payData(other, (await authorise(t, LISI)).payAuthNo), orgBizSer: data.orgBizSer });
     expect(clash.code).toBe('000105');
     expect(clash.message).toMatch(/^data\.orgBizSer: /);
+    // the same orgBizSer and order with other content (a deposit now): refused, not the first answer
+    const changed = await t.call('6202', { ...data, deposit: n('1.00') });
+    expect(changed.code).toBe('000105');
+    expect(changed.message).toMatch(/^data\.orgBizSer: 已用于内容不同的请求/);
+    // a refreshed payAuthNo is still the same request
+    expect((await t.call('6202', { ...data, payAuthNo: (await authorise(t, LISI)).payAuthNo })).data).toEqual(first.data);
+  });
+
+  it('repeated appRefdSn: the same refund answers the same; other amounts under it are refused', async () => {
+    const u = await scanAndUpload(t, LISI);
+    await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+    const one = refundData(u, { refdType: 'CASH', total: '1.00', cash: '1.00' });
+    const first = await t.call('6203', one);
+    expect(first.data!.refStatus).toBe('SUCC');
+    expect((await t.call('6203', { ...one, cashRefdAmt: n('1.0'), totlRefdAmt: n('1') })).data).toEqual(first.data);
+    const two = await t.call('6203', { ...one, cashRefdAmt: n('2.00'), totlRefdAmt: n('2.00') });
+    expect(two.code).toBe('000105');
+    expect(two.message).toMatch(/^data\.appRefdSn: 已用于内容不同的请求（应用退款流水号）/);
+    const rows = (await t.admin(`/admin/orders/${u.payOrdId}`)).json.refunds as Array<{ cashRefdAmt: string }>;
+    expect(rows.map((r) => r.cashRefdAmt)).toEqual(['1.00']);
   });
 
   it('concurrent refunds of one order never exceed what was paid', async () => {

@@ -50,11 +50,9 @@ describe.each(storeKinds)('idempotent refunds, plain callbacks, non-sandbox mode
   it('an app with encryptCallbacks false gets its 6302 in plain data, still signed', async () => {
     t.platform.center.app(t.app.config.appId)!.encryptCallbacks = false;
     try {
-      const before = t.receiver.received.length;
       const u = await scanAndUpload(t, LISI);
       await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
-      await t.receiver.waitFor(before + 1);
-      const raw = JSON.parse(t.receiver.received.at(-1)!.raw);
+      const raw = JSON.parse((await t.receiver.waitForOrder(u.payOrdId)).raw);
       expect(raw.encType).toBe('plain');
       expect(raw.encData).toBeUndefined();
       expect(raw.data.payOrdId).toBe(u.payOrdId);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrate.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openPgliteStore } from '../../src/store/pglite.js';
 import type { Store } from '../../src/store/store.js';
 import { storeKinds } from '../helpers/db.js';
 
@@ -45,5 +47,36 @@ describe.each(storeKinds)('store on $name', (kind) => {
       );
     await insert(1000, 600, 300, 100);
     await expect(insert(1000, 600, 300, 101)).rejects.toThrow(/orders_money_invariant/);
+  });
+});
+
+describe('migration 0004 on data written before it (PGlite)', () => {
+  it('duplicate portal messages collapse to the one whose tip was collected; partial refunds stay apart', async () => {
+    const store = await openPgliteStore();
+    try {
+      const upTo = MIGRATIONS.findIndex((m) => m.id.startsWith('0004'));
+      await migrate(store, MIGRATIONS.slice(0, upTo));
+      const push = (order: string, status: string, tip: string | null, drug: string | null) =>
+        store.query(
+          `INSERT INTO portal_messages (app_id, org_code, med_org_ord, order_status, push_type, patient_name, id_type, id_no, data, drug_tips_id, drug_type, drug_status)
+           VALUES ('A', 'H1', $1, $2, 'HOSPITAL_PAYMENT', '周大鹏', '01', '35020519870819015X', '{}', $3, $4, $5)`,
+          [order, status, tip, tip ? 'DRUG' : null, drug],
+        );
+      // The old code gave a repeated MERCHANT_PAID push a second tip; the second one was collected.
+      await push('MO1', 'MERCHANT_PAID', '100000000001', 'WAIT');
+      await push('MO1', 'MERCHANT_PAID', '100000000002', 'DONE');
+      await push('MO1', 'MERCHANT_PAID', '100000000003', 'WAIT');
+      await push('MO2', 'MERCHANT_WAIT_PAY', null, null);
+      await push('MO2', 'MERCHANT_WAIT_PAY', null, null);
+      await push('MO3', 'MERCHANT_PART_REFUNDED', null, null);
+      await push('MO3', 'MERCHANT_PART_REFUNDED', null, null);
+      expect(await migrate(store)).toEqual(MIGRATIONS.slice(upTo).map((m) => m.id));
+      const rows = await store.query<{ med_org_ord: string; drug_tips_id: string | null; drug_status: string | null }>('SELECT med_org_ord, drug_tips_id, drug_status FROM portal_messages ORDER BY med_org_ord, id');
+      expect(rows.filter((r) => r.med_org_ord === 'MO1')).toEqual([{ med_org_ord: 'MO1', drug_tips_id: '100000000002', drug_status: 'DONE' }]);
+      expect(rows.filter((r) => r.med_org_ord === 'MO2')).toHaveLength(1);
+      expect(rows.filter((r) => r.med_org_ord === 'MO3')).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealChannel, signChannel, verifyChannel } from '../../src/protocol/channel.js';
 import { sealFsiRequest } from '../../src/protocol/fsi.js';
+import { formatCompact } from '../../src/protocol/time.js';
+import { ChannelClient } from '../../src/sdk/channel-client.js';
 import { stringifyWire } from '../../src/protocol/json.js';
 import { FSI_PATH } from '../../src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { LISI, ZHANGSAN, person } from '../helpers/flow.js';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { clientsFor, DEVICE, faceScan, notificationSink, refused, settleInsuranceFirst, type Clients } from './helpers.js';
 
 const WANGFANG = person('35010000000000000003');
@@ -26,6 +29,9 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
   const enable = (psnNo: string, extra: Record<string, unknown> = {}) => t.post('/sandbox/onecode/signing', { psnNo, chnlType: 'ALI', status: 'ENABLED', ...extra });
 
   it('4.1 steps 1–16: enable, face scan, insurance first, payCert, channel order, notifications, terminal screen', async () => {
+    // Where everything is served, as GET /sandbox (and sandbox.json) tell a developer.
+    const sb = (await (await fetch(`${t.url}/sandbox`)).json()) as { paths: Record<string, string> };
+    expect(sb.paths).toMatchObject({ '6201': '/org/local/api/hos/uldFeeInfo', 'oneCodeStatus (infno 9701)': FSI_PATH, 'oneCodePayCert (infno 9702)': FSI_PATH, pushMsg: '/api/amp/hos/pushMsg', verificationDrug: '/api/mobile/verificationDrug', 'cn.nhsa.settle.notify': '/terminal/api/trans', 'channel.pay': '/channel/pay', 'channel.statement': '/channel/statement' });
     expect((await enable(LISI.psnNo)).status).toBe(200);
     const sink = await notificationSink();
     try {
@@ -88,16 +94,24 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
       expect((await refused(c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: cash, fixmedinsTrnsSn: sn, ...DEVICE }))).centerMessage).toMatch(/已付款/);
 
       // 4.2: refund through the channel; 4.3: the statement lists both.
-      const refund = await c.channel.refund({ outTradeNo: sn, outRefundNo: `RF${sn}`, amount: cash });
+      const who = { payOrdId: up.payOrdId, payToken: up.payToken, idNo: face.identity.idNo, userName: face.identity.userName, idType: face.identity.idType };
+      // A repeated refund request (same outRefundNo) is the same refund: counted once on the order.
+      const tiny = await c.channel.refund({ outTradeNo: sn, outRefundNo: `RT${sn}`, amount: '0.01' });
+      expect((await c.channel.refund({ outTradeNo: sn, outRefundNo: `RT${sn}`, amount: '0.01' })).refundNo).toBe(tiny.refundNo);
+      expect((await c.center.queryOrder(who)).ordStas).toBe('10'); // 仅自费部分退款
+      const rest = (Math.round(Number(cash) * 100 - 1) / 100).toFixed(2);
+      const refund = await c.channel.refund({ outTradeNo: sn, outRefundNo: `RF${sn}`, amount: rest });
       expect(refund.status).toBe('SUCC');
       const after = await c.center.queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: face.identity.idNo, userName: face.identity.userName, idType: face.identity.idType });
       expect(after.ordStas).toBe('9'); // 仅自费全部退款
       const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       const statement = await c.channel.statement({ date: day });
-      const mine = statement.lines.filter((l) => l.outTradeNo === sn || l.outTradeNo === `RF${sn}`);
-      expect(mine.map((l) => `${l.kind}:${l.amount}`).sort()).toEqual([`PAY:${cash}`, `REFUND:${cash}`]);
+      const mine = statement.lines.filter((l) => l.outTradeNo === sn || l.outTradeNo === `RF${sn}` || l.outTradeNo === `RT${sn}`);
+      expect(mine.map((l) => `${l.kind}:${l.amount}`).sort()).toEqual([`PAY:${cash}`, `REFUND:${rest}`, 'REFUND:0.01'].sort());
+      // 4.3: a refund line names the trade it refunds.
+      expect(mine.filter((l) => l.kind === 'REFUND').every((l) => l.origTradeNo === order.tradeNo)).toBe(true);
       const csv = await c.channel.statementCsv({ date: day });
-      expect(csv.split('\n')[0]).toBe('tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time');
+      expect(csv.split('\n')[0]).toBe('tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time,origTradeNo');
       expect(csv).toContain(`,PAY,ALI,${sn},${up.payOrdId},${cash},SUCC,`);
     } finally {
       await sink.close();
@@ -119,9 +133,19 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     e = await refused(c.onecode.getPayCert({ token: cm.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: trnsSn(), ...DEVICE }));
     expect(e.centerMessage).toMatch(/一码付不可用：用户已在支付宝关闭一码付/);
 
-    // The channel's risk check refuses.
-    await enable(CHENMING.psnNo, { risk: 'REFUSE' });
+    // Insurance first: without a settlement whose cash part waits, there is nothing to collect.
+    await enable(CHENMING.psnNo);
     e = await refused(c.onecode.getPayCert({ token: cm.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: trnsSn(), ...DEVICE }));
+    expect(e.centerMessage).toMatch(/请先完成医保结算（先医保后自费）/);
+
+    // The channel's risk check refuses, a repeated request for an issued credential included.
+    const { paid: cmPaid } = await settleInsuranceFirst(c, t, CHENMING, cm, { acctUsedFlag: '0' });
+    const cmSn = trnsSn();
+    await c.onecode.getPayCert({ token: cm.identity.ecToken, ownPaySetlAmt: cmPaid.ownPayAmt, fixmedinsTrnsSn: cmSn, ...DEVICE });
+    await enable(CHENMING.psnNo, { risk: 'REFUSE' });
+    e = await refused(c.onecode.getPayCert({ token: cm.identity.ecToken, ownPaySetlAmt: cmPaid.ownPayAmt, fixmedinsTrnsSn: trnsSn(), ...DEVICE }));
+    expect(e.centerMessage).toMatch(/风控拒绝/);
+    e = await refused(c.onecode.getPayCert({ token: cm.identity.ecToken, ownPaySetlAmt: cmPaid.ownPayAmt, fixmedinsTrnsSn: cmSn, ...DEVICE }));
     expect(e.centerMessage).toMatch(/风控拒绝/);
 
     // A family member showing the code (亲情代展码).
@@ -143,6 +167,74 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     expect(e.centerMessage).toMatch(/ecToken/);
   });
 
+  it('step 15 is durable: a HIS that refuses the channel notification gets it again until it acknowledges, once per payment', async () => {
+    await enable(LISI.psnNo);
+    const sink = await notificationSink({ failFirst: 2 });
+    try {
+      const face = await faceScan(t, c, LISI);
+      const { up, paid } = await settleInsuranceFirst(c, t, LISI, face);
+      const sn = trnsSn();
+      const cert = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: paid.ownPayAmt, fixmedinsTrnsSn: sn, ...DEVICE });
+      const pay = { payCert: cert.payCert, outTradeNo: sn, amount: paid.ownPayAmt, notifyUrl: sink.url };
+      const first = await c.channel.pay(pay);
+      expect(first.status).toBe('SUCC');
+      // The same order again answers the same trade and queues no second notification.
+      expect((await c.channel.pay(pay)).tradeNo).toBe(first.tradeNo);
+      await sink.waitFor(3);
+      const cb = await until(async () => {
+        const l = await t.admin(`/admin/callbacks?payOrdId=${up.payOrdId}`);
+        return l.json.callbacks.find((x: { call_type: string; status: string }) => x.call_type === 'CHNL' && x.status === 'DELIVERED');
+      });
+      const detail = await t.admin(`/admin/callbacks/${cb.id}`);
+      expect(detail.json.attemptsHistory.map((a: { success: boolean }) => a.success)).toEqual([false, false, true]);
+      expect(detail.json.attemptsHistory[0].http_status).toBe(500);
+      expect(detail.json.attemptsHistory[1].error).toMatch(/处理中/);
+      // Every attempt is signed afresh and verifies; all carry the one trade.
+      for (const note of sink.received) expect(c.channel.verifyNotification(note)).toMatchObject({ event: 'PAY', tradeNo: first.tradeNo, amount: paid.ownPayAmt });
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sink.received).toHaveLength(3);
+      // A notifyUrl that is not an address is refused up front, naming the field.
+      expect((await refused(c.channel.pay({ ...pay, notifyUrl: 'not a url' }))).message).toMatch(/notifyUrl/);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('a one-code refund and a 6203 cash refund of the same order at once: never more than the cash paid', async () => {
+    await enable(LISI.psnNo);
+    const face = await faceScan(t, c, LISI);
+    const { up, paid } = await settleInsuranceFirst(c, t, LISI, face);
+    const sn = trnsSn();
+    const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: paid.ownPayAmt, fixmedinsTrnsSn: sn, ...DEVICE });
+    expect((await c.channel.pay({ payCert, outTradeNo: sn, amount: paid.ownPayAmt })).status).toBe('SUCC');
+    const [viaChannel, via6203] = await Promise.allSettled([
+      c.channel.refund({ outTradeNo: sn, outRefundNo: `RF${sn}`, amount: paid.ownPayAmt }),
+      c.center.refund({ payOrdId: up.payOrdId, totlRefdAmt: paid.ownPayAmt, cashRefdAmt: paid.ownPayAmt, refdType: 'CASH', ecToken: face.identity.ecToken }),
+    ]);
+    const succeeded = [viaChannel.status === 'fulfilled' && viaChannel.value.status === 'SUCC', via6203.status === 'fulfilled' && via6203.value.refStatus === 'SUCC'].filter(Boolean);
+    expect(succeeded).toHaveLength(1);
+    const refunded = await t.platform.deps.store.query<{ total: number }>("SELECT COALESCE(SUM(amount_fen), 0)::bigint AS total FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'REFUND' AND status = 'SUCC'", [up.payOrdId]);
+    expect(Number(refunded[0]!.total)).toBe(Math.round(Number(paid.ownPayAmt) * 100));
+  });
+
+  it('a one-code refund whose outRefundNo looks like a 6203 refund number never rewrites that refund', async () => {
+    await enable(LISI.psnNo);
+    const face = await faceScan(t, c, LISI);
+    const { up, paid } = await settleInsuranceFirst(c, t, LISI, face);
+    const sn = trnsSn();
+    const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: paid.ownPayAmt, fixmedinsTrnsSn: sn, ...DEVICE });
+    expect((await c.channel.pay({ payCert, outTradeNo: sn, amount: paid.ownPayAmt })).status).toBe('SUCC');
+    const hiTotal = ((Math.round(Number(paid.fundPay) * 100) + Math.round(Number(paid.psnAcctPay) * 100)) / 100).toFixed(2);
+    const hi = await c.center.refund({ payOrdId: up.payOrdId, totlRefdAmt: hiTotal, cashRefdAmt: '0', refdType: 'HI', ecToken: face.identity.ecToken });
+    expect(hi.refStatus).toBe('SUCC');
+    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'EXP', count: 1 });
+    expect((await c.channel.refund({ outTradeNo: sn, outRefundNo: hi.refdSn, amount: paid.ownPayAmt })).status).toBe('EXP');
+    const q = await c.center.queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: face.identity.idNo, userName: face.identity.userName, idType: face.identity.idType });
+    expect(q.ordStas).toBe('7'); // the one-code refund went through: all refunded
+    const rows = await t.platform.deps.store.query<{ ref_status: string; cash_refd_fen: number }>('SELECT ref_status, cash_refd_fen FROM refunds WHERE refd_sn = $1', [hi.refdSn]);
+    expect(rows.map((r) => [r.ref_status, Number(r.cash_refd_fen)])).toEqual([['SUCC', 0]]);
+  });
+
   it('payCert is bound to the amount and fixmedinsTrnsSn', async () => {
     await enable(LISI.psnNo);
     const face = await faceScan(t, c, LISI);
@@ -155,7 +247,16 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     expect((await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: paid.ownPayAmt, fixmedinsTrnsSn: sn, ...DEVICE })).payCert).toBe(cert.payCert);
     // Another institution cannot spend it.
     expect((await refused(clientsFor(t, t.other).channel.pay({ payCert: cert.payCert, outTradeNo: sn, amount: paid.ownPayAmt }))).message).toMatch(/无效/);
-    expect((await c.channel.pay({ payCert: cert.payCert, outTradeNo: sn, amount: paid.ownPayAmt })).status).toBe('SUCC');
+    // A second credential of the same order (another serial) while the first is unused…
+    const sn2 = trnsSn();
+    const cert2 = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: paid.ownPayAmt, fixmedinsTrnsSn: sn2, ...DEVICE });
+    // …both presented at once: one is charged, never both.
+    const both = await Promise.allSettled([c.channel.pay({ payCert: cert.payCert, outTradeNo: sn, amount: paid.ownPayAmt }), c.channel.pay({ payCert: cert2.payCert, outTradeNo: sn2, amount: paid.ownPayAmt })]);
+    expect(both.filter((r) => r.status === 'fulfilled' && r.value.status === 'SUCC')).toHaveLength(1);
+    const loser = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(String(loser.reason.message)).toMatch(/付款凭据已作废：订单 .* 不在待付现金状态/);
+    const pays = await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE pay_ord_id = (SELECT pay_ord_id FROM onecode_certs WHERE pay_cert = $1) AND kind = 'PAY' AND status = 'SUCC'", [cert.payCert]);
+    expect(pays).toHaveLength(1);
   });
 
   it('the FSI envelope: a replayed msgid is 010010, a bad cainfo 000102, an unknown infno 404404, a bad field 000105', async () => {
@@ -169,6 +270,12 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     const replay = await send(message);
     expect(replay.infcode).toBe(-1);
     expect(String(replay.err_msg)).toMatch(/^010010 /);
+    // The same message with its cainfo spelled in hex: the msgid is spent, still a replay.
+    const hexCainfo = { ...message, cainfo: Buffer.from(String(message.cainfo), 'base64').toString('hex') };
+    expect(String((await send(hexCainfo)).err_msg)).toMatch(/^010010 /);
+    // The app is SM2: cainfo made with SM3 (the appSecret alone) is refused, whatever signtype says.
+    const sm3 = sealFsiRequest({ ...header, signtype: 'SM3' }, input, { appSecret: t.app.keys.appSecret });
+    expect(String((await send(sm3)).err_msg)).toMatch(/^000102 signtype: 不接受 SM3/);
     const tampered = sealFsiRequest(header, input, keys);
     tampered.opter_name = '另一人';
     expect(String((await send(tampered)).err_msg)).toMatch(/^000102 .*cainfo/);
@@ -178,7 +285,7 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     // Encrypted input and output (enc_type SM4) round trip through the SDK.
     const enc = clientsFor(t);
     const sm4 = new (enc.onecode.constructor as typeof import('../../src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
-    expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE })).stasFlag).toMatch(/^[012]$/);
+    expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ stasFlag: '1', abnRea: '', payChnlName: '支付宝' });
     // Through the SDK: a request signed with another key is refused (000102); a reply that does not
     // verify with the module's key is an error, never believed (fail closed).
     const { generateKeyPair } = await import('../../src/crypto/keys.js');
@@ -198,7 +305,8 @@ describe('刷脸一码付 lifetimes (PGlite)', () => {
   let t: TestPlatform;
   let c: Clients;
   beforeAll(async () => {
-    t = await startTestPlatform(storeKinds[0]!, { tokens: { ecTokenTtlSeconds: 1 }, oneCode: { payCertTtlSeconds: 1, infno: { oneCodeStatus: '9801', oneCodePayCert: '9802' } } });
+    // Insurance settled outside this platform (requireSettledOrder false): free-standing credentials.
+    t = await startTestPlatform(storeKinds[0]!, { tokens: { ecTokenTtlSeconds: 1 }, oneCode: { payCertTtlSeconds: 1, requireSettledOrder: false, infno: { oneCodeStatus: '9801', oneCodePayCert: '9802' } } });
     c = clientsFor(t);
   });
   afterAll(async () => {
@@ -219,5 +327,100 @@ describe('刷脸一码付 lifetimes (PGlite)', () => {
     await new Promise((r) => setTimeout(r, 1300));
     expect((await refused(c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '12.30', fixmedinsTrnsSn: trnsSn(), ...DEVICE }))).centerMessage).toMatch(/过期/);
     expect((await refused(c.channel.pay({ payCert: cert.payCert, outTradeNo: sn, amount: '12.30' }))).message).toMatch(/已过期/);
+  });
+});
+
+describe('刷脸一码付 with insurance settled elsewhere, and the channel API\'s guards (PGlite)', () => {
+  let t: TestPlatform;
+  let c: Clients;
+  beforeAll(async () => {
+    t = await startTestPlatform(storeKinds[0]!, { oneCode: { requireSettledOrder: false } });
+    c = clientsFor(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a refund of one trade is limited to that trade, however many trades the institution has', async () => {
+    await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
+    const face = await faceScan(t, c, WANGFANG);
+    const sns = [trnsSn(), trnsSn()];
+    for (const sn of sns) {
+      const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: sn, ...DEVICE });
+      expect((await c.channel.pay({ payCert, outTradeNo: sn, amount: '10.00' })).status).toBe('SUCC');
+    }
+    // 20.00 against a 10.00 trade: refused, nothing refunded.
+    const over = await c.channel.refund({ outTradeNo: sns[0]!, outRefundNo: `RF${sns[0]}A`, amount: '20.00' });
+    expect(over).toMatchObject({ status: 'FAIL', message: '退款金额超过可退金额（可退 10.00 元）' });
+    // Each trade refunds its own 10.00, in two parts for the first, and no more.
+    expect((await c.channel.refund({ outTradeNo: sns[0]!, outRefundNo: `RF${sns[0]}B`, amount: '4.00' })).status).toBe('SUCC');
+    expect((await c.channel.refund({ outTradeNo: sns[0]!, outRefundNo: `RF${sns[0]}C`, amount: '6.00' })).status).toBe('SUCC');
+    expect(await c.channel.refund({ outTradeNo: sns[0]!, outRefundNo: `RF${sns[0]}D`, amount: '0.01' })).toMatchObject({ status: 'FAIL', message: '退款金额超过可退金额（可退 0.00 元）' });
+    expect((await c.channel.refund({ outTradeNo: sns[1]!, outRefundNo: `RF${sns[1]}A`, amount: '10.00' })).status).toBe('SUCC');
+  });
+
+  it('one refund sent several times at once is made once; the same outRefundNo with another amount is refused', async () => {
+    await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
+    const face = await faceScan(t, c, WANGFANG);
+    const sn = trnsSn();
+    const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '100.00', fixmedinsTrnsSn: sn, ...DEVICE });
+    expect((await c.channel.pay({ payCert, outTradeNo: sn, amount: '100.00' })).status).toBe('SUCC');
+    const same = { outTradeNo: sn, outRefundNo: `RK${sn}`, amount: '30.00' };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => c.channel.refund(same)));
+    expect(new Set(answers.map((a) => a.refundNo)).size).toBe(1);
+    const made = await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE out_trade_no = $1 AND kind = 'REFUND'", [`RK${sn}`]);
+    expect(made).toHaveLength(1);
+    expect((await refused(c.channel.refund({ ...same, amount: '0.01' }))).message).toMatch(/outRefundNo: 已用于金额 30.00 元的退款/);
+  });
+
+  it('refunds recorded before refunds named their trade still count: money refunded once stays refunded', async () => {
+    await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'UP', status: 'ENABLED' });
+    const face = await faceScan(t, c, WANGFANG);
+    const sn = trnsSn();
+    const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '12.30', fixmedinsTrnsSn: sn, ...DEVICE });
+    expect((await c.channel.pay({ payCert, outTradeNo: sn, amount: '12.30' })).status).toBe('SUCC');
+    // A refund as the code before migration 0004 wrote it: no order, no original trade named.
+    await t.platform.deps.store.query(
+      "INSERT INTO channel_trades (trade_no, chnl_type, kind, pay_ord_id, org_codg, amount_fen, status, out_trade_no) VALUES ('CR-LEGACY-1', 'UP', 'REFUND', '', $1, 1230, 'SUCC', 'RF-LEGACY-1')",
+      [t.app.config.orgCodg],
+    );
+    expect(await c.channel.refund({ outTradeNo: sn, outRefundNo: `RF${sn}`, amount: '12.30' })).toMatchObject({ status: 'FAIL', message: '退款金额超过可退金额（可退 0.00 元）' });
+  });
+
+  it('the channel API answers a bad amount with 000105 naming it, and a stale or future request with 010010', async () => {
+    const post = async (path: string, fields: Record<string, unknown>) => {
+      const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sealChannel(fields, t.app.keys.appSecret)) });
+      expect(res.status).toBeLessThan(500);
+      const body = (await res.json()) as Record<string, unknown>;
+      verifyChannel(body, t.app.keys.appSecret); // failures are signed too
+      return body;
+    };
+    const base = { appId: t.app.keys.appId, timestamp: formatCompact(), payCert: 'PC0', outTradeNo: trnsSn() };
+    for (const amount of ['abc', '-1.00', '0', '1.234', '']) {
+      const r = await post('/channel/pay', { ...base, amount });
+      expect(r).toMatchObject({ status: 'FAIL', code: '000105' });
+      expect(String(r.message)).toMatch(/^amount: /);
+    }
+    expect(await post('/channel/refund', { ...base, outRefundNo: 'R1', amount: 'x' })).toMatchObject({ code: '000105' });
+    // Text no field can hold: named, never a storage error (000002).
+    const nul = await fetch(`${t.url}/channel/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sealChannel({ ...base, outTradeNo: 'TS\u0000X', amount: '1.00' }, t.app.keys.appSecret)) });
+    expect(await nul.json()).toMatchObject({ status: 'FAIL', code: '000105', message: 'outTradeNo: 含有不允许的字符（NUL 或不成对的 UTF-16 代理项）' });
+    // Amounts written as JSON numbers are signed as written (12.30 stays 12.30).
+    const numeric = `{"appId":"${t.app.keys.appId}","timestamp":"${formatCompact()}","payCert":"PC0","outTradeNo":"TS1","amount":12.30}`;
+    const signed = JSON.stringify({ ...JSON.parse(numeric), amount: '__A__', sign: signChannel({ appId: t.app.keys.appId, timestamp: JSON.parse(numeric).timestamp, payCert: 'PC0', outTradeNo: 'TS1', amount: '12.30' }, t.app.keys.appSecret) }).replace('"__A__"', '12.30');
+    const r = (await (await fetch(`${t.url}/channel/pay`, { method: 'POST', body: signed })).json()) as Record<string, unknown>;
+    expect(r.code).not.toBe('000102');
+    expect(String(r.message)).toMatch(/付款凭据无效/);
+    expect(String((await post('/channel/refund', { ...base, amount: '1.00' })).message)).toMatch(/^outRefundNo: 必填/);
+    for (const at of [new Date(Date.now() - 10 * 60_000), new Date(Date.now() + 10 * 60_000)]) {
+      const r = await post('/channel/pay', { ...base, timestamp: formatCompact(at), amount: '1.00' });
+      expect(r).toMatchObject({ status: 'FAIL', code: '010010' });
+    }
+    // An unknown appId: unsigned (no key to sign with), and the SDK still tells the developer it is -8.
+    const stranger = new ChannelClient({ baseUrl: t.url, appId: 'NOSUCHAPP', appSecret: 'x'.repeat(32) });
+    const e = await refused(stranger.statement({ date: '2026-11-23' }));
+    expect(e.type).toBe('signature');
+    expect(e.code).toBe('-8');
+    expect(e.message).toMatch(/应用信息不存在.*无法验签/);
   });
 });

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { parse } from 'lossless-json';
+import { yuanToFen } from '../../spec/money.js';
 import type { WireObject } from '../../protocol/json.js';
 import { stringifyWire } from '../../protocol/json.js';
 import type { Queryable } from '../../store/store.js';
@@ -49,10 +51,39 @@ export function expContent(data: Record<string, unknown>): Record<string, unknow
 }
 
 /** Stored answers (jsonb) come back with their numbers verbatim: read as text, parse losslessly. */
-export function storedAnswer(textValue: string): TxnResult {
-  return parse(textValue) as TxnResult;
+/**
+ * What a request means, for idempotency keys (orgBizSer, appRefdSn): its business fields, money
+ * compared as amounts ("1.0" = "1.00"). The same key with another meaning is refused, never answered
+ * with the first request's result (that would tell the HIS it refunded 2.00 when 1.00 was).
+ */
+export function requestFingerprint(data: Record<string, unknown>, fields: readonly string[], money: readonly string[] = []): string {
+  const picked = fields.map((f) => {
+    const v = data[f] === undefined || data[f] === null ? '' : String(data[f]);
+    if (money.includes(f) && v !== '') {
+      try {
+        return [f, String(yuanToFen(v))];
+      } catch {
+        return [f, v];
+      }
+    }
+    return [f, v];
+  });
+  return createHash('sha256').update(JSON.stringify(picked)).digest('hex');
 }
 
-export function storeAnswer(result: TxnResult): string {
-  return stringifyWire(result);
+/**
+ * The stored answer of an earlier request with the same idempotency key. `fingerprint` is compared
+ * with the one stored beside it (answers stored before fingerprints existed carry none).
+ */
+export function storedAnswer(textValue: string, fingerprint?: { value: string; field: string; name: string }): TxnResult {
+  const stored = parse(textValue) as TxnResult & { _request?: string };
+  if (fingerprint && stored._request !== undefined && stored._request !== fingerprint.value) {
+    throw invalid(fingerprint.field, `已用于内容不同的请求（${fingerprint.name}）：重复请求须与原请求完全一致，新的请求请使用新的流水号`);
+  }
+  const { _request: _r, ...answer } = stored;
+  return answer;
+}
+
+export function storeAnswer(result: TxnResult, fingerprint?: string): string {
+  return stringifyWire(fingerprint ? { ...result, _request: fingerprint } : result);
 }

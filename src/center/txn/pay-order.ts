@@ -7,7 +7,7 @@ import { business, invalid, upstream } from '../errors.js';
 import { ORD_STAS_NAMES, OrdStas, PAYABLE, wireOrdStas, type OrdStasCode } from '../ord-stas.js';
 import type { OrderRow } from '../orders.js';
 import { settleOrder } from '../settle.js';
-import { expContent, expectSame, ownOrder, storeAnswer, storedAnswer, type TxnResult } from './common.js';
+import { expContent, expectSame, ownOrder, requestFingerprint, storeAnswer, storedAnswer, type TxnResult } from './common.js';
 
 const CHANNELS: readonly string[] = ['WX', 'ALI', 'UP', 'BANK'];
 
@@ -16,6 +16,11 @@ const CHANNELS: readonly string[] = ['WX', 'ALI', 'UP', 'BANK'];
  * payable, the tokens are the upload's, and payAuthNo belongs to the order's person (6205 重点说明:
  * 支付授权码与定单号必须归属为同一用户).
  */
+/** What a 6202/6205 means: the same orgBizSer may only repeat these (payAuthNo may be refreshed). */
+function payFingerprint(data: Record<string, unknown>): string {
+  return requestFingerprint(data, ['payOrdId', 'payToken', 'chrgBchno', 'feeType', 'mdtrtId', 'deposit', 'expContent', 'acctUsedFlag'], ['deposit']);
+}
+
 async function checkPayRequest(ctx: TxnContext, txn: '6202' | '6205'): Promise<{ order: OrderRow; prior?: TxnResult }> {
   const { data, app, tx, deps, now } = ctx;
   const order = await ownOrder(tx, app, data, { forUpdate: true });
@@ -25,8 +30,12 @@ async function checkPayRequest(ctx: TxnContext, txn: '6202' | '6205'): Promise<{
     [app.orgCodg, orgBizSer],
   );
   if (prior.length > 0) {
-    // orgBizSer is unique: the same business request repeated gets the same answer and pays once.
-    if (prior[0]!.pay_ord_id === order.payOrdId && prior[0]!.txn === txn) return { order, prior: storedAnswer(prior[0]!.response) };
+    // orgBizSer is unique: the same business request repeated gets the same answer and pays once;
+    // the same key with other content is refused. An answer of 14 (异常) is brought up to date when
+    // the order is reconciled (reconcile.ts), so a repeat learns that attempt's outcome.
+    if (prior[0]!.pay_ord_id === order.payOrdId && prior[0]!.txn === txn) {
+      return { order, prior: storedAnswer(prior[0]!.response, { value: payFingerprint(data), field: 'data.orgBizSer', name: '业务流水号' }) };
+    }
     throw invalid('data.orgBizSer', '已用于其他订单或交易（业务流水号，每一次请求唯一）');
   }
   expectSame(data, 'payToken', order.payToken, '支付订单对应的 token');
@@ -54,7 +63,7 @@ async function remember(ctx: TxnContext, txn: string, payOrdId: string, result: 
     text(ctx.data, 'orgBizSer'),
     txn,
     payOrdId,
-    storeAnswer(result),
+    storeAnswer(result, payFingerprint(ctx.data)),
     session === undefined ? null : JSON.stringify(session),
   ]);
 }

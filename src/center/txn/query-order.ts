@@ -2,7 +2,7 @@ import type { TxnContext } from '../context.js';
 import { money } from '../context.js';
 import { wireOrdStas } from '../ord-stas.js';
 import { expectPatient, expectSame, ownOrder, type TxnResult } from './common.js';
-import { reconcileAbnormal } from '../reconcile.js';
+import { reconcileAbnormal, resolvePendingRefunds } from '../reconcile.js';
 
 /**
  * 【6301】医保订单结算结果查询 (mobile-payment.txt 2.3.1.3.1, 表 275). Fields that only exist after
@@ -14,7 +14,8 @@ export async function queryOrder(ctx: TxnContext): Promise<TxnResult> {
   expectSame(data, 'payToken', found.payToken, '支付 token');
   expectPatient(data, found);
   // The HIS polls 6301 when no callback arrives: an order left 异常 by the channel is settled now.
-  const order = await reconcileAbnormal(deps, tx, app, found, now, '6301');
+  // …and a cash refund it left unknown is asked about again.
+  const order = (await resolvePendingRefunds(deps, tx, await reconcileAbnormal(deps, tx, app, found, now, '6301'), now)).order;
   const settled = order.hiDocSn !== null;
   return {
     data: {

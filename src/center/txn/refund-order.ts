@@ -8,7 +8,8 @@ import { text } from '../context.js';
 import { business, invalid, upstream } from '../errors.js';
 import { ORD_STAS_NAMES, REFUNDABLE, stateAfterRefund, type OrdStasCode } from '../ord-stas.js';
 import { transition, type OrderRow } from '../orders.js';
-import { ownOrder, storeAnswer, storedAnswer, type TxnResult } from './common.js';
+import { ownOrder, requestFingerprint, storeAnswer, storedAnswer, type TxnResult } from './common.js';
+import { resolvePendingRefunds } from '../reconcile.js';
 
 /**
  * 【6203】医保退费 (mobile-payment.txt 2.3.1.2.3). refdType ALL refunds everything that is left,
@@ -19,6 +20,10 @@ import { ownOrder, storeAnswer, storedAnswer, type TxnResult } from './common.js
  * refStatus: SUCC; FAIL (nothing refunded); EXP (insurance refunded, cash failed): a later CASH refund
  * of the cash completes it (表 12 说明: 可发起退纯自费重试).
  */
+/** What a 6203 means: the same appRefdSn may only repeat these (the credential may be refreshed). */
+const REFUND_MONEY = ['totlRefdAmt', 'psnAcctRefdAmt', 'fundRefdAmt', 'cashRefdAmt'] as const;
+const REFUND_MEANING = ['payOrdId', 'refdType', ...REFUND_MONEY, 'expContent'] as const;
+
 export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
   const { data, app, tx, deps, now } = ctx;
   const order = await ownOrder(tx, app, data, { forUpdate: true });
@@ -27,8 +32,15 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     'SELECT pay_ord_id, response::text AS response FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2',
     [app.orgCodg, appRefdSn],
   );
+  const fingerprint = requestFingerprint(data, REFUND_MEANING, REFUND_MONEY);
   if (prior.length > 0) {
-    if (prior[0]!.pay_ord_id === order.payOrdId) return storedAnswer(prior[0]!.response);
+    if (prior[0]!.pay_ord_id === order.payOrdId) {
+      // The same refund again is how a HIS asks what became of a refund answered EXP: the channel is
+      // asked first, and the answer is the refund's as it stands now.
+      await resolvePendingRefunds(deps, tx, order, now);
+      const [latest] = await tx.query<{ response: string }>('SELECT response::text AS response FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [app.orgCodg, appRefdSn]);
+      return storedAnswer(latest!.response, { value: fingerprint, field: 'data.appRefdSn', name: '应用退款流水号' });
+    }
     throw invalid('data.appRefdSn', '已用于其他订单（应用退款流水号）');
   }
   await checkCredential(ctx, order);
@@ -37,19 +49,44 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
   }
 
   const refdType = text(data, 'refdType');
-  const plan = planRefund(data, order, refdType);
   const refdSn = newId('RF', 10, now);
   const u = { tx, now };
+  // Cash refunds the channel left unknown (EXP) are asked about first, and whatever is known now is
+  // recorded (reconcile.ts). Until all are known, no more cash leaves: it may already have.
+  const settledBefore = await resolvePendingRefunds(deps, tx, order, now);
+  const current = settledBefore.order;
+  if (settledBefore.pendingFen > 0 && refdType !== 'HI') {
+    throw business(`上次自费退费 ${fenToYuan(settledBefore.pendingFen)} 元结果仍未知（渠道处理中），请稍后重试，勿另行退款`, 'data.cashRefdAmt');
+  }
+  const requestedCash = yuanToFen(text(data, 'cashRefdAmt') || '0');
+  if (settledBefore.confirmedFen > 0 && requestedCash > current.cashPaidFen - current.cashRefundedFen) {
+    // The retry the EXP answer invited, after the channel confirmed the first refund: nothing more
+    // to refund. Answered (not thrown) so that what was just learnt is kept.
+    const result: TxnResult = {
+      data: { refdSn, hiFefdSn: '', hiTrnsDate: '', hiTrnsTime: '', refStatus: 'FAIL', extData: {} },
+      message: `此前结果未知的自费退款 ${fenToYuan(settledBefore.confirmedFen)} 元已由渠道确认到账，可退现金余 ${fenToYuan(current.cashPaidFen - current.cashRefundedFen)} 元，本次未退款`,
+    };
+    const none: RefundPlan = { hi: false, fundFen: 0, acctFen: 0, cashFen: 0, totalFen: 0 };
+    await tx.query(
+      `INSERT INTO refunds (refd_sn, pay_ord_id, org_codg, app_refd_sn, refd_type, totl_refd_fen, fund_refd_fen, psn_acct_refd_fen,
+         cash_refd_fen, ref_status, hi_fefd_sn, hi_trns_date, hi_trns_time, response)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+      refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, 'FAIL', none, false, [null, null, null, storeAnswer(result, fingerprint)]),
+    );
+    return result;
+  }
+  const plan = planRefund(data, current, refdType);
   let hiFefdSn = '';
   let hiTrnsDate = '';
   let hiTrnsTime = '';
   if (plan.hi) {
-    const rev = await upstream(() => deps.upstreams.fsi.reverseSettlement(u, { hiDocSn: order.hiDocSn! }));
+    const rev = await upstream(() => deps.upstreams.fsi.reverseSettlement(u, { hiDocSn: current.hiDocSn! }));
     hiFefdSn = rev.hiFefdSn;
     hiTrnsDate = formatDate8(now);
     hiTrnsTime = formatTime6(now);
   }
   let cashOk = true;
+  let cashUnknown = false;
   let cashMessage = '';
   if (plan.cashFen > 0) {
     const trade = await deps.upstreams.channels.refund(u, {
@@ -60,19 +97,26 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
       outRefundNo: refdSn,
     });
     cashOk = trade.status === 'SUCC';
+    cashUnknown = trade.status === 'EXP';
     cashMessage = trade.message ?? trade.status;
   }
-  const refStatus = cashOk ? 'SUCC' : plan.hi ? 'EXP' : 'FAIL';
+  // Cash unknown (the channel answered EXP) is not "nothing refunded": the answer says so, and the
+  // next cash refund asks the channel first (above).
+  const refStatus = cashOk ? 'SUCC' : plan.hi || cashUnknown ? 'EXP' : 'FAIL';
   let message: string | undefined;
   if (refStatus !== 'FAIL') {
-    const hiRefunded = order.hiRefunded || plan.hi;
-    const cashRefundedFen = order.cashRefundedFen + (cashOk ? plan.cashFen : 0);
-    const next = stateAfterRefund({ hiRefunded, hiSettled: order.hiDocSn !== null, cashPaidFen: order.cashPaidFen, cashRefundedFen });
-    await transition(tx, order, REFUNDABLE, next, { hiRefunded, cashRefundedFen }, {
+    const hiRefunded = current.hiRefunded || plan.hi;
+    const cashRefundedFen = current.cashRefundedFen + (cashOk ? plan.cashFen : 0);
+    const next = stateAfterRefund({ hiRefunded, hiSettled: current.hiDocSn !== null, cashPaidFen: current.cashPaidFen, cashRefundedFen });
+    await transition(tx, current, REFUNDABLE, next, { hiRefunded, cashRefundedFen }, {
       txn: '6203',
       detail: { refdSn, refdType, refStatus, fundFen: plan.fundFen, acctFen: plan.acctFen, cashFen: cashOk ? plan.cashFen : 0 },
     });
-    if (refStatus === 'EXP') message = `医保退费成功，自费退费失败（${cashMessage}），可发起退纯自费(CASH)重试`;
+    if (refStatus === 'EXP') {
+      message = cashUnknown
+        ? `${plan.hi ? '医保退费成功，' : ''}自费退费结果未知（${cashMessage}）：请用原 appRefdSn 重发本请求获知结果（将先向渠道确认），勿用新流水号重复退款`
+        : `医保退费成功，自费退费失败（${cashMessage}），可发起退纯自费(CASH)重试`;
+    }
   } else {
     message = `自费退费失败（${cashMessage}），未退任何款项`;
   }
@@ -85,7 +129,7 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
        cash_refd_fen, ref_status, hi_fefd_sn, hi_trns_date, hi_trns_time, response)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
     // What was actually refunded: nothing for FAIL, the insurance part only for EXP (the cash retry is its own row).
-    refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, refStatus, plan, cashOk, [hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result)]),
+    refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, refStatus, plan, cashOk, [hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result, fingerprint)]),
   );
   return result;
 }

@@ -64,7 +64,11 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
   }
   const insutype = text(data, 'insutype');
   const medType = text(data, 'medType');
-  const admdvs = text(data, 'insuplcAdmdvs') || text(data, 'insuCode') || person.insuAdmdvs;
+  // The policy is the insured place's (参保地): the person's own. A HIS naming another place is told so
+  // rather than settled under a policy that is not the person's.
+  const named = text(data, 'insuplcAdmdvs');
+  if (named && named !== person.insuAdmdvs) throw invalid('data.insuplcAdmdvs', `与参保人的参保地 ${person.insuAdmdvs} 不符（用户参保地行政区划）`);
+  const admdvs = person.insuAdmdvs;
   const acctUsedFlag = text(data, 'acctUsedFlag') || '0';
 
   const visit = await upstream(() =>
