@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { parseWireObject, type WireObject } from '../protocol/json.js';
 import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from '../protocol/terminal.js';
-import { getTxn, validateTxn } from '../spec/index.js';
+import { getTxn } from '../spec/index.js';
 import { newToken } from '../util/ids.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
-import { asYibaoError, upstream } from './errors.js';
+import { signatureIdentity } from './replay.js';
+import { asYibaoError, requireValid, upstream } from './errors.js';
 import type { Gate } from './gate.js';
 
 /**
@@ -26,7 +27,7 @@ export class TerminalGateway {
     private readonly gate: Gate,
   ) {}
 
-  async handle(rawBody: string): Promise<{ body: WireObject; traceId: string; code: string }> {
+  async handle(rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
     let app: AppConfig | undefined;
@@ -37,16 +38,16 @@ export class TerminalGateway {
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       transType = typeof message.transType === 'string' ? message.transType : '';
       app = this.gate.require(appIdText);
-      this.gate.admit(app);
-      const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) });
+      this.gate.admitSource(source);
+      // SM3 is the terminal's own scheme (service-terminal.txt); SM2 is accepted from an app with a key.
+      const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) }, { signTypes: ['SM3', 'SM2'] });
       if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构 ID）', { field: 'orgId' });
-      await this.gate.noReplay(app, opened.timestamp, now, opened.signData);
+      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData) });
       if (!(opened.transType in { 'cn.nhsa.ec.auth': 1, 'cn.nhsa.auth.check': 1, 'cn.nhsa.settle.notify': 1 })) {
         throw new YibaoError(ErrorCode.NOT_OPENED, `该功能未开放：${opened.transType}`);
       }
       getTxn(opened.transType);
-      const issues = validateTxn(opened.transType, 'input', opened.plainData);
-      if (issues.length > 0) throw new YibaoError(ErrorCode.INVALID_PARAM, issues.slice(0, 5).map((i) => i.message).join('；'), { field: issues[0]!.path });
+      requireValid(opened.transType, opened.plainData);
       const d = opened.plainData;
       const data =
         opened.transType === 'cn.nhsa.ec.auth' ? await this.ecAuth(app, d, now) : opened.transType === 'cn.nhsa.auth.check' ? await this.authCheck(app, d, now) : await this.settleNotify(app, d);
@@ -80,9 +81,14 @@ export class TerminalGateway {
   private async authCheck(app: AppConfig, d: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
     if (d.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.orgId: 与应用所属机构不符（机构 ID）', { field: 'data.orgId' });
     return this.deps.store.transaction(async (tx) => {
-      const rows = await tx.query<{ psn_no: string; proxy: boolean; created_at: Date }>('SELECT psn_no, proxy, created_at FROM terminal_auths WHERE auth_no = $1 AND org_codg = $2', [d.authNo, app.orgCodg]);
+      const rows = await tx.query<{ psn_no: string; proxy: boolean; created_at: Date; out_biz_no: string }>('SELECT psn_no, proxy, created_at, out_biz_no FROM terminal_auths WHERE auth_no = $1 AND org_codg = $2', [d.authNo, app.orgCodg]);
       const auth = rows[0];
       if (!auth) throw new YibaoError(ErrorCode.FORBIDDEN, 'data.authNo: 实人认证业务流水号无效或不属于本机构', { field: 'data.authNo' });
+      // 1.3: the identity of that face scan — its own outBizNo — and only while the scan is fresh (as
+      // long as the authorisation it gave lasts, tokens.payAuthNoTtlSeconds).
+      if (d.outBizNo !== auth.out_biz_no) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.outBizNo: 与 authNo 的刷脸授权流水号不符', { field: 'data.outBizNo' });
+      const ttlMs = (this.deps.config.tokens?.payAuthNoTtlSeconds ?? 600) * 1000;
+      if (new Date(auth.created_at).getTime() + ttlMs <= now.getTime()) throw new YibaoError(ErrorCode.FORBIDDEN, 'data.authNo: 刷脸授权已过期，请参保人重新刷脸', { field: 'data.authNo' });
       const id = await upstream(() => this.deps.upstreams.evoucher.issueEcToken({ tx, now }, { psnNo: auth.psn_no, orgCodg: app.orgCodg, proxy: auth.proxy, authNo: String(d.authNo) }));
       return {
         userName: id.userName,
@@ -99,6 +105,13 @@ export class TerminalGateway {
   }
 
   private async settleNotify(app: AppConfig, d: Record<string, unknown>): Promise<Record<string, unknown>> {
+    // 1.2: outBizNo is the face authorisation's serial, so that the terminal pairs the identity check
+    // with the settlement result; a serial it never issued, or an authNo of another scan, is refused.
+    const auths = await this.deps.store.query<{ auth_no: string }>('SELECT auth_no FROM terminal_auths WHERE org_codg = $1 AND out_biz_no = $2', [app.orgCodg, d.outBizNo]);
+    if (!auths[0]) throw new YibaoError(ErrorCode.INVALID_PARAM, `data.outBizNo: 未找到该流水号的刷脸授权，应传 cn.nhsa.ec.auth 的 outBizNo（${String(d.outBizNo)}）`, { field: 'data.outBizNo' });
+    if (typeof d.authNo === 'string' && d.authNo && d.authNo !== auths[0].auth_no) {
+      throw new YibaoError(ErrorCode.INVALID_PARAM, 'data.authNo: 与 outBizNo 的刷脸授权不符（实人认证业务流水号）', { field: 'data.authNo' });
+    }
     await this.deps.store.query('INSERT INTO terminal_notices (org_codg, out_biz_no, data) VALUES ($1, $2, $3)', [app.orgCodg, d.outBizNo, JSON.stringify(d)]);
     return { outBizNo: String(d.outBizNo), extData: '' };
   }
@@ -113,13 +126,16 @@ export async function stageFace(deps: CenterDeps, p: { orgCodg: string; psnNo: s
   );
 }
 
-/** What the terminal's screen shows: the last authorisation and the last settlement notice. */
+/** What the terminal's screen shows: the last authorisation and the settlement result of that visit. */
 export async function terminalScreen(deps: CenterDeps, orgCodg: string) {
   const [auth] = await deps.store.query<{ auth_no: string; out_biz_no: string; psn_no: string; proxy: boolean; created_at: Date }>(
     'SELECT auth_no, out_biz_no, psn_no, proxy, created_at FROM terminal_auths WHERE org_codg = $1 ORDER BY created_at DESC LIMIT 1',
     [orgCodg],
   );
-  const [notice] = await deps.store.query<{ data: Record<string, string>; created_at: Date }>('SELECT data, created_at FROM terminal_notices WHERE org_codg = $1 ORDER BY id DESC LIMIT 1', [orgCodg]);
+  // The result shown is the current patient's: the latest notice of the latest authorisation.
+  const [notice] = auth
+    ? await deps.store.query<{ data: Record<string, string>; created_at: Date }>('SELECT data, created_at FROM terminal_notices WHERE org_codg = $1 AND out_biz_no = $2 ORDER BY id DESC LIMIT 1', [orgCodg, auth.out_biz_no])
+    : [];
   const person = auth ? deps.upstreams.evoucher.findPerson({ psnNo: auth.psn_no }) : undefined;
   return { auth: auth ? { ...auth, userName: person?.userName ?? '' } : undefined, notice };
 }

@@ -1,3 +1,5 @@
+import { formatDateTime, parseWireTime } from '../protocol/time.js';
+import { readBody } from './body.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringifyWire } from '../protocol/json.js';
 import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
@@ -15,17 +17,6 @@ function json(reply: FastifyReply, traceId: string, body: unknown): void {
   reply.header('x-yibao-trace-id', traceId).type('application/json; charset=utf-8').send(stringifyWire(body));
 }
 
-/** The channel API's JSON body, or undefined when it is not a JSON object. */
-function parseBody(body: unknown): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(typeof body === 'string' ? body : '') as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const NOT_JSON = { status: 'FAIL', code: '000105', message: '请求不是有效的 JSON 对象' };
 
 /**
  * The other three systems of the specs beside the center: the one-code-pay module with the FSI
@@ -34,36 +25,37 @@ const NOT_JSON = { status: 'FAIL', code: '000105', message: '请求不是有效�
  */
 export function registerSystemRoutes(app: FastifyInstance, platform: Platform): void {
   app.post(FSI_PATH, async (req, reply) => {
-    const r = await platform.onecode.handle(typeof req.body === 'string' ? req.body : '');
+    const r = await platform.onecode.handle(typeof req.body === 'string' ? req.body : '', req.ip);
     json(reply, r.traceId, r.body);
   });
   for (const txn of PORTAL_TXNS) {
     app.post(portalTransactions[txn].path, async (req, reply) => {
-      const r = await platform.portal.handle(txn, typeof req.body === 'string' ? req.body : '');
+      const r = await platform.portal.handle(txn, typeof req.body === 'string' ? req.body : '', req.ip);
       json(reply, r.traceId, r.body);
     });
   }
   app.post(TERMINAL_PATH, async (req, reply) => {
-    const r = await platform.terminal.handle(typeof req.body === 'string' ? req.body : '');
+    const r = await platform.terminal.handle(typeof req.body === 'string' ? req.body : '', req.ip);
     json(reply, r.traceId, r.body);
   });
 
   // The simulated channels' merchant API (docs/systems.md): JSON in, signed JSON out, failures too.
   const send = (reply: FastifyReply, body: unknown) => reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
   app.post('/channel/pay', async (req, reply) => {
-    const body = parseBody(req.body);
-    return send(reply, body ? await platform.channelApi.pay(body) : NOT_JSON);
+    const body = readBody(req.body);
+    return send(reply, body.value ? await platform.channelApi.pay(body.value, req.ip) : { status: 'FAIL', ...body.error });
   });
   app.post('/channel/refund', async (req, reply) => {
-    const body = parseBody(req.body);
-    return send(reply, body ? await platform.channelApi.refund(body) : NOT_JSON);
+    const body = readBody(req.body);
+    return send(reply, body.value ? await platform.channelApi.refund(body.value, req.ip) : { status: 'FAIL', ...body.error });
   });
   app.get('/channel/statement', async (req, reply) => {
     const q = req.query as Record<string, string>;
-    const s = await platform.channelApi.statement(q);
+    const s = await platform.channelApi.statement(q, req.ip);
     if (q.format === 'csv' && s.status === 'SUCC') {
-      const header = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time';
-      const lines = (s.lines as Array<Record<string, string>>).map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time].join(','));
+      // origTradeNo (the trade a refund refunds) last, so readers of the earlier columns are unaffected.
+      const header = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time,origTradeNo';
+      const lines = (s.lines as Array<Record<string, string>>).map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time, l.origTradeNo].join(','));
       return reply
         .header('content-disposition', `attachment; filename="statement-${String(s.date)}.csv"`)
         .type('text/csv; charset=utf-8')
@@ -73,12 +65,10 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
   });
 }
 
-function jsonBody(body: unknown): Record<string, unknown> {
-  return parseBody(body) ?? {};
-}
 
 const STATE_NAMES: Record<string, string> = { SUCCESS: '结算成功', FAIL: '结算失败', REFUND_SUCCESS: '退费成功', REFUND_FAIL: '退费失败' };
 const BIZ_NAMES: Record<string, string> = { register: '挂号窗口', settle: '诊间', drugStore: '药店' };
+const DRUG_STATUS_NAMES: Record<string, string> = { WAIT: '待核销', DONE: '已核销', CANCELLED: '已作废（订单已退款）' };
 const ORDER_STATUS_NAMES: Record<string, string> = { MERCHANT_WAIT_PAY: '待支付', MERCHANT_PAID: '已支付', MERCHANT_PART_REFUNDED: '已部分退款', MERCHANT_REFUNDED: '已全额退款' };
 
 /**
@@ -91,7 +81,9 @@ export function registerSystemSandbox(app: FastifyInstance, platform: Platform):
   const orgOf = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : (deps.config.apps ?? []).length === 1 ? deps.config.apps![0]!.orgCodg : undefined);
 
   app.post('/sandbox/onecode/signing', async (req, reply) => {
-    const b = jsonBody(req.body);
+    const parsed = readBody(req.body);
+    if (!parsed.value) return reply.code(400).send(parsed.error);
+    const b = parsed.value;
     const chnlType = String(b.chnlType ?? 'ALI');
     const status = String(b.status ?? 'ENABLED');
     const risk = String(b.risk ?? 'PASS');
@@ -112,7 +104,9 @@ export function registerSystemSandbox(app: FastifyInstance, platform: Platform):
   });
 
   app.post('/sandbox/terminal/face', async (req, reply) => {
-    const b = jsonBody(req.body);
+    const parsed = readBody(req.body);
+    if (!parsed.value) return reply.code(400).send(parsed.error);
+    const b = parsed.value;
     const orgCodg = orgOf(b.orgCodg);
     if (typeof b.psnNo !== 'string' || !b.psnNo || !orgCodg) return reply.code(400).send({ code: '000105', message: 'psnNo 必填；有多个机构时 orgCodg 必填' });
     try {
@@ -147,7 +141,7 @@ export function registerSystemSandbox(app: FastifyInstance, platform: Platform):
     const noticeCard = notice
       ? `<div class="card" id="notice"><b data-state="${esc(d.medicalSettleState)}">${esc(STATE_NAMES[String(d.medicalSettleState)] ?? d.medicalSettleState)}</b>
 <div class="row muted"><span>${esc(d.hospitalName)}</span><span>${esc(BIZ_NAMES[String(d.bizType)] ?? d.bizType)}</span></div>${amounts}
-${d.failReason ? `<div class="row"><span>失败原因</span><b>${esc(d.failReason)}</b></div>` : ''}<div class="row muted"><span>结算时间</span><span>${esc(d.setlTime)}</span></div></div>`
+${d.failReason ? `<div class="row"><span>失败原因</span><b>${esc(d.failReason)}</b></div>` : ''}<div class="row muted"><span>结算时间</span><span>${esc(showTime(d.setlTime))}</span></div></div>`
       : '';
     reply.type('text/html; charset=utf-8').send(page('医保业务综合服务终端', `<header>医保业务综合服务终端</header>${authCard}${noticeCard}`));
   });
@@ -161,11 +155,18 @@ ${d.failReason ? `<div class="row"><span>失败原因</span><b>${esc(d.failReaso
     const cards = messages
       .map(
         (m) => `<div class="card message" data-status="${esc(m.orderStatus)}"><b>${esc(ORDER_STATUS_NAMES[m.orderStatus] ?? m.orderStatus)}</b>
-<div class="row"><span>${esc(m.deptName)}</span><span class="muted">${esc(m.medOrgOrd)}</span></div>
+<div class="row"><span>${esc(m.deptName)}${m.deptLoc ? `（${esc(m.deptLoc)}）` : ''}</span><span class="muted">${esc(m.medOrgOrd)}</span></div>
+${m.drName ? `<div class="row"><span>医生</span><span>${esc(m.drName)}</span></div>` : ''}${m.waitingNum ? `<div class="row"><span>候诊号</span><b>${esc(m.waitingNum)}</b></div>` : ''}${m.scheduledTime ? `<div class="row"><span>预约时间</span><span>${esc(m.scheduledTime)}</span></div>` : ''}${m.refundReason ? `<div class="row"><span>退款原因</span><span>${esc(m.refundReason)}</span></div>` : ''}
 ${m.takeMedicineLoc ? `<div class="row"><span>取药</span><b>${esc(m.takeMedicineLoc)}</b></div>` : ''}${m.checkItem ? `<div class="row"><span>检查</span><b>${esc(m.checkItem)}</b></div>` : ''}
-${m.drugTipsId ? `<div class="row"><span>取药码</span><b>${esc(m.drugTipsId)}</b><span class="muted">${m.drugStatus === 'DONE' ? '已核销' : '待核销'}</span></div>` : ''}</div>`,
+${m.drugTipsId ? `<div class="row"><span>取药码</span><b>${esc(m.drugTipsId)}</b><span class="muted">${DRUG_STATUS_NAMES[m.drugStatus ?? ''] ?? '待核销'}</span></div>` : ''}${m.createTime ? `<div class="row muted"><span>时间</span><span>${esc(m.createTime)}</span></div>` : ''}</div>`,
       )
       .join('');
     reply.type('text/html; charset=utf-8').send(page('医保消息', `<header>医保消息</header>${cards || '<div class="card muted">暂无消息</div>'}`));
   });
+}
+
+/** A time as the terminal shows it (yyyy-MM-dd HH:mm:ss), whichever accepted form it came in. */
+function showTime(value: string | undefined): string {
+  const t = value ? parseWireTime(value) : undefined;
+  return t ? formatDateTime(t) : (value ?? '');
 }

@@ -65,13 +65,21 @@ export async function settleInsuranceFirst(c: Clients, t: TestPlatform, who: Per
 }
 
 /** The HIS's endpoint for the channel's notifications (4.1 step 15). */
-export async function notificationSink(): Promise<{ url: string; received: Array<Record<string, unknown>>; waitFor(n: number): Promise<void>; close(): Promise<void> }> {
+export async function notificationSink(opts: { failFirst?: number } = {}): Promise<{ url: string; received: Array<Record<string, unknown>>; waitFor(n: number): Promise<void>; close(): Promise<void> }> {
   const received: Array<Record<string, unknown>> = [];
+  let refuse = opts.failFirst ?? 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       received.push(JSON.parse(body) as Record<string, unknown>);
+      // The first `failFirst` deliveries are refused the two ways a HIS refuses: an error status, an explicit FAIL.
+      if (refuse > 0) {
+        refuse -= 1;
+        if (refuse % 2 === 1) res.writeHead(500).end('busy');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":"FAIL","message":"处理中"}');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":"SUCCESS"}');
     });
   });

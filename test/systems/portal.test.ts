@@ -78,6 +78,9 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     const page = await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}&format=html`)).text();
     expect(page).toContain('已全额退款');
     expect(page).toContain('请至东药房104取您的药品！');
+    // What the patient's app shows of each message: department and place, doctor, queue number,
+    // appointment, the institution's time, and a refund's reason.
+    for (const shown of ['门诊大厅二楼', '周阿鹏', '候诊号', '2022-03-31 07:34:46', '2022-03-30 13:15:46', '患者取消检查']) expect(page).toContain(shown);
   });
 
   it('verificationDrug (YM_PORTAL_008): the paid order\'s drug tip is verified once, by qr or bar', async () => {
@@ -98,6 +101,40 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     expect((await refused(c.portal.verificationDrug({ mobileDrugTipsId: '000000000000', drugTipsIdType: 'qr' }))).message).toMatch(/取药ID不存在/);
     // Another institution cannot verify this one's tip.
     expect((await refused(clientsFor(t, t.other).portal.verificationDrug({ mobileDrugTipsId: tip, drugTipsIdType: 'qr' }))).message).toMatch(/取药ID不存在/);
+  });
+
+  it('a repeated push is one message with one tip; a full refund voids the tip still to be collected', async () => {
+    const idNo = '350205199002020022';
+    const paid = message(t.app.config.orgCodg, { idNo, patientName: '郑重复' });
+    await c.portal.pushMsg(paid as never);
+    await c.portal.pushMsg({ ...paid, updateTime: '2022-03-31 07:16:00' } as never); // a retry of the same push
+    let mine = (await messagesOf(idNo)).messages;
+    expect(mine).toHaveLength(1);
+    const tip = mine[0]!.drugTipsId!;
+    expect(tip).toMatch(/^\d{12}$/);
+    // The order is refunded in full before the patient collects: the tip is void.
+    await c.portal.pushMsg({ ...paid, orderStatus: 'MERCHANT_REFUNDED', refundReason: '患者退药' } as never);
+    mine = (await messagesOf(idNo)).messages;
+    expect(mine.map((m) => m.orderStatus)).toEqual(['MERCHANT_REFUNDED', 'MERCHANT_PAID']);
+    expect(mine[1]!.drugStatus).toBe('CANCELLED');
+    const e = await refused(c.portal.verificationDrug({ mobileDrugTipsId: tip, drugTipsIdType: 'qr' }));
+    expect(e.type).toBe('business');
+    expect(e.centerMessage).toMatch(/取药凭证已作废：订单已全额退款/);
+    const page = await (await fetch(`${t.url}/sandbox/portal/messages?idNo=${idNo}&format=html`)).text();
+    expect(page).toContain('已作废（订单已退款）');
+    // Partial refunds may be several: two with other reasons are two messages; the same one again is one.
+    const part = { ...paid, medOrgOrd: `${paid.medOrgOrd}P`, orderStatus: 'MERCHANT_PART_REFUNDED' };
+    await c.portal.pushMsg({ ...part, refundReason: '退一盒药' } as never);
+    await c.portal.pushMsg({ ...part, refundReason: '退检查费' } as never);
+    await c.portal.pushMsg({ ...part, refundReason: '退检查费' } as never);
+    expect((await messagesOf(idNo)).messages.filter((m) => m.medOrgOrd === part.medOrgOrd)).toHaveLength(2);
+    // A tip collected before the refund stays collected.
+    const other = message(t.app.config.orgCodg, { idNo, patientName: '郑重复' });
+    await c.portal.pushMsg(other as never);
+    const tip2 = (await messagesOf(idNo)).messages.find((m) => m.medOrgOrd === other.medOrgOrd)!.drugTipsId!;
+    expect((await c.portal.verificationDrug({ mobileDrugTipsId: tip2, drugTipsIdType: 'bar' })).drugStatusDesc).toBe('核销成功，请取药');
+    await c.portal.pushMsg({ ...other, orderStatus: 'MERCHANT_REFUNDED' } as never);
+    expect((await c.portal.verificationDrug({ mobileDrugTipsId: tip2, drugTipsIdType: 'bar' })).drugStatusDesc).toMatch(/已核销/);
   });
 
   it('answers with the portal codes: 000102, 000105, 010010, -6, -8, 404404', async () => {
@@ -122,7 +159,9 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     expect((await raw(path, stale)).code).toBe('010010');
     // Unknown app.
     const unknown = await refused(new PortalClient({ baseUrl: t.url, appId: 'NOSUCHAPP0000000NOSUCHAPP0000000', appKey: 'x'.repeat(32), orgId: t.app.config.orgCodg }).pushMsg(message(t.app.config.orgCodg) as never));
-    expect(JSON.parse(unknown.raw!).code).toBe('-8');
+    expect(unknown.code).toBe('-8'); // the portal cannot sign for an app it does not know: still a signature error, with its claim
+    expect(unknown.type).toBe('signature');
+    expect(unknown.message).toMatch(/应用信息不存在/);
     // Not opened for this app.
     const opened = await t.post(`/sandbox/apps/${t.other.keys.appId}`, { portal: ['pushMsg'] });
     expect(opened.json.portal).toEqual(['pushMsg']);
@@ -147,5 +186,13 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
       }),
     );
     expect(out).toMatchObject({ code: 0, data: { response: 'SUCCESS' }, message: '成功', orgId: t.app.config.orgCodg });
+    // A HIS sending the very same call twice at once (a retry): SM3 signatures are deterministic and
+    // the timestamp has whole seconds, so the bridge reseals the second one rather than replay it.
+    const same = JSON.stringify({
+      data: { serverAddr: `${t.url}/api/amp/hos/pushMsg`, appId: t.app.keys.appId, appKey: t.app.keys.appSecret, encryptType: 'SM4', signType: 'SM3', timestamp: '2022-05-10 16:56:24', version: '1.0.0', ...message(t.app.config.orgCodg, { medOrgOrd: 'MO-TWICE' }) },
+      orgId: t.app.config.orgCodg,
+    });
+    const twice = await Promise.all([bridge.handle(same), bridge.handle(same)]);
+    expect(twice.map((o) => (o as { code: number }).code)).toEqual([0, 0]);
   });
 });

@@ -57,6 +57,11 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     const other = clientsFor(t, t.other);
     expect((await refused(other.terminal.authCheck({ authNo: auth.authNo, outBizNo: auth.outBizNo, businessType: '01101', operatorId: 'O', operatorName: 'N' }))).message).toMatch(/authNo/);
     expect((await refused(c.terminal.authCheck({ authNo: 'FA-NOPE', outBizNo: 'x', businessType: '01101', operatorId: 'O', operatorName: 'N' }))).message).toMatch(/authNo/);
+    // The identity of that scan only: its own outBizNo.
+    expect((await refused(c.terminal.authCheck({ authNo: auth.authNo, outBizNo: 'OTHER', businessType: '01101', operatorId: 'O', operatorName: 'N' }))).message).toMatch(/data\.outBizNo: 与 authNo 的刷脸授权流水号不符/);
+    // And only while fresh: an old scan is refused.
+    await t.platform.deps.store.query("UPDATE terminal_auths SET created_at = now() - interval '1 hour' WHERE auth_no = $1", [auth.authNo]);
+    expect((await refused(c.terminal.authCheck({ authNo: auth.authNo, outBizNo: auth.outBizNo, businessType: '01101', operatorId: 'O', operatorName: 'N' }))).message).toMatch(/刷脸授权已过期/);
   });
 
   it('one patient, one face scan, one visit: the ecToken feeds 6201 and the authNo pays 6202', async () => {
@@ -70,6 +75,29 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     const up2 = await c.center.uploadFees({ ...plain, medOrgOrd: `${plain.medOrgOrd}B`, chrgBchno: `${plain.chrgBchno}B`, feedetailList: plain.feedetailList.map((l: Record<string, unknown>) => ({ ...l, chrgBchno: `${plain.chrgBchno}B` })) });
     const again = await refused(c.center.payOrder({ payAuthNo: auth.authNo, payOrdId: up2.payOrdId, payToken: up2.payToken, chrgBchno: `${plain.chrgBchno}B`, feeType: '01', mdtrtId: String((up2.extData as Record<string, unknown>).mdtrtId) } as never));
     expect(again.type).toBe('business');
+    expect(again.centerMessage).toMatch(/payAuthNo/);
+  });
+
+  it('cn.nhsa.settle.notify pairs with its face scan: outBizNo of an ec.auth, its authNo, amounts and time that can be shown', async () => {
+    const first = await faceScan(t, c, LISI);
+    const e1 = await refused(c.terminal.settleNotify(notice('OB-NEVER-ISSUED') as never));
+    expect(e1.code).toBe('000105');
+    expect(e1.message).toMatch(/data\.outBizNo: 未找到该流水号的刷脸授权/);
+    const second = await faceScan(t, c, LISI);
+    const e2 = await refused(c.terminal.settleNotify(notice(second.auth.outBizNo, { authNo: first.auth.authNo }) as never));
+    expect(e2.message).toMatch(/data\.authNo: 与 outBizNo 的刷脸授权不符/);
+    for (const [field, value] of [['ownAmt', 'lots'], ['totalFee', '-5'], ['hifpAmt', '1.234']] as const) {
+      const e = await refused(c.terminal.settleNotify(notice(second.auth.outBizNo, { [field]: value }) as never));
+      expect(e.type).toBe('validation');
+      expect(e.message).toContain(`data.${field}: 应为金额，单位元，最多两位小数`);
+    }
+    expect((await refused(c.terminal.settleNotify(notice(second.auth.outBizNo, { setlTime: 'yesterday' }) as never))).message).toMatch(/data\.setlTime/);
+    // The screen shows the current patient's visit: a late notice for the first scan does not replace it.
+    await c.terminal.settleNotify(notice(second.auth.outBizNo, { totalFee: '222.22' }) as never);
+    await c.terminal.settleNotify(notice(first.auth.outBizNo, { totalFee: '111.11' }) as never);
+    const screen = await (await fetch(`${t.url}/sandbox/terminal?orgCodg=${t.app.config.orgCodg}`)).text();
+    expect(screen).toContain('¥222.22');
+    expect(screen).not.toContain('¥111.11');
   });
 
   it('cn.nhsa.settle.notify: conditional fields exactly when SUCCESS or REFUND_SUCCESS; bizType checked; the screen shows it', async () => {
@@ -115,5 +143,8 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     const { TerminalClient } = await import('../../src/sdk/terminal-client.js');
     const wrong = new TerminalClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: 'NOT-THE-SECRET-0000000000000000', orgId: t.app.config.orgCodg });
     expect((await refused(wrong.settleNotify(notice(auth.outBizNo) as never))).type).toBe('signature');
+    // An unknown app: the SDK reports the gateway's -8, still as an unverified (signature) error.
+    const stranger = await refused(new TerminalClient({ baseUrl: t.url, appId: 'NOSUCHAPP', appSecret: 'x'.repeat(32), orgId: t.app.config.orgCodg }).settleNotify(notice(auth.outBizNo) as never));
+    expect(stranger).toMatchObject({ type: 'signature', code: '-8' });
   });
 });
