@@ -1,3 +1,4 @@
+import type { SignType } from '../protocol/signer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { YibaoError } from '../protocol/errors.js';
@@ -19,11 +20,26 @@ export interface SettledEvent {
   raw: string;
 }
 
-/** Where seen payOrdIds are kept. The default is this process's memory; a HIS with several processes plugs in its database. */
+/**
+ * Where seen payOrdIds are kept. The default is this process's memory; a HIS with several processes
+ * plugs in its database. For "once per order" across processes give `claim` — an atomic first-wins
+ * marker of "being handled" (SQL `INSERT … ON CONFLICT DO NOTHING`, Redis `SET NX`), best with an
+ * expiry so that a process dying mid-way does not hold it for ever — and `release`, which undoes a
+ * claim when onSettled failed. `has`/`add` stay the record of "done": a delivery that finds the order
+ * claimed but not done answers success:false, so the center delivers again later. With only
+ * has/add, two processes receiving the same callback at the same instant may both run onSettled.
+ */
 export interface DedupeStore {
   has(payOrdId: string): Promise<boolean> | boolean;
   add(payOrdId: string): Promise<void> | void;
+  /** Atomically marks the order as being handled; false when another delivery already did. */
+  claim?(payOrdId: string): Promise<boolean> | boolean;
+  /** Undoes a claim whose onSettled failed. */
+  release?(payOrdId: string): Promise<void> | void;
 }
+
+/** The largest callback body read (a 6302 is a few KB). */
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 export interface CallbackHandlerOptions {
   appId: string;
@@ -32,6 +48,8 @@ export interface CallbackHandlerOptions {
   onSettled: (event: SettledEvent) => Promise<void> | void;
   /** Accept callbacks whose data is not SM4-encrypted (they must still be signed). Default true. */
   acceptPlain?: boolean;
+  /** The center's signature type for this app (default SM2); a callback signed otherwise is refused. */
+  signType?: SignType;
   dedupe?: DedupeStore;
   /** Called with the reason whenever a callback is refused (for the HIS's log). */
   onReject?: (reason: string) => void;
@@ -72,7 +90,13 @@ async function readBody(req: IncomingMessage & { body?: unknown }): Promise<stri
   // signature can then fail. Use a raw/text parser for the callback route (docs/toolkit.md).
   if (req.body !== undefined && req.body !== null && typeof req.body === 'object') return JSON.stringify(req.body);
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  let size = 0;
+  for await (const c of req) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > MAX_CALLBACK_BYTES) throw new YibaoError('000105', `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`);
+    chunks.push(b);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -95,7 +119,7 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     try {
       const message = parseWireObject(rawBody, '回调报文');
       if (message.appId !== options.appId) return refuse(`appId 不符：${String(message.appId)}`);
-      opened = openCallback(message, keys);
+      opened = openCallback(message, keys, { signTypes: [options.signType ?? 'SM2'] });
     } catch (err) {
       return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : String(err));
     }
@@ -106,16 +130,41 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     const id = data.payOrdId;
     const running = inFlight.get(id);
     if (running) return running.then((r) => (r.outcome === 'settled' ? { ...r, outcome: 'duplicate' as const } : r));
+    const failed = (what: string, err: unknown): CallbackResult => {
+      const reason = `${what}：${err instanceof Error ? err.message : String(err)}`;
+      options.onReject?.(reason);
+      // success:false makes the center deliver again later (its retry schedule).
+      return { status: 200, body: buildCallbackAck(false, reason), outcome: 'failed', reason };
+    };
     const work = (async (): Promise<CallbackResult> => {
-      if (await dedupe.has(id)) return { status: 200, body: buildCallbackAck(true, '重复通知，已处理'), outcome: 'duplicate' };
+      let claimed = false;
+      try {
+        if (dedupe.claim) {
+          claimed = await dedupe.claim(id);
+          if (!claimed) {
+            // Done (recorded by add) is a duplicate; still being handled elsewhere is not done yet:
+            // success:false, so that the center comes back and this delivery is never lost.
+            if (await dedupe.has(id)) return { status: 200, body: buildCallbackAck(true, '重复通知，已处理'), outcome: 'duplicate' };
+            return failed('处理中', new Error('该订单的通知正由另一进程处理，请稍后重试'));
+          }
+        } else if (await dedupe.has(id)) {
+          return { status: 200, body: buildCallbackAck(true, '重复通知，已处理'), outcome: 'duplicate' };
+        }
+      } catch (err) {
+        return failed('去重存储不可用', err);
+      }
       try {
         await options.onSettled({ data, raw: rawBody });
       } catch (err) {
-        const reason = `院内处理失败：${err instanceof Error ? err.message : String(err)}`;
-        options.onReject?.(reason);
-        return { status: 200, body: buildCallbackAck(false, reason), outcome: 'failed', reason };
+        if (claimed) await Promise.resolve(dedupe.release?.(id)).catch(() => undefined);
+        return failed('院内处理失败', err);
       }
-      await dedupe.add(id);
+      try {
+        await dedupe.add(id);
+      } catch (err) {
+        // onSettled ran; a failed record only risks running it again on the center's retry.
+        options.onReject?.(`去重记录失败：${err instanceof Error ? err.message : String(err)}`);
+      }
       return { status: 200, body: buildCallbackAck(true), outcome: 'settled' };
     })();
     inFlight.set(id, work);
@@ -126,15 +175,26 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     }
   }
 
+  /** Never throws: a broken connection or an oversized body is a refusal, not a crashed HIS process. */
+  const safely = async (body: () => Promise<string>): Promise<CallbackResult> => {
+    try {
+      return await handle(await body());
+    } catch (err) {
+      return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : `无法读取回调报文：${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const handler = (async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
-    const result = await handle(await readBody(req));
-    res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(result.body));
+    const result = await safely(() => readBody(req));
+    try {
+      if (!res.writableEnded && !res.destroyed) res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(result.body));
+    } catch {
+      // the center hung up: nothing to answer
+    }
   }) as CallbackHandler;
   handler.handle = handle;
   handler.fastify = async (request, reply) => {
     // Fastify has parsed the body already: as text with a string parser (recommended), else as JSON.
-    const body = request.body === undefined ? await readBody(request.raw) : await readBody(Object.assign(request.raw, { body: request.body }));
-    const result = await handle(body);
+    const result = await safely(() => (request.body === undefined ? readBody(request.raw) : readBody(Object.assign(request.raw, { body: request.body }))));
     reply.code(result.status);
     reply.header('content-type', 'application/json; charset=utf-8');
     reply.send(stringifyWire(result.body));

@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, scanAndUpload } from '../helpers/flow.js';
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
   let t: TestPlatform & { reuse: any };
@@ -25,10 +15,9 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
   it('a receiver that fails three times, then succeeds: four attempts recorded, delivered once', async () => {
     t.receiver.attempts = 0;
     t.receiver.failFirst = 3;
-    const received = t.receiver.received.length;
     const u = await scanAndUpload(t, LISI);
     await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
-    await t.receiver.waitFor(received + 1);
+    await t.receiver.waitForOrder(u.payOrdId);
     expect(t.receiver.received.filter((r) => r.data.payOrdId === u.payOrdId)).toHaveLength(1);
     const list = await t.admin(`/admin/callbacks?payOrdId=${u.payOrdId}`);
     expect(list.status).toBe(200);
@@ -56,16 +45,40 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     });
     expect(cb.attempts).toBe(5); // the first attempt and one per schedule entry
     t.receiver.failFirst = 0;
-    const before = t.receiver.received.length;
     const resend = await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST' });
     expect(resend.json).toEqual({ ok: true, id: cb.id });
-    await t.receiver.waitFor(before + 1);
+    await t.receiver.waitForOrder(u.payOrdId);
     const detail = await until(async () => {
       const d = await t.admin(`/admin/callbacks/${cb.id}`);
       return d.json.status === 'DELIVERED' ? d.json : undefined;
     });
     expect(detail.attemptsHistory).toHaveLength(6);
     expect(detail.attemptsHistory.at(-1).attempt).toBe(6);
+  });
+
+  it('an attempt is recorded when it starts: one cut off by a dead instance shows as interrupted; no resend while one runs', async () => {
+    t.receiver.failFirst = 1_000_000;
+    const u = await scanAndUpload(t, LISI);
+    await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+    const cb = await until(async () => (await t.admin(`/admin/callbacks?payOrdId=${u.payOrdId}`)).json.callbacks[0]);
+    // As if an instance had claimed it and died mid-delivery: an attempt with no outcome, a lease that ran out.
+    await t.platform.deps.store.query(
+      `INSERT INTO callback_attempts (callback_id, attempt, started_at, duration_ms, success) VALUES ($1, (SELECT count(*) + 1 FROM callback_attempts WHERE callback_id = $1), now(), NULL, NULL)`,
+      [cb.id],
+    );
+    // While a delivery holds the lease, the operator's resend is refused (it would deliver twice at once).
+    await t.platform.deps.store.query("UPDATE callbacks SET lease_until = now() + interval '1 minute' WHERE id = $1", [cb.id]);
+    expect((await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST' })).status).toBe(409);
+    await t.platform.deps.store.query("UPDATE callbacks SET lease_until = now() - interval '1 second', next_attempt_at = now() WHERE id = $1", [cb.id]);
+    t.receiver.failFirst = 0;
+    const detail = await until(async () => {
+      const d = await t.admin(`/admin/callbacks/${cb.id}`);
+      return d.json.status === 'DELIVERED' ? d.json : undefined;
+    });
+    const history = detail.attemptsHistory as Array<{ success: boolean | null; error: string | null }>;
+    expect(history.some((a) => a.success === false && /投递中断/.test(a.error ?? ''))).toBe(true);
+    expect(history.at(-1)!.success).toBe(true);
+    expect(history.every((a) => a.success !== null)).toBe(true);
   });
 
   it('a restart loses no pending callback', async () => {
@@ -80,11 +93,9 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     // Stopped right after the first failed attempt, long before its schedule (300ms, 300ms, 300ms, 1s) runs out.
     expect(rows[0].status).toBe('PENDING');
     t.receiver.failFirst = 0;
-    const before = t.receiver.received.length;
     const t2 = await startTestPlatform(kind, { callbacks: { schedule: ['200ms'], timeoutMs: 2000, pollMs: 100 } }, t.reuse);
     try {
-      await t.receiver.waitFor(before + 1);
-      expect(t.receiver.received.at(-1)!.data.payOrdId).toBe(u.payOrdId);
+      expect((await t.receiver.waitForOrder(u.payOrdId)).data.payOrdId).toBe(u.payOrdId);
     } finally {
       await t2.close();
     }

@@ -28,7 +28,6 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     const html = await page.text();
     expect(html).toContain('银行卡');
     expect(html).toContain('676.00');
-    const before = t.receiver.received.length;
     const paid = await fetch(`${t.url}/sandbox/medBankPay`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -37,7 +36,7 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     expect(paid.status).toBe(200);
     const q = await t.call('6301', queryData(u));
     expect(q.data!.ordStas).toBe('6');
-    await t.receiver.waitFor(before + 1);
+    await t.receiver.waitForOrder(u.payOrdId);
     const trade = await t.platform.deps.store.query<{ chnl_type: string }>("SELECT chnl_type FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'PAY'", [u.payOrdId]);
     expect(trade[0]!.chnl_type).toBe('BANK');
     const forged = await fetch(`${t.url}/sandbox/medBankPay?payOrdId=${u.payOrdId}&token=forged`);
@@ -102,7 +101,6 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
   it('two instances on one database drain the outbox together: each callback delivered exactly once', async () => {
     const t2 = await startTestPlatform(kind, {}, t.reuse);
     try {
-      const before = t.receiver.received.length;
       const orders = [];
       for (let i = 0; i < 4; i++) {
         const via = i % 2 === 0 ? t : t2;
@@ -110,7 +108,7 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
         await via.call('6202', payData(u, (await authorise(via, LISI)).payAuthNo));
         orders.push(u.payOrdId);
       }
-      await t.receiver.waitFor(before + 4);
+      for (const id of orders) await t.receiver.waitForOrder(id);
       await new Promise((r) => setTimeout(r, 500));
       for (const id of orders) expect(t.receiver.received.filter((r) => r.data.payOrdId === id)).toHaveLength(1);
     } finally {
@@ -124,5 +122,25 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     expect(await r.json()).toMatchObject({ code: '-5' });
     const h = await fetch(`${t.url}/healthz`);
     expect(await h.json()).toMatchObject({ status: 'ok', sandbox: true });
+    // Parameters no field can hold, a limit that is not a number: 400 naming them, never a 500.
+    for (const [path, named] of [['/admin/orders?limit=abc', 'limit'], ['/admin/callbacks?limit=-1', 'limit'], ['/admin/orders/ORD%00X', 'payOrdId'], ['/admin/orders?psnNo=%00', 'psnNo'], ['/sandbox/portal/messages?idNo=%00', 'idNo']] as const) {
+      const res = await t.admin(path);
+      expect(res.status, path).toBe(400);
+      expect(res.json, path).toMatchObject({ code: '000105' });
+      expect(res.json.message, path).toMatch(new RegExp(`^${named}: `));
+    }
+    // Sandbox helpers: a body that is not a JSON object is 400, a callback address must be http(s).
+    for (const body of ['{not json', 'null', '[1]']) {
+      const res = await fetch(`${t.url}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
+      expect(await res.json()).toEqual({ code: '000105', message: '请求体应为 JSON 对象' });
+    }
+    const file = await t.post(`/sandbox/apps/${t.app.keys.appId}`, { notifyUrl: 'file:///etc/passwd' });
+    expect(file.status).toBe(400);
+    expect(file.json.message).toBe('notifyUrl: 应为 http(s) 地址');
+    // A body over the limit: the answer says so, in JSON.
+    const huge = await fetch(`${t.url}/org/local/api/hos/query_order_info`, { method: 'POST', body: 'x'.repeat(9 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ code: '000105', message: '报文过大：请求体超过 8 MB' });
   });
 });

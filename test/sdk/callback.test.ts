@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/crypto/keys.js';
 import { createCallbackHandler, decodeRedirect, generateTestCallback, type SettledEvent } from '../../src/sdk/index.js';
-import { build6204Redirect } from '../../src/protocol/mobile.js';
+import { build6204Redirect, sealCallback } from '../../src/protocol/mobile.js';
+import { stringifyWire } from '../../src/protocol/json.js';
+import { getTxn, toWire } from '../../src/spec/index.js';
 import { LosslessNumber } from 'lossless-json';
 
 const platform = generateKeyPair();
@@ -55,6 +57,11 @@ describe('callback receiver (6302)', () => {
     expect((await h.handle('not json')).outcome).toBe('refused');
     const other = generateTestCallback({ appId: 'OTHERAPP000000000000000000000001', appSecret: 's', platformPrivateKey: platform.privateKey, data: { payOrdId: 'ORD-2' } });
     expect((await h.handle(other)).reason).toMatch(/appId/);
+    // Whoever knows only the appSecret cannot sign as the center: an SM3-signed 6302 is refused.
+    const sm3 = stringifyWire(sealCallback(toWire(getTxn('6302').input, { payOrdId: 'ORD-2', callType: '02' }), { appId: app.appId, appSecret: app.appSecret }, { signType: 'SM3' }));
+    const downgraded = await h.handle(sm3);
+    expect(downgraded.outcome).toBe('refused');
+    expect(downgraded.reason).toMatch(/不接受 SM3/);
     expect(settled).toHaveLength(0);
   });
 
@@ -80,6 +87,75 @@ describe('callback receiver (6302)', () => {
     expect(first.body.data).toMatchObject({ success: false, message: expect.stringContaining('库存系统不可用') });
     fail = false;
     expect((await flaky.handle(body('ORD-7'))).outcome).toBe('settled');
+  });
+
+  it('never crashes the HIS: an aborted or oversized body, a failing dedupe store; processes sharing a store with claim run onSettled once', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const server = createServer((req, res) => void h(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push({ close: () => new Promise((r) => server.close(r)) });
+    const { port } = server.address() as AddressInfo;
+    // A center that hangs up mid-body: the handler answers nobody and the process lives on.
+    await new Promise<void>((resolve) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"appId":');
+        setTimeout(() => {
+          sock.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // Still serving, and an oversized body is a refusal.
+    const big = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) }).then((r) => r.json());
+    expect(big).toMatchObject({ data: { success: false } });
+    expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: body('ORD-ALIVE') }).then((r) => r.json() as Promise<{ data: { success: boolean } }>)).data.success).toBe(true);
+    // A dedupe store that is down: success:false (the center retries), no exception.
+    const broken = createCallbackHandler({ ...app, platformPublicKey: platform.publicKey, onSettled: () => undefined, dedupe: { has: () => Promise.reject(new Error('db down')), add: () => undefined } });
+    const r = await broken.handle(body('ORD-DB'));
+    expect(r).toMatchObject({ outcome: 'failed' });
+    expect(r.reason).toMatch(/去重存储不可用：db down/);
+    // Two processes, one shared store with an atomic claim: the same callback at once runs onSettled once.
+    const claimed = new Set<string>();
+    const done = new Set<string>();
+    const shared = {
+      has: async (id: string) => done.has(id),
+      add: async (id: string) => void done.add(id),
+      claim: async (id: string) => {
+        await new Promise((res) => setTimeout(res, 5));
+        if (claimed.has(id)) return false;
+        claimed.add(id);
+        return true;
+      },
+      release: async (id: string) => void claimed.delete(id),
+    };
+    const runs: string[] = [];
+    const mk = () =>
+      createCallbackHandler({
+        ...app,
+        platformPublicKey: platform.publicKey,
+        dedupe: shared,
+        onSettled: async (e) => {
+          runs.push(e.data.payOrdId);
+          await new Promise((res) => setTimeout(res, 50)); // the HIS's own work takes a while
+        },
+      });
+    const [a, b] = [mk(), mk()];
+    const both = await Promise.all([a.handle(body('ORD-TWICE')), b.handle(body('ORD-TWICE'))]);
+    expect(runs).toEqual(['ORD-TWICE']);
+    // The one that found it being handled elsewhere does not claim success: the center comes back…
+    expect(both.map((x) => x.outcome).sort()).toEqual(['failed', 'settled']);
+    expect(both.find((x) => x.outcome === 'failed')!.reason).toMatch(/处理中/);
+    // …and then it is a duplicate of a done order.
+    expect((await b.handle(body('ORD-TWICE'))).outcome).toBe('duplicate');
+    expect(runs).toEqual(['ORD-TWICE']);
+    // A failed onSettled gives the claim back: the retry runs it.
+    let fail = true;
+    const flaky = createCallbackHandler({ ...app, platformPublicKey: platform.publicKey, dedupe: shared, onSettled: () => { if (fail) throw new Error('库存系统不可用'); } });
+    expect((await flaky.handle(body('ORD-RETRY'))).outcome).toBe('failed');
+    fail = false;
+    expect((await flaky.handle(body('ORD-RETRY'))).outcome).toBe('settled');
   });
 
   it('works mounted in Node http, Express and Fastify', async () => {

@@ -45,3 +45,20 @@ export async function enqueueCallback(tx: Queryable, app: AppConfig, order: Orde
   );
   return rows[0]!.id;
 }
+
+/**
+ * The channel's payment notification to the HIS (face-one-code-pay.txt 4.1 step 15) rides the same
+ * outbox as 6302, as call_type `CHNL`: written in the transaction that records the payment, retried
+ * on the same schedule, visible to the operator. The fields are stored unsigned and signed at each
+ * attempt (protocol/channel.ts) with a fresh timestamp.
+ */
+export const CHANNEL_NOTIFY = 'CHNL';
+
+export async function enqueueChannelNotify(tx: Queryable, app: AppConfig, payOrdId: string, url: string, fields: Record<string, unknown>): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `INSERT INTO callbacks (app_id, org_codg, pay_ord_id, call_type, url, data, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'PENDING') RETURNING id`,
+    [app.appId, app.orgCodg, payOrdId, CHANNEL_NOTIFY, url, JSON.stringify(fields)],
+  );
+  return rows[0]!.id;
+}

@@ -5,6 +5,9 @@ import { parseCallbackAck, sealCallback } from '../../protocol/mobile.js';
 import type { EnvelopeKeys } from '../../protocol/envelope.js';
 import type { Store } from '../../store/store.js';
 import type { AppConfig } from '../config.js';
+import { sealChannel } from '../../protocol/channel.js';
+import { formatCompact } from '../../protocol/time.js';
+import { CHANNEL_NOTIFY } from './outbox.js';
 
 export interface CallbackWorkerOptions {
   store: Store;
@@ -24,8 +27,13 @@ export interface CallbackWorkerOptions {
 
 interface ClaimedRow {
   id: number;
+  /** The callback_attempts row of this delivery. */
+  attemptId: number;
+  /** Our lease: the outcome is written back only while it is still ours. */
+  lease_until: Date;
   app_id: string;
   pay_ord_id: string;
+  call_type: string;
   url: string;
   data: Record<string, unknown>;
   attempts: number;
@@ -96,18 +104,35 @@ export class CallbackWorker {
 
   private async claim(): Promise<ClaimedRow[]> {
     const leaseMs = this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
-    return this.o.store.transaction((tx) =>
-      tx.query<ClaimedRow>(
-        `UPDATE callbacks SET lease_until = now() + make_interval(secs => $1::double precision / 1000), attempts = attempts + 1
+    return this.o.store.transaction(async (tx) => {
+      const rows = await tx.query<Omit<ClaimedRow, 'attemptId'>>(
+        // Milliseconds only, so that the lease read back into a JS Date compares equal (write-back guard).
+        `UPDATE callbacks SET lease_until = date_trunc('milliseconds', clock_timestamp() + make_interval(secs => $1::double precision / 1000)), attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM callbacks
            WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
            ORDER BY next_attempt_at LIMIT $2
            FOR UPDATE SKIP LOCKED)
-         RETURNING id, app_id, pay_ord_id, url, data, attempts`,
+         RETURNING id, app_id, pay_ord_id, call_type, url, data, attempts, lease_until`,
         [leaseMs, this.o.batch ?? 10],
-      ),
-    );
+      );
+      const claimed: ClaimedRow[] = [];
+      for (const r of rows) {
+        // An attempt whose instance died (or whose lease ran out) never wrote its outcome: say so.
+        await tx.query(
+          `UPDATE callback_attempts SET success = false, error = '投递中断：投递实例退出或超时，已重新投递' WHERE callback_id = $1 AND success IS NULL`,
+          [r.id],
+        );
+        // Recorded as it starts, so the history shows every delivery, finished or not.
+        const [a] = await tx.query<{ id: number }>(
+          `INSERT INTO callback_attempts (callback_id, attempt, started_at, duration_ms, success)
+           VALUES ($1, (SELECT count(*) + 1 FROM callback_attempts WHERE callback_id = $1), now(), NULL, NULL) RETURNING id`,
+          [r.id],
+        );
+        claimed.push({ ...r, attemptId: a!.id });
+      }
+      return claimed;
+    });
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
@@ -119,41 +144,48 @@ export class CallbackWorker {
     const app = this.o.app(row.app_id);
     try {
       if (!app) throw new Error(`应用已不在配置中：${row.app_id}`);
-      const sealed = sealCallback(toWire(getTxn('6302').input, row.data), this.o.keysFor(app), {
-        encType: app.encryptCallbacks === false ? 'plain' : 'SM4',
-        signType: app.signType ?? 'SM2',
-      });
+      const channel = row.call_type === CHANNEL_NOTIFY;
+      const body = channel
+        ? JSON.stringify(sealChannel({ ...row.data, timestamp: formatCompact(new Date()) }, app.appSecret))
+        : stringifyWire(
+            sealCallback(toWire(getTxn('6302').input, row.data), this.o.keysFor(app), {
+              encType: app.encryptCallbacks === false ? 'plain' : 'SM4',
+              signType: app.signType ?? 'SM2',
+            }),
+          );
       const res = await fetch(row.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: stringifyWire(sealed),
+        body,
         signal: AbortSignal.timeout(this.o.timeoutMs),
         redirect: 'manual',
       });
       httpStatus = res.status;
       responseBody = (await res.text()).slice(0, 2000);
-      const ack = parseCallbackAck(responseBody);
-      success = res.status >= 200 && res.status < 300 && ack.success;
-      if (!success) error = `HIS 未确认：HTTP ${res.status}${ack.message ? `，${ack.message}` : ''}`;
+      const acked = channel ? channelAck(responseBody) : parseCallbackAck(responseBody);
+      success = res.status >= 200 && res.status < 300 && acked.success;
+      if (!success) error = `HIS 未确认：HTTP ${res.status}${acked.message ? `，${acked.message}` : ''}`;
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
     const duration = Date.now() - started.getTime();
     await this.o.store.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO callback_attempts (callback_id, attempt, started_at, duration_ms, http_status, response_body, error, success)
-         VALUES ($1, (SELECT count(*) + 1 FROM callback_attempts WHERE callback_id = $1), $2, $3, $4, $5, $6, $7)`,
-        [row.id, started, duration, httpStatus, responseBody, error, success],
+        `UPDATE callback_attempts SET duration_ms = $2, http_status = $3, response_body = $4, error = $5, success = $6 WHERE id = $1`,
+        [row.attemptId, duration, httpStatus, responseBody, error, success],
       );
+      // Only while the lease is still ours: an operator's resend or another instance may have taken
+      // the callback over; their outcome is theirs to write.
+      const ours = 'id = $1 AND lease_until = $2';
       if (success) {
-        await tx.query(`UPDATE callbacks SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`, [row.id]);
+        await tx.query(`UPDATE callbacks SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE ${ours}`, [row.id, row.lease_until]);
       } else if (row.attempts > this.o.scheduleMs.length) {
-        await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $2 WHERE id = $1`, [row.id, error]);
+        await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $3 WHERE ${ours}`, [row.id, row.lease_until, error]);
       } else {
         const delay = this.o.scheduleMs[row.attempts - 1]!;
         await tx.query(
-          `UPDATE callbacks SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), lease_until = NULL, last_error = $3 WHERE id = $1`,
-          [row.id, delay, error],
+          `UPDATE callbacks SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), lease_until = NULL, last_error = $4 WHERE ${ours}`,
+          [row.id, row.lease_until, delay, error],
         );
       }
     });
@@ -161,11 +193,37 @@ export class CallbackWorker {
   }
 }
 
-/** Operator action: deliver again now, with a fresh retry schedule. History is kept. */
-export async function resendCallback(store: Store, id: number): Promise<boolean> {
+/**
+ * Operator action: deliver again now, with a fresh retry schedule; history is kept. Not while a
+ * delivery is under way (it would run twice at once): `busy` then, try again in a moment.
+ */
+export async function resendCallback(store: Store, id: number): Promise<'ok' | 'busy' | 'missing'> {
   const rows = await store.query(
-    `UPDATE callbacks SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL WHERE id = $1 RETURNING id`,
+    `UPDATE callbacks SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
+     WHERE id = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING id`,
     [id],
   );
-  return rows.length > 0;
+  if (rows.length > 0) return 'ok';
+  return (await store.query('SELECT 1 FROM callbacks WHERE id = $1', [id])).length > 0 ? 'busy' : 'missing';
+}
+
+/**
+ * A channel notification is acknowledged by any 2xx whose body does not refuse it: real channels
+ * differ ({"code":"SUCCESS"}, "success", empty body), so only an explicit refusal
+ * ({"success": false} or a "code" other than SUCCESS) counts as one (docs/systems.md).
+ */
+export function channelAck(text: string): { success: boolean; message?: string } {
+  let parsed: unknown;
+  try {
+    parsed = text.trim() ? JSON.parse(text) : undefined;
+  } catch {
+    return { success: true };
+  }
+  if (parsed && typeof parsed === 'object') {
+    const o = parsed as Record<string, unknown>;
+    const message = typeof o.message === 'string' ? o.message : undefined;
+    if (o.success === false || o.success === 'false') return { success: false, ...(message ? { message } : {}) };
+    if (typeof o.code === 'string' && o.code.toUpperCase() !== 'SUCCESS' && o.success !== true) return { success: false, message: message ?? o.code };
+  }
+  return { success: true };
 }
