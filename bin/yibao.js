@@ -3,6 +3,15 @@
 // (the `prepare` script); this file only loads the compiled CLI.
 import { main } from '../dist/src/cli/main.js';
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as Unix tools do, rather
+// than print Node's EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,3 +1,4 @@
+import { fenToYuan, yuanToFen } from '../spec/money.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +44,7 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
     // Someone whose personal account does not cover the bill, so that there is cash to collect.
     const person = opts.psnNo ? persons.find((p) => p.psnNo === opts.psnNo) : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
     if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`);
-    const onecode = new OneCodeClient({ ...keys, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, fixmedinsCode: orgCodg, fixmedinsName: orgName, mdtrtareaAdmvs: person.insuAdmdvs ?? '350100' });
+    const onecode = new OneCodeClient({ ...keys, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, fixmedinsCode: orgCodg, fixmedinsName: orgName, mdtrtareaAdmvs: treatmentArea(orgCodg, person.insuAdmdvs) });
 
     // The HIS's endpoint for the channel's notification (step 15).
     sink = createServer((req, res) => {
@@ -137,7 +138,9 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
         hospitalName: orgName,
         medicalSettleNo: up.payOrdId,
         ownAmt: q.ownPayAmt,
-        hifAmt: paid.fundPay,
+        // 医保报销费用: what insurance paid, fund and personal account (统筹 hifpAmt and 个账 acctAmt
+        // are its parts), so that 医保报销 + 自费 is the total on the patient's screen.
+        hifAmt: fenToYuan(yuanToFen(q.fundPay) + yuanToFen(q.psnAcctPay)),
         acctAmt: q.psnAcctPay,
         hifpAmt: q.fundPay,
       } as never);
@@ -150,4 +153,13 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
   } finally {
     if (sink) await new Promise((r) => sink!.close(r));
   }
+}
+
+/**
+ * 就医地 (mdtrtarea_admvs) is where the institution is: a national institution code is H + its
+ * six-digit area + a serial (H35010200227 → 350102). Otherwise the patient's insured area stands in.
+ */
+function treatmentArea(orgCodg: string, insured: string | undefined): string {
+  const m = /^[A-Z](\d{6})\d+$/.exec(orgCodg);
+  return m ? m[1]! : insured ?? '000000';
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCallbackHandler, type SettledEvent } from '../sdk/callback.js';
-import { YibaoClient } from '../sdk/client.js';
+import { lastResponse, YibaoClient } from '../sdk/client.js';
 import { demoUpload } from '../sdk/demo-data.js';
 import { maskName } from '../util/mask.js';
 import type { Credentials } from './sandbox-file.js';
@@ -57,7 +57,11 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     });
     const paid = await step('6202', '支付下单', async () => {
       const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: String((up.extData as { mdtrtId?: string } | undefined)?.mdtrtId ?? '') });
-      if (r.ordStas !== '6') throw new Error(`订单状态 ${r.ordStas}，未结算完成`);
+      if (r.ordStas !== '6') {
+        // Code 0 with another state: the center's message says why (e.g. 15: 自费部分支付失败).
+        const said = lastResponse(r);
+        throw new DemoFailure('6202', `ordStas=${r.ordStas}`, `订单状态 ${r.ordStas}，未结算完成${said?.message ? `：${said.message}` : ''}`);
+      }
       const figures = { feeSumamt: r.feeSumamt, fundPay: r.fundPay, psnAcctPay: r.psnAcctPay, ownPayAmt: r.ownPayAmt, othFeeAmt: r.othFeeAmt };
       return [r, { ordStas: r.ordStas, ...figures }, `费用总额 ${r.feeSumamt} = 基金 ${r.fundPay} + 个账 ${r.psnAcctPay} + 现金 ${r.ownPayAmt}`];
     });

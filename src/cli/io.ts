@@ -19,12 +19,14 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   readStdin(): string;
+  readStdinBytes?(): Buffer;
 }
 
 export const processIo: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   readStdin: () => readFileSync(0, 'utf8'),
+  readStdinBytes: () => readFileSync(0),
 };
 
 /** Reads a file as UTF-8, without the BOM Windows editors put in front (HIS developers use them). */
@@ -45,6 +47,22 @@ export function readDataOrFile(opts: { data?: string; file?: string }, io: Io = 
   if (opts.data !== undefined) return opts.data;
   if (opts.file !== undefined) return readTextFile(opts.file, io);
   throw new CliError('缺少输入 / missing input: 请给出 --data TEXT 或 --file F');
+}
+
+/**
+ * `--data TEXT` (its UTF-8) or `--file F` byte for byte — a BOM and bytes that are not UTF-8
+ * included — for what is signed, verified or encrypted: the same bytes OpenSSL would see.
+ */
+export function readDataOrFileBytes(opts: { data?: string; file?: string }, io: Io = processIo): Buffer {
+  if (opts.data !== undefined && opts.file !== undefined) throw new CliError('--data 与 --file 只能给一个 / give either --data or --file');
+  if (opts.data !== undefined) return Buffer.from(opts.data, 'utf8');
+  if (opts.file === undefined) throw new CliError('缺少输入 / missing input: 请给出 --data TEXT 或 --file F');
+  try {
+    return opts.file === '-' ? (io.readStdinBytes?.() ?? Buffer.from(io.readStdin(), 'utf8')) : readFileSync(opts.file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `文件不存在 / file not found: ${opts.file}` : `无法读取文件 / cannot read ${opts.file}: ${code ?? String(err)}`);
+  }
 }
 
 /** One line for any error we expect; unexpected ones still get one line, with their class name. */

@@ -8,6 +8,8 @@ import { mobileTransactions, portalTransactions } from '../spec/index.js';
 import { YibaoClient } from './client.js';
 import { YibaoApiError } from './errors.js';
 import { PortalClient } from './portal-client.js';
+import { UniqueSealer } from './transport.js';
+import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 
 /**
  * `yibao bridge`: a local HTTP service that speaks the `MobileTrans` JSON of
@@ -46,10 +48,25 @@ function respCodeOf(err: unknown): { respCode: string; message: string } {
   return { respCode: ErrorCode.UNKNOWN, message: err instanceof Error ? err.message : String(err) };
 }
 
+/** Largest request body the bridge reads (as the platform's bodyLimit). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export class Bridge {
   private readonly apps: Map<string, BridgeApp>;
+  private readonly sealer = new UniqueSealer();
   constructor(private readonly o: BridgeOptions) {
     this.apps = new Map(o.apps.map((a) => [a.appId, a]));
+    // Keys are read at start: a bad one stops the bridge with its name, not every HIS call with 000001.
+    for (const a of o.apps) {
+      for (const [f, parse] of [['privateKey', parsePrivateKey], ['platformPublicKey', parsePublicKey]] as const) {
+        if (!a[f]) continue;
+        try {
+          parse(a[f]);
+        } catch (err) {
+          throw new TypeError(`bridge: apps[${a.appId}].${f} 无效 / invalid: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 
   /** One call: the request text in, the MobileTrans answer out. Never throws. */
@@ -121,6 +138,7 @@ export class Bridge {
         signType: parseSignType(connection.signType),
         encType: parseEncType(connection.encryptType),
         ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+        sealer: this.sealer,
       });
       return client.request(portalTxn, plainBusiness);
     }
@@ -137,8 +155,24 @@ export class Bridge {
         return;
       }
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      let refused = false;
+      req.on('data', (c: Buffer) => {
+        if (refused) return;
+        size += c.length;
+        // The same limit as the platform's: a HIS never sends more, and memory stays bounded.
+        if (size > MAX_BODY_BYTES) {
+          refused = true;
+          chunks.length = 0;
+          const answer = buildMobileTransResponse({ respCode: ErrorCode.INVALID_PARAM, message: `报文过大：请求体超过 ${MAX_BODY_BYTES / 1024 / 1024} MB`, orgId: '' });
+          // The rest is read and dropped (not kept), so the client gets this answer rather than a reset.
+          res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(answer as unknown as WireObject));
+          return;
+        }
+        chunks.push(c);
+      });
       req.on('end', () => {
+        if (refused) return;
         void this.handle(Buffer.concat(chunks).toString('utf8')).then((answer) => {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(answer));
         });

@@ -47,6 +47,8 @@ export interface StatementLine {
   amount: string;
   status: string;
   time: string;
+  /** REFUND: the channel trade (tradeNo) it refunds; '' when unknown. */
+  origTradeNo: string;
 }
 
 const PEER = '支付渠道';

@@ -1,3 +1,5 @@
+import { claimedRefusal, plainAnswer } from './transport.js';
+import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
@@ -98,6 +100,26 @@ function errorCode(err: unknown): string {
 
 export interface YibaoClient extends ResourceMethods {}
 
+/** What the center said besides the data of a successful reply (its message explains, e.g., ordStas 15). */
+export interface LastResponse {
+  code: string;
+  message: string;
+  traceId: string;
+  raw: string;
+  httpStatus: number;
+}
+
+const LAST_RESPONSES = new WeakMap<object, LastResponse>();
+
+/**
+ * The envelope of a result returned by YibaoClient (as stripe-node's `lastResponse`): `code`, the
+ * center's `message`, the trace id and the raw text. Kept beside the result, so its type stays the
+ * catalogue's.
+ */
+export function lastResponse(result: object): LastResponse | undefined {
+  return LAST_RESPONSES.get(result);
+}
+
 export class YibaoClient {
   private readonly o: Required<Pick<YibaoClientOptions, 'timeoutMs' | 'retries'>> & YibaoClientOptions;
   private readonly keys: EnvelopeKeys;
@@ -106,6 +128,15 @@ export class YibaoClient {
     for (const f of ['baseUrl', 'appId', 'appSecret', 'privateKey', 'platformPublicKey'] as const) {
       // A missing key must be an error, never a silently disabled check (STYLE.md, Alipay SDK).
       if (!options[f]) throw new TypeError(`YibaoClient: ${f} is required`);
+    }
+    // Keys are read once, here: a bad key is a configuration error at start, not a CryptoError at
+    // the first payment (parsed keys are cached, so nothing is paid for twice).
+    for (const [f, parse] of [['privateKey', parsePrivateKey], ['platformPublicKey', parsePublicKey]] as const) {
+      try {
+        parse(options[f]);
+      } catch (err) {
+        throw new TypeError(`YibaoClient: ${f} 无效 / invalid: ${(err as Error).message}`);
+      }
     }
     this.o = { timeoutMs: 15_000, retries: 2, ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
     this.keys = {
@@ -195,21 +226,33 @@ export class YibaoClient {
           envelope = false;
         }
         if (!envelope) {
-          throw new YibaoApiError({ type: 'transport', code: `HTTP${res.status}`, message: `HTTP ${res.status}`, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
+          // Refused before the envelope was read (e.g. 413 报文过大): keep what the center said.
+          const said = plainAnswer(raw);
+          throw new YibaoApiError({ type: 'transport', code: said?.code ?? `HTTP${res.status}`, message: `HTTP ${res.status}${said ? `：${said.message}` : ''}`, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
         }
       }
       let opened;
       try {
-        opened = openResponse(raw, this.keys);
+        opened = openResponse(raw, this.keys, { signTypes: [this.o.signType ?? 'SM2'] });
       } catch (err) {
         const e = err as YibaoError;
         const type = e instanceof YibaoError && e.code === ErrorCode.BAD_SIGNATURE ? 'signature' : 'protocol';
-        throw new YibaoApiError({ type, code: e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN, message: type === 'signature' ? `响应签名验证失败，已拒绝（${e.message}）` : `无法解析中心的响应：${e.message}`, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt, cause: err });
+        // A refusal the center could not sign for us (unknown appId, a secret it does not hold) stays
+        // a signature error, carrying the center's claimed code so the developer sees why.
+        const claimed = type === 'signature' ? claimedRefusal(raw) : undefined;
+        const message = claimed
+          ? `移动支付中心拒绝了请求：${claimed.message}（该应答无法验签，请核对 appId、appSecret 与密钥）`
+          : type === 'signature'
+            ? `响应签名验证失败，已拒绝（${e.message}）`
+            : `无法解析中心的响应：${e.message}`;
+        throw new YibaoApiError({ type, code: claimed?.code ?? (e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN), message, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt, cause: err });
       }
       if (opened.code !== ErrorCode.OK) {
         throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
       }
-      return (opened.plainData ?? {}) as T;
+      const result = (opened.plainData ?? {}) as T;
+      if (typeof result === 'object' && result !== null) LAST_RESPONSES.set(result, { code: opened.code, message: opened.message, traceId: centerTrace, raw, httpStatus: res.status });
+      return result;
     }
   }
 

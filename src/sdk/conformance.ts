@@ -88,10 +88,6 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   }
   const open = (raw: string): OpenedResponse => openResponse(raw, keys);
   const queryNobody = { payOrdId: `ORD-CONFORMANCE-${randomUUID().slice(0, 8)}`, orgCodg: o.orgCodg ?? 'H00000000000', payToken: 'X', idNo: '110101199001010000', userName: '测试', idType: '01' };
-  const refused = (r: OpenedResponse, expect: string) => {
-    must(r.code !== '0', `应被拒绝，实际 code=0`);
-    return `code=${r.code}${r.code === expect ? '' : `（规范码表为 ${expect}）`} ${r.message}`;
-  };
 
   let sandbox: SandboxInfo | undefined;
   try {
@@ -105,12 +101,13 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
 
   await check('signature.reply', '应答带签名且可用平台公钥验证', async () => {
     const raw = await post('6301', sealRequest(toWire(getTxn('6301').input, queryNobody), keys));
-    state.replyRaw = raw;
     const r = open(raw);
+    // Kept only once it verifies: the tamper check below means something only against a reply that did.
+    state.replyRaw = raw;
     return `code=${r.code}，signType=${r.signType}`;
   });
   await check('signature.coversCode', '应答签名覆盖 code/message（篡改即验签失败）', async () => {
-    if (!state.replyRaw) throw new Skip('无应答可用');
+    if (!state.replyRaw) throw new Skip('signature.reply 未通过：没有可验签的应答可供篡改');
     const m = JSON.parse(state.replyRaw);
     m.code = m.code === '0' ? '-1' : '0';
     m.message = '篡改';
@@ -164,7 +161,10 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     const body = JSON.parse(raw);
     must(body.code === '0' || body.code === 0, `6101 未成功：${body.code} ${body.message}`);
     must(typeof body.encData === 'string' && body.encData.length > 0 && body.data === undefined, '应答 data 未加密');
-    return `encData ${body.encData.length} 位十六进制`;
+    // Present is not enough: it must decrypt with the app's key and verify.
+    const r = open(raw);
+    must(r.encType === 'SM4' && r.plainData !== undefined && typeof (r.plainData as Record<string, unknown>).idNo === 'string', '应答 encData 解密后不是 6101 的数据');
+    return `encData ${body.encData.length} 位十六进制，解密并验签通过`;
   });
   const upload = async () => {
     if (!state.id) throw new Skip('6101 未通过');

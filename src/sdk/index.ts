@@ -1,5 +1,7 @@
-export { YibaoClient, RESOURCES, type YibaoClientOptions, type CallOptions, type ResourceMethods } from './client.js';
+export { YibaoClient, RESOURCES, lastResponse, type LastResponse, type YibaoClientOptions, type CallOptions, type ResourceMethods } from './client.js';
 export { YibaoApiError, type YibaoApiErrorType } from './errors.js';
+/** What the protocol helpers (decodeRedirect, generateTestCallback) throw: a spec code and a Chinese message. */
+export { YibaoError } from '../protocol/errors.js';
 export { createCallbackHandler, decodeRedirect, generateTestCallback, type CallbackHandler, type CallbackHandlerOptions, type DedupeStore, type SettledEvent } from './callback.js';
 export { toFen, toYuan } from './money.js';
 export type * from '../spec/mobile.js';

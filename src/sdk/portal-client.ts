@@ -5,7 +5,7 @@ import type { EncType, SignType } from '../protocol/signer.js';
 import { getTxn, toWire } from '../spec/index.js';
 import type { PushMsgInput, PushMsgOutput, VerificationDrugInput, VerificationDrugOutput } from '../spec/portal.js';
 import { YibaoApiError } from './errors.js';
-import { newTraceId, openReply, post, validateBeforeSend } from './transport.js';
+import { newTraceId, openReply, post, UniqueSealer, validateBeforeSend } from './transport.js';
 
 /**
  * The client of a regional payment portal (regional-payment-portal.txt): SM3 signatures and SM4
@@ -22,13 +22,18 @@ export interface PortalClientOptions {
   encType?: EncType;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Shared by clients made per request (the bridge), so that none of them repeats a signData. */
+  sealer?: UniqueSealer;
 }
 
 const PEER = '区域医保支付门户';
 
 export class PortalClient {
+  private readonly sealer: UniqueSealer;
+
   constructor(private readonly o: PortalClientOptions) {
     for (const f of ['baseUrl', 'appId', 'appKey', 'orgId'] as const) if (!o[f]) throw new TypeError(`PortalClient: ${f} is required`);
+    this.sealer = o.sealer ?? new UniqueSealer();
   }
 
   /** 医疗消息推送 (/api/amp/hos/pushMsg). */
@@ -47,9 +52,9 @@ export class PortalClient {
     validateBeforeSend(txn, data);
     const traceId = newTraceId();
     const keys = { appId: this.o.appId, appSecret: this.o.appKey };
-    const body = stringifyWire(sealPortalRequest(toWire(spec.input, data), keys, { orgId: this.o.orgId, ...(this.o.signType ? { signType: this.o.signType } : {}), ...(this.o.encType ? { encType: this.o.encType } : {}) }));
+    const body = stringifyWire(await this.sealer.seal(() => sealPortalRequest(toWire(spec.input, data), keys, { orgId: this.o.orgId, ...(this.o.signType ? { signType: this.o.signType } : {}), ...(this.o.encType ? { encType: this.o.encType } : {}) })));
     const res = await post({ url: url ?? `${this.o.baseUrl.replace(/\/+$/, '')}${spec.path}`, body, txn, traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
-    const opened = openReply(() => openPortalResponse(res.raw, keys), { txn, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
+    const opened = openReply(() => openPortalResponse(res.raw, keys, { signTypes: ['SM3', 'SM2'] }), { txn, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
     if (opened.code !== ErrorCode.PORTAL_OK) {
       throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId: res.traceId, raw: res.raw, httpStatus: res.status });
     }

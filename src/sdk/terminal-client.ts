@@ -5,7 +5,7 @@ import { openTerminalResponse, sealTerminalRequest, TERMINAL_OK, type TerminalTr
 import { TERMINAL_PATH, getTxn, toWire } from '../spec/index.js';
 import type { AuthCheckInput, AuthCheckOutput, EcAuthInput, EcAuthOutput, SettleNotifyInput, SettleNotifyOutput } from '../spec/terminal.js';
 import { YibaoApiError } from './errors.js';
-import { newTraceId, openReply, post, validateBeforeSend } from './transport.js';
+import { newTraceId, openReply, post, UniqueSealer, validateBeforeSend } from './transport.js';
 
 /**
  * The HIS's client of a 医保业务综合服务终端 gateway (service-terminal.txt): cn.nhsa.ec.auth (face
@@ -30,6 +30,8 @@ type WithOrg<T> = Omit<T, 'orgId'> & { orgId?: string };
 const PEER = '医保业务综合服务终端';
 
 export class TerminalClient {
+  private readonly sealer = new UniqueSealer();
+
   constructor(private readonly o: TerminalClientOptions) {
     for (const f of ['baseUrl', 'appId', 'appSecret', 'orgId'] as const) if (!o[f]) throw new TypeError(`TerminalClient: ${f} is required`);
     if (o.signType === 'SM2' && (!o.privateKey || !o.platformPublicKey)) throw new TypeError('TerminalClient: signType SM2 needs privateKey and platformPublicKey');
@@ -56,9 +58,9 @@ export class TerminalClient {
     validateBeforeSend(transType, data);
     const traceId = newTraceId();
     const keys = { appId: this.o.appId, appSecret: this.o.appSecret, ...(this.o.privateKey ? { privateKey: this.o.privateKey } : {}), ...(this.o.platformPublicKey ? { peerPublicKey: this.o.platformPublicKey } : {}) };
-    const body = stringifyWire(sealTerminalRequest(transType, this.o.orgId, toWire(spec.input, data), keys, this.o.signType ? { signType: this.o.signType } : {}));
+    const body = stringifyWire(await this.sealer.seal(() => sealTerminalRequest(transType, this.o.orgId, toWire(spec.input, data), keys, this.o.signType ? { signType: this.o.signType } : {})));
     const res = await post({ url: `${this.o.baseUrl.replace(/\/+$/, '')}${TERMINAL_PATH}`, body, txn: transType, traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
-    const opened = openReply(() => openTerminalResponse(res.raw, keys), { txn: transType, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
+    const opened = openReply(() => openTerminalResponse(res.raw, keys, { signTypes: ['SM3', 'SM2'] }), { txn: transType, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
     if (opened.code !== TERMINAL_OK) {
       throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn: transType, traceId: res.traceId, raw: res.raw, httpStatus: res.status });
     }

@@ -12,6 +12,30 @@ export function newTraceId(): string {
   return `sdk-${randomUUID()}`;
 }
 
+/**
+ * SM3 signatures are deterministic and the portal's and terminal's timestamps have whole seconds, so
+ * the same request sent twice within one second carries the same signData, which the peer must
+ * refuse as a replay (010010). A client never sends a signData twice: on a repeat it waits for the
+ * next second and seals again.
+ */
+export class UniqueSealer {
+  private readonly sent = new Map<string, number>();
+
+  async seal<T extends { signData?: unknown }>(seal: () => T): Promise<T> {
+    for (;;) {
+      const now = Date.now();
+      for (const [sig, at] of this.sent) if (now - at > 5_000) this.sent.delete(sig);
+      const sealed = seal();
+      const sig = typeof sealed.signData === 'string' ? sealed.signData : '';
+      if (!sig || !this.sent.has(sig)) {
+        if (sig) this.sent.set(sig, now);
+        return sealed;
+      }
+      await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + 5));
+    }
+  }
+}
+
 /** 000105 before anything is sent, naming each field as the server would. */
 export function validateBeforeSend(txn: string, data: unknown, root = 'data'): void {
   const issues = validateTxn(txn, 'input', data, root);
@@ -49,22 +73,56 @@ export async function post(o: PostOptions): Promise<{ raw: string; status: numbe
   }
 }
 
-/** Opens a reply; a bad or missing signature is a `signature` error (fail closed), anything unreadable `protocol`. */
+/**
+ * Opens a reply; a bad or missing signature is a `signature` error (fail closed), anything unreadable
+ * `protocol`. A refusal the peer could not sign with a key we share (it does not know our appId, or
+ * our key is not the one it holds) stays a `signature` error, but carries the peer's claimed code and
+ * message so that the developer sees "-8 应用信息不存在" rather than only "签名验证失败".
+ */
 export function openReply<T>(open: () => T, ctx: { txn: string; traceId: string; raw: string; status: number; peer: string }): T {
   try {
     return open();
   } catch (err) {
     const e = err as YibaoError;
     const type = e instanceof YibaoError && e.code === ErrorCode.BAD_SIGNATURE ? 'signature' : 'protocol';
+    const claimed = type === 'signature' ? claimedRefusal(ctx.raw) : undefined;
     throw new YibaoApiError({
       type,
-      code: e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN,
-      message: type === 'signature' ? `响应签名验证失败，已拒绝（${e.message}）` : `无法解析${ctx.peer}的响应：${(err as Error).message}`,
+      code: claimed?.code ?? (e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN),
+      message: claimed
+        ? `${ctx.peer}拒绝了请求：${claimed.message}（该应答无法验签，请核对 appId 与密钥）`
+        : type === 'signature'
+          ? `响应签名验证失败，已拒绝（${e.message}）`
+          : `无法解析${ctx.peer}的响应：${(err as Error).message}`,
       txn: ctx.txn,
       traceId: ctx.traceId,
       raw: ctx.raw,
       httpStatus: ctx.status,
       cause: err,
     });
+  }
+}
+
+/**
+ * The refusals a peer cannot sign with keys the client holds: it does not know the appId (-8,
+ * 000001), or could not decrypt or verify with the secret/key it holds for it (000101, 000102).
+ */
+const CREDENTIAL_REFUSALS = new Set(['-8', '000001', '000101', '000102']);
+
+/** The code and message of an unverifiable reply, when it claims a credential refusal (never anything else). */
+export function claimedRefusal(raw: string): { code: string; message: string } | undefined {
+  const said = plainAnswer(raw);
+  return said && CREDENTIAL_REFUSALS.has(said.code) ? said : undefined;
+}
+
+/** `{code, message}` of a JSON answer outside any envelope (an HTTP-level refusal). */
+export function plainAnswer(raw: string): { code: string; message: string } | undefined {
+  try {
+    const o = JSON.parse(raw) as Record<string, unknown>;
+    const code = typeof o.code === 'string' || typeof o.code === 'number' ? String(o.code) : '';
+    if (!code) return undefined;
+    return { code, message: typeof o.message === 'string' && o.message ? o.message : code };
+  } catch {
+    return undefined;
   }
 }

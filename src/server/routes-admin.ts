@@ -92,7 +92,9 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
     });
     admin.post('/admin/callbacks/:id/resend', async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
-      if (!Number.isSafeInteger(id) || !(await resendCallback(store, id))) return reply.code(404).send({ code: '-1', message: '回调不存在' });
+      const outcome = Number.isSafeInteger(id) ? await resendCallback(store, id) : 'missing';
+      if (outcome === 'missing') return reply.code(404).send({ code: '-1', message: '回调不存在' });
+      if (outcome === 'busy') return reply.code(409).send({ code: '-1', message: '该回调正在投递中，请稍后再重发' });
       platform.worker.notify();
       return { ok: true, id };
     });

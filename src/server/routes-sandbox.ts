@@ -1,3 +1,4 @@
+import { readBody } from './body.js';
 import type { FastifyInstance } from 'fastify';
 import { YibaoError } from '../protocol/errors.js';
 import { fenToYuan } from '../spec/money.js';
@@ -8,6 +9,7 @@ import { ORD_STAS_NAMES, type OrdStasCode } from '../center/ord-stas.js';
 import type { ChannelFailureRule } from '../upstream/types.js';
 import type { OrderRow } from '../center/orders.js';
 import { PORTAL_TXNS } from '../center/portal.js';
+import { servedPaths } from './paths.js';
 import type { AppConfig } from '../center/config.js';
 
 function amounts(o: OrderRow): string {
@@ -103,7 +105,9 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
 
   /** Stands in for the patient authorising in an app: an ecToken and a payAuthNo, plus the QR value. */
   app.post('/sandbox/auth', async (req, reply) => {
-    const body = (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : (req.body ?? {})) as Record<string, unknown>;
+    const parsed = readBody(req.body);
+    if (!parsed.value) return reply.code(400).send(parsed.error);
+    const body = parsed.value;
     const psnNo = typeof body.psnNo === 'string' ? body.psnNo : undefined;
     const idNo = typeof body.idNo === 'string' ? body.idNo : undefined;
     const person = upstreams.evoucher.findPerson({ ...(psnNo ? { psnNo } : {}), ...(idNo ? { idNo } : {}) });
@@ -123,9 +127,11 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
 
   /** Failure injection at run time (the same rules as config `channels.failures`). */
   app.post('/sandbox/channels/failures', async (req, reply) => {
-    const rule = (typeof req.body === 'string' ? JSON.parse(req.body) : req.body) as ChannelFailureRule;
-    if (!rule || !['pay', 'refund', 'query'].includes(rule.op) || (rule.result !== 'FAIL' && rule.result !== 'EXP')) {
-      return reply.code(400).send({ code: '000105', message: 'op 应为 pay/refund/query，result 应为 FAIL/EXP' });
+    const raw = readBody(req.body).value;
+    // Numbers arrive as their text (wire JSON); count is a number of calls.
+    const rule = raw ? ({ ...raw, ...(raw.count !== undefined ? { count: Number(raw.count) } : {}) } as unknown as ChannelFailureRule) : undefined;
+    if (!rule || !['pay', 'refund', 'query'].includes(rule.op) || (rule.result !== 'FAIL' && rule.result !== 'EXP') || (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))) {
+      return reply.code(400).send({ code: '000105', message: 'op 应为 pay/refund/query，result 应为 FAIL/EXP，count 为正整数（可省略）' });
     }
     upstreams.channels.addFailure(rule);
     return reply.send({ ok: true });
@@ -139,7 +145,9 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
   app.post('/sandbox/apps/:appId', async (req, reply) => {
     const target = center.app((req.params as { appId: string }).appId);
     if (!target) return reply.code(404).send({ code: '-8', message: '应用信息不存在' });
-    const body = (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {}) as Record<string, unknown>;
+    const parsed = readBody(req.body);
+    if (!parsed.value) return reply.code(400).send(parsed.error);
+    const body = parsed.value;
     for (const f of ['notifyUrl', 'redirectUrl'] as const) {
       if (body[f] === undefined) continue;
       if (body[f] === null) {
@@ -147,11 +155,14 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
         delete target[f];
         continue;
       }
+      let url: URL | undefined;
       try {
-        new URL(String(body[f]));
+        url = new URL(String(body[f]));
       } catch {
-        return reply.code(400).send({ code: '000105', message: `${f}: 不是有效的 URL` });
+        url = undefined;
       }
+      // As in the config file: the platform only ever calls or redirects to http(s).
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return reply.code(400).send({ code: '000105', message: `${f}: 应为 http(s) 地址` });
       target[f] = String(body[f]);
     }
     if (typeof body.encryptCallbacks === 'boolean') target.encryptCallbacks = body.encryptCallbacks;
@@ -170,6 +181,6 @@ export function registerSandboxHelpers(app: FastifyInstance, platform: Platform)
     sandbox: true,
     apps: (deps.config.apps ?? []).map((a) => ({ appId: a.appId, orgCodg: a.orgCodg, orgName: a.orgName, notifyUrl: a.notifyUrl ?? null, redirectUrl: a.redirectUrl ?? null })),
     persons: upstreams.persons.map((p) => ({ psnNo: p.psnNo, insutype: p.insutype, insuAdmdvs: p.insuAdmdvs, balance: p.balance, qrCode: p.qrCode })),
-    center: center.paths(),
+    paths: servedPaths(platform.onecode.infno),
   }));
 }

@@ -75,6 +75,31 @@ describe('yibao protocol tools', () => {
     expect(sm2Verify(pub.length ? readFileSync(pub, 'utf8') : '', '{"a":1}', sig)).toBe(true);
   });
 
+  it.skipIf(!hasOpenssl)('--file is signed byte for byte (binary, a BOM), as OpenSSL signs it, both ways', () => {
+    const priv = parsePrivateKey(keys.privateKey);
+    const pem = file('kb.pem', privateKeyToPem(priv));
+    const pub = file('pb.pem', publicKeyToPem(priv.publicKey));
+    const bin = join(dir, 'bin.dat');
+    writeFileSync(bin, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe, 0x00, 0x80]), Buffer.from('医保')]));
+    // yibao → OpenSSL
+    const sig = yibao(['sm2', 'sign', '--private-key', pem, '--file', bin]).stdout.trim();
+    const der = join(dir, 'sb.der');
+    writeFileSync(der, signatureToDer(Buffer.from(sig, 'base64')));
+    expect(execFileSync('openssl', ['pkeyutl', '-verify', '-in', bin, '-rawin', '-digest', 'sm3', '-pubin', '-inkey', pub, '-sigfile', der, '-pkeyopt', 'distid:1234567812345678']).toString()).toMatch(/Verified Successfully/);
+    // OpenSSL → yibao
+    execFileSync('openssl', ['pkeyutl', '-sign', '-in', bin, '-rawin', '-digest', 'sm3', '-inkey', pem, '-out', join(dir, 'so.der'), '-pkeyopt', 'distid:1234567812345678']);
+    const v = yibao(['sm2', 'verify', '--public-key', pub, '--signature', readFileSync(join(dir, 'so.der')).toString('base64'), '--file', bin]);
+    expect([v.code, v.stdout.trim()]).toEqual([0, 'true']);
+  });
+
+  it('output into a pipe closed early: no stack trace', () => {
+    const big = file('big.txt', 'x'.repeat(4 * 1024 * 1024));
+    const errFile = join(dir, 'epipe.err');
+    const out = execFileSync('sh', ['-c', `node ${JSON.stringify(join(process.cwd(), 'bin/yibao.js'))} sm4 encrypt --app-id ${sm4v.appId} --app-secret ${sm4v.appSecret} --file ${JSON.stringify(big)} 2>${JSON.stringify(errFile)} | head -c 16`]).toString();
+    expect(out).toMatch(/^[0-9A-F]{16}$/);
+    expect(readFileSync(errFile, 'utf8')).toBe('');
+  });
+
   it('sign-string reproduces the spec vector byte-exact', () => {
     const r = yibao(['sign-string', '--app-secret', signv.appSecret, '--file', file('msg.json', JSON.stringify(signv.message))]);
     expect(r.stdout.trim()).toBe(signv.signString);
@@ -102,7 +127,7 @@ describe('yibao protocol tools', () => {
 
   it('wrong input: one line naming what is wrong, exit 2', () => {
     expectOneLineError(yibao(['sm2', 'sign', '--private-key', 'abc', '--data', 'x']), /私钥/);
-    expectOneLineError(yibao(['sm2', 'sign', '--private-key', 'a'.repeat(63), '--data', 'x']), /奇数/);
+    expectOneLineError(yibao(['sm2', 'sign', '--private-key', 'a'.repeat(55), '--data', 'x']), /奇数/);
     expectOneLineError(yibao(['sm2', 'verify', '--public-key', keys.publicKey, '--signature', '!!!', '--data', 'x']), /签名/);
     expectOneLineError(yibao(['sm2', 'verify', '--public-key', '04' + '11'.repeat(64), '--signature', 'AA==', '--data', 'x']), /公钥/);
     expectOneLineError(yibao(['sm4', 'decrypt', '--app-id', sm4v.appId, '--app-secret', sm4v.appSecret, '--data', 'ABC']), /SM4|十六进制/);

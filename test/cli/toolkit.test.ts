@@ -88,6 +88,16 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     expect(nowhere.stderr).toMatch(/步骤 sandbox 失败.*ECONNREFUSED.*无法连接/);
   });
 
+  it('yibao demo shows the center\'s own message when 6202 answers another state (15: the channel refused the cash)', async () => {
+    const inject = await fetch(`${url}/sandbox/channels/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ op: 'pay', result: 'FAIL', count: 1 }) });
+    expect(inject.status).toBe(200);
+    const r = spawnSync(process.execPath, [BIN, 'demo', '--json'], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+    expect(r.status).toBe(1);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.failed).toMatchObject({ step: '6202', code: 'ordStas=15' });
+    expect(result.failed.message).toMatch(/订单状态 15，未结算完成：.*自费/);
+  });
+
   it('yibao conformance: every check passes against the sandbox; table and JSON report', () => {
     const report = join(dir, 'report.json');
     const r = run(['conformance', '--report', report]);
@@ -107,7 +117,12 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const r = run(['conformance', '--platform-public-key', other.publicKey, '--report', join(dir, 'bad.json')]);
     expect(r.status).toBe(1);
     const json = JSON.parse(readFileSync(join(dir, 'bad.json'), 'utf8'));
-    expect(json.checks.find((c: { id: string }) => c.id === 'signature.reply').status).toBe('fail');
+    const status = (id: string) => json.checks.find((c: { id: string }) => c.id === id).status;
+    expect(status('signature.reply')).toBe('fail');
+    // Nothing verified, so nothing can be shown to be covered: skipped, never passed.
+    expect(status('signature.coversCode')).toBe('skip');
+    // encData present is not enough: it must open with the keys given.
+    expect(status('encryption.reply')).toBe('fail');
   });
 
   it('yibao call sends one transaction and prints the opened reply', () => {
@@ -124,6 +139,26 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const unknown = run(['call', '9999', '--file', join(dir, 'q.json')]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/未知交易/);
+    for (const other of ['pushMsg', '6302']) {
+      const r2 = run(['call', other, '--file', join(dir, 'q.json')]);
+      expect(r2.status).toBe(2);
+      expect(r2.stderr).toMatch(/只发送移动支付中心交易/);
+    }
+  });
+
+  it('call and conformance work from anywhere with every credential as a flag, no sandbox file needed', () => {
+    const sandbox = JSON.parse(readFileSync(sandboxFile, 'utf8'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'yibao-nofile-'));
+    const keyFile = join(elsewhere, 'k.txt');
+    writeFileSync(keyFile, sandbox.institution.privateKey);
+    const creds = ['--base-url', url, '--app-id', sandbox.institution.appId, '--app-secret', sandbox.institution.appSecret, '--private-key', keyFile, '--platform-public-key', sandbox.platform.publicKey, '--org-codg', sandbox.institution.orgCodg];
+    const p = sandbox.persons[0];
+    writeFileSync(join(elsewhere, 'q.json'), JSON.stringify({ orgId: sandbox.institution.orgCodg, businessType: '01101', operatorId: 'O', operatorName: 'O', officeId: 'K', officeName: 'K', ecQrCode: p.qrCode }));
+    const call = spawnSync(process.execPath, [BIN, 'call', '6101', '--file', join(elsewhere, 'q.json'), ...creds], { encoding: 'utf8', cwd: elsewhere, timeout: 60_000 });
+    expect(call.status, call.stderr).toBe(0);
+    const conf = spawnSync(process.execPath, [BIN, 'conformance', '--report', join(elsewhere, 'r.json'), ...creds], { encoding: 'utf8', cwd: elsewhere, timeout: 120_000 });
+    expect(conf.stderr).not.toMatch(/找不到沙箱文件/);
+    expect(conf.status, conf.stdout + conf.stderr).toBe(0);
   });
 
   it('/docs is a browsable page; the OpenAPI 3 document and the Apifox/Postman collection come from the catalogue', async () => {
@@ -133,9 +168,14 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const oas = (await (await fetch(`${url}/docs/openapi.json`)).json()) as any;
     expect(oas.openapi).toMatch(/^3\./);
     expect(Object.keys(oas.paths)).toEqual(expect.arrayContaining(['/org/local/api/hos/uldFeeInfo', '/org/local/api/hos/pay_order', '/org/local/api/hos/refund_Order', '/org/local/api/hos/query_order_info', '/org/local/api/hos/revoke_order', '/org/local/api/hos/medBankPay', '/org/local/api/hos/decode_ec_qrcode']));
+    // Each operation's body shows its transaction's fields (envelope data), not only the envelope.
+    const body6201 = oas.paths['/org/local/api/hos/uldFeeInfo'].post.requestBody.content['application/json'].schema;
+    expect(body6201.allOf[1].properties.data.$ref).toBe('#/components/schemas/T6201Input');
     const t6201 = oas.components.schemas.T6201Input;
     expect(t6201.required).toContain('psnNo');
-    expect(t6201.properties.feedetailList.items.properties.pric).toMatchObject({ type: 'number', 'x-decimal': { precision: 16, scale: 6 } });
+    expect(t6201.properties.feedetailList.items.properties.pric).toMatchObject({ type: 'number', 'x-decimal': { precision: 16, scale: 6 }, multipleOf: 0.000001 });
+    // multipleOf exactly 10^-scale (10 ** -4 is 0.00009999999999999999, which strict validators fail)
+    expect(t6201.properties.feedetailList.items.properties.cnt.multipleOf).toBe(0.0001);
     expect(oas.components.schemas.T6203Input.properties.refdType.enum).toEqual(['ALL', 'CASH', 'HI']);
     const postman = (await (await fetch(`${url}/docs/postman.json`)).json()) as any;
     expect(postman.info.schema).toContain('v2.1.0');

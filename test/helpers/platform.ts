@@ -71,6 +71,20 @@ export class CallbackReceiver {
     }
   }
 
+  /**
+   * The callback for one order. Callbacks of earlier tests may still arrive late (retries, a busy
+   * worker), so a test never reads "the last one received".
+   */
+  async waitForOrder(payOrdId: string, timeoutMs = 15_000): Promise<{ data: Record<string, unknown>; raw: string; at: number }> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.received.find((r) => r.data.payOrdId === payOrdId);
+      if (hit) return hit;
+      if (Date.now() > until) throw new Error(`callback receiver: no callback for ${payOrdId} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   close(): Promise<void> {
     return new Promise((r) => this.server.close(() => r()));
   }
@@ -175,4 +189,15 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
       }
     },
   };
+}
+
+/** Polls `fn` until it returns something (for what happens in the background: callbacks, notifications). */
+export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

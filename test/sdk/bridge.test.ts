@@ -53,16 +53,22 @@ describe.each(storeKinds)('MobileTrans bridge on $name', (kind) => {
   it('errors keep the spec codes: validation 000105, wrong appKey, business -1, unknown path 404404, missing fields named', async () => {
     const v = await post(mobileTrans('/org/local/api/hos/query_order_info', { payOrdId: 'X' }));
     expect(v.code).toBe(105);
-    expect(v.extra).toEqual({ respCode: '000105' });
+    expect(v.extra).toBe('000105');
     expect(v.message).toMatch(/data\.payToken: 必填/); // orgCodg comes from the bridge's config
     const badKey = await post(mobileTrans('/org/local/api/hos/query_order_info', { payOrdId: 'X', orgCodg: t.app.config.orgCodg, payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }, { appKey: 'WRONG-SECRET-0000' }));
     expect(badKey.code).not.toBe(0);
-    expect(['000101', '000102']).toContain(badKey.extra.respCode);
+    expect(['000101', '000102']).toContain(badKey.extra);
     const biz = await post({ txn: '6301', data: { payOrdId: 'ORD-NONE', orgCodg: t.app.config.orgCodg, payToken: 'T', idNo: 'I', userName: 'U', idType: '01' } });
-    expect(biz).toMatchObject({ code: -1, extra: { respCode: '-1' } });
+    expect(biz).toMatchObject({ code: -1, extra: '-1' });
     expect(biz.message).toMatch(/订单不存在/);
     const nowhere = await post(mobileTrans('/api/unknown/thing', {}));
-    expect(nowhere).toMatchObject({ code: 404404, extra: { respCode: '404404' } });
+    expect(nowhere).toMatchObject({ code: 404404, extra: '404404' });
+    // Keys are read at start: a bad one stops the bridge, naming it.
+    expect(() => new Bridge({ apps: [{ appId: 'A', appSecret: 'S', privateKey: 'not-a-key' }] })).toThrow(/apps\[A\]\.privateKey 无效/);
+    // More than 8 MB: refused with the spec's answer shape, the body not kept.
+    const huge = await fetch(bridgeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(9 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ code: 105, extra: '000105', message: '报文过大：请求体超过 8 MB' });
     const missing = await post({ data: { appId: 'x' }, orgId: 'H' });
     expect(missing.message).toMatch(/data\.serverAddr: 必填/);
     const garbage = await fetch(bridgeUrl, { method: 'POST', body: 'not json' }).then((r) => r.json() as Promise<{ code: number; message: string }>);

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { YibaoApiError, YibaoClient, toFen } from '../../src/sdk/index.js';
+import { lastResponse, YibaoApiError, YibaoClient, toFen } from '../../src/sdk/index.js';
 import { generateKeyPair } from '../../src/crypto/keys.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -65,6 +65,9 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
     const who = { payOrdId: up.payOrdId, payToken: up.payToken, idNo: scan.idNo, userName: scan.userName, idType: scan.idType };
     const q = await client.queryOrder(who);
     expect(q.ordStas).toBe('6');
+    expect(lastResponse(q)).toMatchObject({ code: '0', httpStatus: 200 });
+    expect(lastResponse(q)!.raw).toContain('"signData"');
+    expect(Object.keys(q)).not.toContain('lastResponse'); // the typed result stays the catalogue's
     const r = await client.refund({ payOrdId: up.payOrdId, totlRefdAmt: '1.00', cashRefdAmt: '1.00', refdType: 'CASH', ecToken: scan.ecToken });
     expect(r.refStatus).toBe('SUCC');
 
@@ -91,6 +94,12 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
     const wrongPlatformKey = new YibaoClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: generateKeyPair().publicKey, orgCodg: t.app.config.orgCodg });
     const s = await wrongPlatformKey.queryOrder({ payOrdId: 'ORD-NOPE', payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }).catch((e) => e);
     expect(s).toMatchObject({ type: 'signature', code: '000102' });
+    // An appId the center does not know: it cannot sign for us, the error stays a signature error
+    // but carries the center's claim, so the developer sees -8 rather than only "签名验证失败".
+    const stranger = new YibaoClient({ baseUrl: t.url, appId: 'NOSUCHAPP0000000NOSUCHAPP0000000', appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
+    const u = await stranger.queryOrder({ payOrdId: 'ORD-NOPE', payToken: 'T', idNo: 'I', userName: 'U', idType: '01' }).catch((e) => e);
+    expect(u).toMatchObject({ type: 'signature', code: '-8' });
+    expect(u.message).toMatch(/应用信息不存在.*无法验签/);
 
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -101,6 +110,8 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
     expect(tr).toMatchObject({ type: 'transport', code: 'ECONNREFUSED', isTransport: true, attempts: 2 });
 
     expect(() => new YibaoClient({ baseUrl: t.url, appId: 'a', appSecret: 's', privateKey: 'k', platformPublicKey: '' })).toThrow(/platformPublicKey is required/);
+    expect(() => new YibaoClient({ baseUrl: t.url, appId: 'a', appSecret: 's', privateKey: 'not-a-key', platformPublicKey: t.platformPublicKey })).toThrow(/YibaoClient: privateKey 无效/);
+    expect(() => new YibaoClient({ baseUrl: t.url, appId: 'a', appSecret: 's', privateKey: t.app.keys.privateKey as string, platformPublicKey: '04' + '11'.repeat(64) })).toThrow(/platformPublicKey 无效.*曲线/);
   });
 
   it('retry: the connection drops once after the center processed 6202; the order is paid exactly once', async () => {

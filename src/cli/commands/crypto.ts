@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { generateKeyPair } from '../../crypto/keys.js';
-import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EncryptToHex } from '../../crypto/sm4.js';
+import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EcbEncrypt } from '../../crypto/sm4.js';
 import { sm2SignBase64, sm2Verify } from '../../crypto/sm2.js';
-import { readDataOrFile, type Io } from '../io.js';
+import { readDataOrFile, readDataOrFileBytes, type Io } from '../io.js';
 
 interface Sm4Opts {
   appId: string;
@@ -39,9 +39,8 @@ export function registerCryptoCommands(program: Command, io: Io, setExit: (code:
       .option('--data <text>', '输入文本 / input text')
       .option('--file <path>', '输入文件（- 为标准输入）/ input file, - for stdin')
       .action((opts: Sm4Opts) => {
-        const input = readDataOrFile(opts, io);
         const key = deriveSm4Key(opts.appId, opts.appSecret);
-        io.out(op === 'encrypt' ? sm4EncryptToHex(key, input) : sm4DecryptHex(key, input.trim()));
+        io.out(op === 'encrypt' ? sm4EcbEncrypt(key, readDataOrFileBytes(opts, io)).toString('hex').toUpperCase() : sm4DecryptHex(key, readDataOrFile(opts, io).trim()));
       });
   }
 
@@ -54,7 +53,7 @@ export function registerCryptoCommands(program: Command, io: Io, setExit: (code:
     .option('--data <text>')
     .option('--file <path>')
     .action((opts: { privateKey: string; userId: string; data?: string; file?: string }) => {
-      io.out(sm2SignBase64(readKeyArg(opts.privateKey), readDataOrFile(opts, io), { userId: opts.userId }));
+      io.out(sm2SignBase64(readKeyArg(opts.privateKey), readDataOrFileBytes(opts, io), { userId: opts.userId }));
     });
   sm2
     .command('verify')
@@ -65,7 +64,7 @@ export function registerCryptoCommands(program: Command, io: Io, setExit: (code:
     .option('--data <text>')
     .option('--file <path>')
     .action((opts: { publicKey: string; signature: string; userId: string; data?: string; file?: string }) => {
-      const ok = sm2Verify(readKeyArg(opts.publicKey), readDataOrFile(opts, io), opts.signature, { userId: opts.userId });
+      const ok = sm2Verify(readKeyArg(opts.publicKey), readDataOrFileBytes(opts, io), opts.signature, { userId: opts.userId });
       io.out(ok ? 'true' : 'false');
       setExit(ok ? 0 : 1);
     });

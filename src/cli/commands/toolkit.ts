@@ -12,7 +12,9 @@ import { transactions } from '../../spec/index.js';
 function credentialOptions(cmd: Command): Command {
   return cmd
     .option('--base-url <url>', '中心地址 / center base URL（默认取沙箱文件）')
-    .option('--sandbox <file>', '沙箱文件 / sandbox file', '.yibao/sandbox.json')
+    // No commander default: a default would make the file look asked for, and a real center's
+    // credentials given as flags would still need a sandbox file (loadCredentials reads the default).
+    .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
     .option('--app-id <appId>')
     .option('--app-secret <appSecret>')
     .option('--private-key <key>', '机构 SM2 私钥')
@@ -54,10 +56,19 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       .description('发送一笔交易并打印解封后的应答 / send one transaction, print the opened reply')
       .requiredOption('--file <path>', 'data JSON（明文）/ the plaintext data'),
   ).action(async (txn: string, o: CredentialFlags & { file: string }) => {
-    if (!(txn in transactions)) throw new CliError(`未知交易 / unknown transaction: ${txn}（可用：${Object.keys(transactions).join(', ')}）`);
+    // What a HIS sends to a mobile payment center (6302/6204 go the other way; the other systems'
+    // transactions have their own envelopes: PortalClient, TerminalClient, OneCodeClient).
+    const { YibaoClient, RESOURCES } = await import('../../sdk/client.js');
+    const sendable: string[] = Object.values(RESOURCES).map((r) => r.txn);
+    if (!sendable.includes(txn)) {
+      throw new CliError(
+        txn in transactions
+          ? `yibao call 只发送移动支付中心交易 / only center transactions: ${sendable.join(', ')}（${txn} 请用 SDK 的 PortalClient / TerminalClient / OneCodeClient，或 yibao bridge）`
+          : `未知交易 / unknown transaction: ${txn}（可用：${sendable.join(', ')}）`,
+      );
+    }
     const cred = loadCredentials(flags(o));
     const data = toPlain(parseWireObject(readTextFile(o.file, io), 'data 文件')) as Record<string, unknown>;
-    const { YibaoClient } = await import('../../sdk/client.js');
     const client = new YibaoClient({ baseUrl: cred.baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}), retries: 0 });
     try {
       const out = await client.request(txn, data);
@@ -76,7 +87,9 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
     .option('--port <n>', '端口 / port', '9080')
     .option('--host <host>', '监听地址 / listen address', '127.0.0.1')
     .option('--config <file>', '桥配置 / bridge config: {"apps":[{appId, appSecret, privateKey, platformPublicKey, orgCodg, baseUrl}]}')
-    .option('--sandbox <file>', '沙箱文件 / sandbox file', '.yibao/sandbox.json')
+    // No commander default: a default would make the file look asked for, and a real center's
+    // credentials given as flags would still need a sandbox file (loadCredentials reads the default).
+    .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
     .action(async (o: { port: string; host: string; config?: string; sandbox: string }) => {
       let apps;
       if (o.config) {
@@ -93,7 +106,13 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port 应为 0–65535 的整数：${o.port}`);
       const { Bridge } = await import('../../sdk/bridge.js');
-      const { server, url } = await new Bridge({ apps }).listen(port, o.host);
+      let bridge: InstanceType<typeof Bridge>;
+      try {
+        bridge = new Bridge({ apps });
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      const { server, url } = await bridge.listen(port, o.host);
       io.err(`yibao bridge 已启动 / listening on ${url}`);
       keepAlive(
         new Promise<void>((r) => {
