@@ -28,7 +28,7 @@ function jsonSchema(schema: TSchema): Record<string, unknown> {
   }
   switch (m?.kind) {
     case '数值型':
-      return { ...base, type: 'number', 'x-decimal': { precision: m.length, scale: m.scale }, ...(m.scale ? { multipleOf: 10 ** -m.scale } : {}) };
+      return { ...base, type: 'number', 'x-decimal': { precision: m.length, scale: m.scale }, ...(m.scale ? { multipleOf: Number(`1e-${m.scale}`) } : {}) };
     case '字符型':
       return { ...base, type: 'string', ...(m.length ? { maxLength: m.length } : {}), ...(m.dict && getDictionary(m.dict)?.closed ? { enum: Object.keys(getDictionary(m.dict)!.entries) } : {}), ...(m.format ? { pattern: formatPattern(m.format) } : {}) };
     case '日期时间型':
@@ -109,12 +109,17 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
         tags: ['移动支付中心'],
         'x-yibao-txn': t.id,
         'x-yibao-data': { $ref: `#/components/schemas/T${t.id}Input` },
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } } },
+        // The envelope, with its `data` (encType plain; encrypted into encData otherwise) typed as the
+        // transaction's fields, so that Apifox/Postman/Redoc show them.
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/Envelope' }, { type: 'object', properties: { data: { $ref: `#/components/schemas/T${t.id}Input` } } }] } } },
+        },
         responses: {
           '200': {
             description: '签名（并加密）的返回报文',
             'x-yibao-data': { $ref: `#/components/schemas/T${t.id}Output` },
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/EnvelopeResponse' } } },
+            content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/EnvelopeResponse' }, { type: 'object', properties: { data: { $ref: `#/components/schemas/T${t.id}Output` } } }] } } },
           },
         },
       },
@@ -168,7 +173,9 @@ export function buildPostmanCollection(centerUrl: string, bridgeUrl = 'http://12
   const bridge = [];
   for (const t of Object.values(mobileTransactions)) {
     if (!('path' in t) || !t.path) continue;
-    const data = exampleData(t.input);
+    // The institution's own code comes from a variable: a placeholder would override what the
+    // bridge is configured with and be refused (000105 orgId: 与应用所属机构不符).
+    const data = Object.fromEntries(Object.entries(exampleData(t.input)).map(([k, v]) => [k, k === 'orgId' || k === 'orgCodg' ? '{{orgCodg}}' : v]));
     center.push({
       name: `【${t.id}】${t.name}`,
       request: {
@@ -221,6 +228,7 @@ export function buildPostmanCollection(centerUrl: string, bridgeUrl = 'http://12
       { key: 'appId', value: '' },
       { key: 'timestamp', value: '' },
       { key: 'orgId', value: '' },
+      { key: 'orgCodg', value: '', description: '定点医药机构编码（沙箱：sandbox.json 的 institution.orgCodg）' },
       { key: 'portalAppId', value: '' },
       { key: 'portalAppKey', value: '' },
     ],
