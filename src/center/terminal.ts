@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { parseWireObject, type WireObject } from '../protocol/json.js';
+import type { EnvelopeKeys } from '../protocol/envelope.js';
+import type { SignType } from '../protocol/signer.js';
 import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from '../protocol/terminal.js';
 import { getTxn } from '../spec/index.js';
 import { newToken } from '../util/ids.js';
@@ -25,6 +27,7 @@ export class TerminalGateway {
   constructor(
     private readonly deps: CenterDeps,
     private readonly gate: Gate,
+    private readonly platformPrivateKey: string,
   ) {}
 
   async handle(rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
@@ -33,8 +36,13 @@ export class TerminalGateway {
     let app: AppConfig | undefined;
     let transType = '';
     let appIdText = '';
+    // The answer is signed the way the request was: SM3 (the terminal's own scheme) with the app's
+    // secret, or SM2 with the platform's key, which an SM2 TerminalClient requires (the weaker SM3
+    // answer needs only the shared secret).
+    let replySignType: SignType = 'SM3';
     try {
       const message = parseWireObject(rawBody, '请求报文');
+      if (typeof message.signType === 'string' && message.signType.trim().toUpperCase() === 'SM2') replySignType = 'SM2';
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       transType = typeof message.transType === 'string' ? message.transType : '';
       app = this.gate.require(appIdText);
@@ -52,12 +60,16 @@ export class TerminalGateway {
       const data =
         opened.transType === 'cn.nhsa.ec.auth' ? await this.ecAuth(app, d, now) : opened.transType === 'cn.nhsa.auth.check' ? await this.authCheck(app, d, now) : await this.settleNotify(app, d);
       this.deps.log.info({ traceId, transType, appId: app.appId, code: TERMINAL_OK }, 'terminal request');
-      return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, { appId: app.appId, appSecret: app.appSecret }) };
+      return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, this.replyKeys(app.appId, app.appSecret, replySignType), { signType: replySignType }) };
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, traceId, { transType });
       this.deps.log.info({ traceId, transType, appId: appIdText || undefined, code: e.code }, 'terminal request refused');
-      return { traceId, code: e.code, body: sealTerminalResponse({ code: e.code, message: e.message, transType }, { appId: app?.appId ?? appIdText, appSecret: app?.appSecret ?? '' }) };
+      return { traceId, code: e.code, body: sealTerminalResponse({ code: e.code, message: e.message, transType }, this.replyKeys(app?.appId ?? appIdText, app?.appSecret ?? '', replySignType), { signType: replySignType }) };
     }
+  }
+
+  private replyKeys(appId: string, appSecret: string, signType: SignType): EnvelopeKeys {
+    return { appId, appSecret, ...(signType === 'SM2' ? { privateKey: this.platformPrivateKey } : {}) };
   }
 
   private async ecAuth(app: AppConfig, d: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {

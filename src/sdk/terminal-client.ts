@@ -60,7 +60,7 @@ export class TerminalClient {
     const keys = { appId: this.o.appId, appSecret: this.o.appSecret, ...(this.o.privateKey ? { privateKey: this.o.privateKey } : {}), ...(this.o.platformPublicKey ? { peerPublicKey: this.o.platformPublicKey } : {}) };
     const body = stringifyWire(await this.sealer.seal(() => sealTerminalRequest(transType, this.o.orgId, toWire(spec.input, data), keys, this.o.signType ? { signType: this.o.signType } : {})));
     const res = await post({ url: `${this.o.baseUrl.replace(/\/+$/, '')}${TERMINAL_PATH}`, body, txn: transType, traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
-    const opened = openReply(() => openTerminalResponse(res.raw, keys, { signTypes: ['SM3', 'SM2'] }), { txn: transType, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
+    const opened = openReply(() => openTerminalResponse(res.raw, keys, { signTypes: this.o.signType === 'SM2' ? ['SM2'] : ['SM3', 'SM2'] }), { txn: transType, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
     if (opened.code !== TERMINAL_OK) {
       throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn: transType, traceId: res.traceId, raw: res.raw, httpStatus: res.status });
     }

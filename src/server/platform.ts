@@ -185,7 +185,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     center,
     onecode: new OneCodeModule(deps, gate, platformKeys.privateKey),
     portal: new PortalGateway(deps, gate),
-    terminal: new TerminalGateway(deps, gate),
+    terminal: new TerminalGateway(deps, gate, platformKeys.privateKey),
     channelApi: new ChannelApi(deps, gate),
     worker,
     upstreams,

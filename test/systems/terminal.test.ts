@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringifyWire } from '../../src/protocol/json.js';
-import { openTerminalResponse, sealTerminalRequest } from '../../src/protocol/terminal.js';
+import { openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../src/protocol/terminal.js';
 import { TERMINAL_PATH } from '../../src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { BILL, LISI } from '../helpers/flow.js';
@@ -146,5 +146,32 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     // An unknown app: the SDK reports the gateway's -8, still as an unverified (signature) error.
     const stranger = await refused(new TerminalClient({ baseUrl: t.url, appId: 'NOSUCHAPP', appSecret: 'x'.repeat(32), orgId: t.app.config.orgCodg }).settleNotify(notice(auth.outBizNo) as never));
     expect(stranger).toMatchObject({ type: 'signature', code: '-8' });
+  });
+
+  it('an SM2 terminal client is answered in SM2 by the gateway, and refuses an answer signed with SM3 (the shared secret only)', async () => {
+    const { TerminalClient } = await import('../../src/sdk/terminal-client.js');
+    const o = { baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, orgId: t.app.config.orgCodg, signType: 'SM2' as const, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey };
+    const sm2 = new TerminalClient(o);
+    const answers: string[] = [];
+    const recording: typeof fetch = async (url, init) => {
+      const r = await fetch(url, init);
+      const text = await r.text();
+      answers.push(text);
+      return new Response(text, { status: r.status, headers: r.headers });
+    };
+    await t.post('/sandbox/terminal/face', { psnNo: LISI.psnNo, orgCodg: t.app.config.orgCodg });
+    const auth = await new TerminalClient({ ...o, fetch: recording }).faceAuth({ businessType: '01101', ...OPERATOR });
+    expect(auth.authNo).toBeTruthy();
+    expect(JSON.parse(answers[0]!).signType).toBe('SM2');
+    // A refusal after an SM2 request is signed in SM2 too, so the client verifies it and reads its code.
+    expect(await refused(sm2.authCheck({ authNo: 'NOSUCHAUTH', outBizNo: auth.outBizNo, businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲' }))).toMatchObject({ type: 'business' });
+    // Someone holding only the appSecret answers in SM3: refused as a signature error, never a result.
+    const sm3Answer: typeof fetch = async () =>
+      new Response(stringifyWire(sealTerminalResponse({ code: '0000', message: '成功', transType: 'cn.nhsa.auth.check', data: { idNo: '350102199001011234' } }, { appId: o.appId, appSecret: o.appSecret })), { status: 200 });
+    const forgedReply = await refused(new TerminalClient({ ...o, fetch: sm3Answer }).authCheck({ authNo: auth.authNo, outBizNo: auth.outBizNo, businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲' }));
+    expect(forgedReply.type).toBe('signature');
+    expect(forgedReply.message).toMatch(/SM3/);
+    // The default (SM3) client still gets SM3 answers.
+    expect((await c.terminal.authCheck({ authNo: auth.authNo, outBizNo: auth.outBizNo, businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲' })).idNo).toBe(LISI.idNo);
   });
 });
