@@ -4,7 +4,7 @@ import { deriveSm4Key, sm4DecryptHex, sm4EncryptToHex } from '../crypto/sm4.js';
 import { ErrorCode, YibaoError } from './errors.js';
 import { defineKey, isPlainObject, parseWire, stringifyWire, type WireObject, type WireValue } from './json.js';
 import { buildSignString } from './signstring.js';
-import { parseEncType, parseSignType, signContent, verifyContent, type EncType, type SignType } from './signer.js';
+import { acceptSignType, parseEncType, signContent, verifyContent, type EncType, type SignType } from './signer.js';
 
 /**
  * The keyed JSON envelope shared by mobile payment v2.0.1 (mobile-payment.txt 2.2.3), the portal and
@@ -111,11 +111,7 @@ export interface OpenOptions {
 
 /** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
-  const signType = parseSignType(message.signType);
-  const accepted = options.signTypes ?? (keys.peerPublicKey ? ['SM2'] : ['SM2', 'SM3']);
-  if (!accepted.includes(signType)) {
-    throw new YibaoError(ErrorCode.BAD_SIGNATURE, `signType: 不接受 ${signType} 签名，本应用约定 ${accepted.join('/')}`, { field: 'signType' });
-  }
+  const signType = acceptSignType(message.signType, options.signTypes, Boolean(keys.peerPublicKey));
   const encType = parseEncType(message.encType);
   let data: WireValue | undefined;
   if (encType === 'SM4') {

@@ -6,7 +6,7 @@ import { envelopeSm4Key } from './envelope.js';
 import { ErrorCode, YibaoError } from './errors.js';
 import { defineKey, parseWire, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from './json.js';
 import { compareAscii, isEmptyValue } from './signstring.js';
-import { parseSignType, signContent, verifyContent, type SignType } from './signer.js';
+import { acceptSignType, parseSignType, signContent, verifyContent, type SignType } from './signer.js';
 import { formatCompact, formatCompactMs, formatDateTime, parseWireTime } from './time.js';
 
 /**
@@ -144,11 +144,7 @@ function verify(message: WireObject, bodyField: 'input' | 'output', keys: FsiKey
   if (typeof cainfo !== 'string' || cainfo.trim() === '') {
     throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'cainfo: 数字签名信息为空，拒绝处理', { field: 'cainfo' });
   }
-  const signType = parseSignType(message.signtype, 'signtype');
-  const accepted = keys.signTypes ?? (keys.peerPublicKey ? ['SM2'] : ['SM2', 'SM3']);
-  if (!accepted.includes(signType)) {
-    throw new YibaoError(ErrorCode.BAD_SIGNATURE, `signtype: 不接受 ${signType} 签名，本应用约定 ${accepted.join('/')}`, { field: 'signtype' });
-  }
+  const signType = acceptSignType(message.signtype, keys.signTypes, Boolean(keys.peerPublicKey), 'signtype');
   const secret = signType === 'SM3' ? keys.appSecret : undefined;
   const ok = verifyContent(
     fsiSignString(message, bodyField, secret),

@@ -22,6 +22,20 @@ export function parseSignType(value: unknown, field = 'signType'): SignType {
   throw new YibaoError(ErrorCode.INVALID_PARAM, `${field}: 应为 SM2 或 SM3（签名方式）`, { field });
 }
 
+/**
+ * The signature type of a received message, refused unless this receiver accepts it. The type comes
+ * from the message, so without this a message could pick the weaker one: SM3 needs only the shared
+ * appSecret, SM2 the sender's private key. Default: SM2 only when the peer's public key is known.
+ */
+export function acceptSignType(value: unknown, accepted: readonly SignType[] | undefined, hasPeerKey: boolean, field = 'signType'): SignType {
+  const signType = parseSignType(value, field);
+  const allowed = accepted ?? (hasPeerKey ? ['SM2'] : ['SM2', 'SM3']);
+  if (!allowed.includes(signType)) {
+    throw new YibaoError(ErrorCode.BAD_SIGNATURE, `${field}: 不接受 ${signType} 签名，本应用约定 ${allowed.join('/')}`, { field });
+  }
+  return signType;
+}
+
 /** SM4, or no encryption (`plain`, also written as an empty string or NONE by some centers). */
 export function parseEncType(value: unknown, field = 'encType'): EncType {
   if (value === undefined || value === null) {

@@ -1,8 +1,8 @@
-import { claimedRefusal, plainAnswer } from './transport.js';
+import { openReply, plainAnswer } from './transport.js';
 import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode } from '../protocol/errors.js';
 import { stringifyWire } from '../protocol/json.js';
 import { openResponse, sealRequest } from '../protocol/mobile.js';
 import type { EncType, SignType } from '../protocol/signer.js';
@@ -231,22 +231,15 @@ export class YibaoClient {
           throw new YibaoApiError({ type: 'transport', code: said?.code ?? `HTTP${res.status}`, message: `HTTP ${res.status}${said ? `：${said.message}` : ''}`, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
         }
       }
-      let opened;
-      try {
-        opened = openResponse(raw, this.keys, { signTypes: [this.o.signType ?? 'SM2'] });
-      } catch (err) {
-        const e = err as YibaoError;
-        const type = e instanceof YibaoError && e.code === ErrorCode.BAD_SIGNATURE ? 'signature' : 'protocol';
-        // A refusal the center could not sign for us (unknown appId, a secret it does not hold) stays
-        // a signature error, carrying the center's claimed code so the developer sees why.
-        const claimed = type === 'signature' ? claimedRefusal(raw) : undefined;
-        const message = claimed
-          ? `移动支付中心拒绝了请求：${claimed.message}（该应答无法验签，请核对 appId、appSecret 与密钥）`
-          : type === 'signature'
-            ? `响应签名验证失败，已拒绝（${e.message}）`
-            : `无法解析中心的响应：${e.message}`;
-        throw new YibaoApiError({ type, code: claimed?.code ?? (e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN), message, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt, cause: err });
-      }
+      const opened = openReply(() => openResponse(raw, this.keys, { signTypes: [this.o.signType ?? 'SM2'] }), {
+        txn,
+        traceId: centerTrace,
+        raw,
+        status: res.status,
+        peer: '移动支付中心',
+        attempts: attempt,
+        credentials: 'appId、appSecret 与密钥',
+      });
       if (opened.code !== ErrorCode.OK) {
         throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
       }

@@ -79,7 +79,10 @@ export async function post(o: PostOptions): Promise<{ raw: string; status: numbe
  * our key is not the one it holds) stays a `signature` error, but carries the peer's claimed code and
  * message so that the developer sees "-8 应用信息不存在" rather than only "签名验证失败".
  */
-export function openReply<T>(open: () => T, ctx: { txn: string; traceId: string; raw: string; status: number; peer: string }): T {
+export function openReply<T>(
+  open: () => T,
+  ctx: { txn: string; traceId: string; raw: string; status: number; peer: string; attempts?: number; credentials?: string },
+): T {
   try {
     return open();
   } catch (err) {
@@ -90,7 +93,7 @@ export function openReply<T>(open: () => T, ctx: { txn: string; traceId: string;
       type,
       code: claimed?.code ?? (e instanceof YibaoError ? e.code : ErrorCode.UNKNOWN),
       message: claimed
-        ? `${ctx.peer}拒绝了请求：${claimed.message}（该应答无法验签，请核对 appId 与密钥）`
+        ? `${ctx.peer}拒绝了请求：${claimed.message}（该应答无法验签，请核对 ${ctx.credentials ?? 'appId 与密钥'}）`
         : type === 'signature'
           ? `响应签名验证失败，已拒绝（${e.message}）`
           : `无法解析${ctx.peer}的响应：${(err as Error).message}`,
@@ -98,6 +101,7 @@ export function openReply<T>(open: () => T, ctx: { txn: string; traceId: string;
       traceId: ctx.traceId,
       raw: ctx.raw,
       httpStatus: ctx.status,
+      ...(ctx.attempts !== undefined ? { attempts: ctx.attempts } : {}),
       cause: err,
     });
   }
