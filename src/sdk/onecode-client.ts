@@ -1,6 +1,6 @@
 import { openFsiResponse, sealFsiRequest, type FsiKeys } from '../protocol/fsi.js';
 import { stringifyWire } from '../protocol/json.js';
-import { FSI_PATH, ONE_CODE_INFNO, getTxn, toWire, type OneCodeInfno } from '../spec/index.js';
+import { FSI_PATH, ONE_CODE_INFNO, asLists, getTxn, toWire, type OneCodeInfno } from '../spec/index.js';
 import type { OneCodePayCertInput, OneCodePayCertOutput, OneCodeStatusInput, OneCodeStatusOutput, Txn1101Output } from '../spec/fsi.js';
 import { YibaoApiError } from './errors.js';
 import { newTraceId, openReply, post, validateBeforeSend } from './transport.js';
@@ -106,6 +106,6 @@ export class OneCodeClient {
     }
     const out = opened.plainOutput as Record<string, unknown> | undefined;
     // The module's transactions answer {data: …} (表 2, 节点标识 data); 1101 answers its sections.
-    return txn === '1101' ? (out ?? {}) : ((out?.data as Record<string, unknown> | undefined) ?? out ?? {});
+    return txn === '1101' ? asLists(spec.output, out ?? {}) : ((out?.data as Record<string, unknown> | undefined) ?? out ?? {});
   }
 }

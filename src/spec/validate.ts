@@ -107,14 +107,10 @@ function checkValue(path: string, schema: TSchema, m: FieldMeta, v: unknown): Fi
       return (schema as TObject).properties ? validate(schema as TObject, v, path) : [];
     case '列表': {
       const item = (schema as unknown as { items: TSchema }).items;
-      if (m.single && isPlainObject(v)) return checkValue(path, item, fieldMeta(item) ?? { name: m.name, kind: '对象' as const, specRequired: true }, v);
+      const im = fieldMeta(item) ?? { name: m.name, kind: '对象' as const, specRequired: true };
+      if (m.single && isPlainObject(v)) return checkValue(path, item, im, v);
       if (!Array.isArray(v)) return [issue(path, 'type', m, '应为数组')];
-      const out: FieldIssue[] = [];
-      v.forEach((el, i) => {
-        const im = fieldMeta(item) ?? { name: m.name, kind: '对象' as const, specRequired: true };
-        out.push(...checkValue(`${path}[${i}]`, item, im, el));
-      });
-      return out;
+      return v.flatMap((el, i) => checkValue(`${path}[${i}]`, item, im, el));
     }
   }
 }
@@ -165,12 +161,33 @@ export function toWire(schema: TObject, value: unknown): unknown {
       if (t !== undefined && DECIMAL.test(t)) out[key] = new LosslessNumber(t);
     } else if (m.kind === '对象' && (prop as TObject).properties) {
       out[key] = toWire(prop as TObject, v);
-    } else if (m.kind === '列表' && Array.isArray(v)) {
+    } else if (m.kind === '列表' && (Array.isArray(v) || (m.single && isPlainObject(v)))) {
       const item = (prop as unknown as { items: TSchema }).items;
-      out[key] = v.map((el) => ((item as TObject).properties ? toWire(item as TObject, el) : el));
-    } else if (m.kind === '列表' && m.single && isPlainObject(v)) {
+      const wireItem = (el: unknown) => ((item as TObject).properties ? toWire(item as TObject, el) : el);
+      out[key] = Array.isArray(v) ? v.map(wireItem) : wireItem(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of a received `value` where each 列表 that a peer may send as one object (`single`, e.g.
+ * 1101 `insuinfo`, which the spec's 6.2 example writes as an object) is a one-element list, so that
+ * the caller always gets the list its type promises.
+ */
+export function asLists(schema: TObject, value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    const m = fieldMeta(prop);
+    const v = value[key];
+    if (!m || isEmpty(v)) continue;
+    if (m.kind === '对象' && (prop as TObject).properties) {
+      out[key] = asLists(prop as TObject, v);
+    } else if (m.kind === '列表') {
       const item = (prop as unknown as { items: TSchema }).items;
-      out[key] = (item as TObject).properties ? toWire(item as TObject, v) : v;
+      const list = m.single && isPlainObject(v) ? [v] : v;
+      out[key] = Array.isArray(list) && (item as TObject).properties ? list.map((el) => asLists(item as TObject, el)) : list;
     }
   }
   return out;

@@ -298,6 +298,16 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     // 1101 人员信息获取 through the same path.
     const info = await c.onecode.personInfo({ psn_cert_type: '01', certno: LISI.idNo });
     expect((info.baseinfo as Record<string, unknown>).psn_no).toBe(LISI.psnNo);
+    expect(Array.isArray(info.insuinfo)).toBe(true);
+    // A module that answers insuinfo as one object, as the spec's own 6.2 example does (cainfo covers
+    // the header only, so the rewritten reply still verifies): the SDK still returns the list.
+    const asExample: typeof fetch = async (url, init) => {
+      const reply = JSON.parse(await (await fetch(url, init)).text());
+      reply.output.insuinfo = reply.output.insuinfo[0];
+      return new Response(JSON.stringify(reply), { status: 200 });
+    };
+    const single = await new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fetch: asExample }).personInfo({ psn_cert_type: '01', certno: LISI.idNo });
+    expect(single.insuinfo).toEqual(info.insuinfo.slice(0, 1));
   });
 });
 
