@@ -1,7 +1,7 @@
 import type { SignType } from '../protocol/signer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
-import { YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { parseWireObject, stringifyWire, type WireObject } from '../protocol/json.js';
 import { buildCallbackAck, open6204Redirect, openCallback, sealCallback } from '../protocol/mobile.js';
 import { getTxn, toWire, validateTxn } from '../spec/index.js';
@@ -94,7 +94,7 @@ async function readBody(req: IncomingMessage & { body?: unknown }): Promise<stri
   for await (const c of req) {
     const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
     size += b.length;
-    if (size > MAX_CALLBACK_BYTES) throw new YibaoError('000105', `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`);
+    if (size > MAX_CALLBACK_BYTES) throw new YibaoError(ErrorCode.INVALID_PARAM, `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`);
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');

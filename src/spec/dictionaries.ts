@@ -21,8 +21,10 @@ export type CodeOf<D> = D extends Dictionary<infer C> ? C : never;
 const MP = 'mobile-payment.txt';
 const PORTAL = 'regional-payment-portal.txt 附录 字典';
 
-/** DESIGN.md §8: the table centers commonly publish; configurable with configureDictionary('ordStas', …). */
-/** The default ordStas table (DESIGN.md §8); the store always keeps these codes (src/center/ord-stas.ts). */
+/**
+ * The default ordStas table (DESIGN.md §8), the one centers commonly publish; configurable with
+ * configureDictionary('ordStas', …). The store always keeps these codes (src/center/ord-stas.ts).
+ */
 export const ORD_STAS_DEFAULT = {
   '0': '已保存',
   '1': '预结算完成',

@@ -54,13 +54,6 @@ export const OutAuthCheck = node('data', {
 const CONDITIONAL = ['medicalSettleNo', 'ownAmt', 'hifAmt', 'acctAmt', 'hifpAmt'] as const;
 const AMOUNTS = ['totalFee', 'ownAmt', 'hifAmt', 'acctAmt', 'hifpAmt', 'hifmiAmt', 'cvlservAmt', 'maAmt', 'hosPreAmt', 'medOverLmtAmt', 'mafAmt', 'cvlservDedcAmt', 'balance'] as const;
 const fieldName = (f: string): string => fieldMeta((InSettleNotify.properties as Record<string, TSchema>)[f]!)?.name ?? f;
-const CONDITIONAL_NAMES: Record<(typeof CONDITIONAL)[number], string> = {
-  medicalSettleNo: '医保单据流水号',
-  ownAmt: '自费费用',
-  hifAmt: '医保报销费用',
-  acctAmt: '个人帐户支出',
-  hifpAmt: '统筹基金支出',
-};
 
 /** 1.2 cn.nhsa.settle.notify 请求参数. */
 export const InSettleNotify = node('data', {
@@ -103,8 +96,8 @@ const settleNotifyRules: CrossRule[] = [
         path: `${root}.${f}`,
         rule: 'rule',
         field: f,
-        name: CONDITIONAL_NAMES[f],
-        message: `${root}.${f}: medicalSettleState 为 ${String(v.medicalSettleState)} 时必填（${CONDITIONAL_NAMES[f]}）`,
+        name: fieldName(f),
+        message: `${root}.${f}: medicalSettleState 为 ${String(v.medicalSettleState)} 时必填（${fieldName(f)}）`,
       }),
     );
   },
@@ -117,7 +110,7 @@ const settleNotifyRules: CrossRule[] = [
   (v, root) =>
     isEmpty(v.setlTime) || parseWireTime(String(v.setlTime))
       ? []
-      : [{ path: `${root}.setlTime`, rule: 'rule', field: 'setlTime', name: '结算时间', message: `${root}.setlTime: 应为 yyyy-MM-dd HH:mm:ss（结算时间）` }],
+      : [{ path: `${root}.setlTime`, rule: 'rule', field: 'setlTime', name: fieldName('setlTime'), message: `${root}.setlTime: 应为 yyyy-MM-dd HH:mm:ss（${fieldName('setlTime')}）` }],
 ];
 export const OutSettleNotify = node('data', {
   outBizNo: req.str('定点医药机构本次业务流水号', 64),

@@ -90,7 +90,7 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
     // No commander default: a default would make the file look asked for, and a real center's
     // credentials given as flags would still need a sandbox file (loadCredentials reads the default).
     .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
-    .action(async (o: { port: string; host: string; config?: string; sandbox: string }) => {
+    .action(async (o: { port: string; host: string; config?: string; sandbox?: string }) => {
       let apps;
       if (o.config) {
         try {
