@@ -29,24 +29,34 @@ export const processIo: Io = {
   readStdinBytes: () => readFileSync(0),
 };
 
-/** Reads a file as UTF-8, without the BOM Windows editors put in front (HIS developers use them). */
-export function readTextFile(path: string, io: Io = processIo): string {
-  let text: string;
+/** Reads a file (`-`: standard input); a missing or unreadable one is one line naming it. */
+function readInput<T>(path: string, read: () => T): T {
   try {
-    text = path === '-' ? io.readStdin() : readFileSync(path, 'utf8');
+    return read();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new CliError(code === 'ENOENT' ? `文件不存在 / file not found: ${path}` : `无法读取文件 / cannot read ${path}: ${code ?? String(err)}`);
   }
+}
+
+/** Reads a file as UTF-8, without the BOM Windows editors put in front (HIS developers use them). */
+export function readTextFile(path: string, io: Io = processIo): string {
+  const text = readInput(path, () => (path === '-' ? io.readStdin() : readFileSync(path, 'utf8')));
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Exactly one of `--data TEXT` and `--file F`. */
+function oneInput(opts: { data?: string; file?: string }): { data: string } | { file: string } {
+  if (opts.data !== undefined && opts.file !== undefined) throw new CliError('--data 与 --file 只能给一个 / give either --data or --file');
+  if (opts.data !== undefined) return { data: opts.data };
+  if (opts.file !== undefined) return { file: opts.file };
+  throw new CliError('缺少输入 / missing input: 请给出 --data TEXT 或 --file F');
 }
 
 /** `--data TEXT` or `--file F` (exactly one). */
 export function readDataOrFile(opts: { data?: string; file?: string }, io: Io = processIo): string {
-  if (opts.data !== undefined && opts.file !== undefined) throw new CliError('--data 与 --file 只能给一个 / give either --data or --file');
-  if (opts.data !== undefined) return opts.data;
-  if (opts.file !== undefined) return readTextFile(opts.file, io);
-  throw new CliError('缺少输入 / missing input: 请给出 --data TEXT 或 --file F');
+  const input = oneInput(opts);
+  return 'data' in input ? input.data : readTextFile(input.file, io);
 }
 
 /**
@@ -54,15 +64,10 @@ export function readDataOrFile(opts: { data?: string; file?: string }, io: Io = 
  * included — for what is signed, verified or encrypted: the same bytes OpenSSL would see.
  */
 export function readDataOrFileBytes(opts: { data?: string; file?: string }, io: Io = processIo): Buffer {
-  if (opts.data !== undefined && opts.file !== undefined) throw new CliError('--data 与 --file 只能给一个 / give either --data or --file');
-  if (opts.data !== undefined) return Buffer.from(opts.data, 'utf8');
-  if (opts.file === undefined) throw new CliError('缺少输入 / missing input: 请给出 --data TEXT 或 --file F');
-  try {
-    return opts.file === '-' ? (io.readStdinBytes?.() ?? Buffer.from(io.readStdin(), 'utf8')) : readFileSync(opts.file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `文件不存在 / file not found: ${opts.file}` : `无法读取文件 / cannot read ${opts.file}: ${code ?? String(err)}`);
-  }
+  const input = oneInput(opts);
+  if ('data' in input) return Buffer.from(input.data, 'utf8');
+  const { file } = input;
+  return readInput(file, () => (file === '-' ? (io.readStdinBytes?.() ?? Buffer.from(io.readStdin(), 'utf8')) : readFileSync(file)));
 }
 
 /** One line for any error we expect; unexpected ones still get one line, with their class name. */

@@ -50,7 +50,7 @@ export function deriveSm4Key(appId: string, appSecret: string): Buffer {
 }
 
 /** Encrypt text to the uppercase hex that travels as `encData`. */
-export function sm4EncryptToHex(key: Uint8Array, plaintext: string): string {
+export function sm4EncryptToHex(key: Uint8Array, plaintext: string | Uint8Array): string {
   return sm4EcbEncrypt(key, plaintext).toString('hex').toUpperCase();
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generateKeyPair } from '../../crypto/keys.js';
-import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EcbEncrypt } from '../../crypto/sm4.js';
+import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EncryptToHex } from '../../crypto/sm4.js';
 import { sm2SignBase64, sm2Verify } from '../../crypto/sm2.js';
 import { readDataOrFile, readDataOrFileBytes, type Io } from '../io.js';
 
@@ -40,7 +40,7 @@ export function registerCryptoCommands(program: Command, io: Io, setExit: (code:
       .option('--file <path>', '输入文件（- 为标准输入）/ input file, - for stdin')
       .action((opts: Sm4Opts) => {
         const key = deriveSm4Key(opts.appId, opts.appSecret);
-        io.out(op === 'encrypt' ? sm4EcbEncrypt(key, readDataOrFileBytes(opts, io)).toString('hex').toUpperCase() : sm4DecryptHex(key, readDataOrFile(opts, io).trim()));
+        io.out(op === 'encrypt' ? sm4EncryptToHex(key, readDataOrFileBytes(opts, io)) : sm4DecryptHex(key, readDataOrFile(opts, io).trim()));
       });
   }
 
