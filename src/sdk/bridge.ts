@@ -8,8 +8,7 @@ import { mobileTransactions, portalTransactions } from '../spec/index.js';
 import { YibaoClient } from './client.js';
 import { YibaoApiError } from './errors.js';
 import { PortalClient } from './portal-client.js';
-import { UniqueSealer } from './transport.js';
-import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
+import { checkKeys, UniqueSealer } from './transport.js';
 
 /**
  * `yibao bridge`: a local HTTP service that speaks the `MobileTrans` JSON of
@@ -57,16 +56,7 @@ export class Bridge {
   constructor(private readonly o: BridgeOptions) {
     this.apps = new Map(o.apps.map((a) => [a.appId, a]));
     // Keys are read at start: a bad one stops the bridge with its name, not every HIS call with 000001.
-    for (const a of o.apps) {
-      for (const [f, parse] of [['privateKey', parsePrivateKey], ['platformPublicKey', parsePublicKey]] as const) {
-        if (!a[f]) continue;
-        try {
-          parse(a[f]);
-        } catch (err) {
-          throw new TypeError(`bridge: apps[${a.appId}].${f} 无效 / invalid: ${(err as Error).message}`);
-        }
-      }
-    }
+    for (const a of o.apps) checkKeys(a, (f) => `bridge: apps[${a.appId}].${f}`);
   }
 
   /** One call: the request text in, the MobileTrans answer out. Never throws. */

@@ -1,5 +1,4 @@
-import { openReply, plainAnswer } from './transport.js';
-import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
+import { checkKeys, openReply, plainAnswer } from './transport.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -129,15 +128,7 @@ export class YibaoClient {
       // A missing key must be an error, never a silently disabled check (STYLE.md, Alipay SDK).
       if (!options[f]) throw new TypeError(`YibaoClient: ${f} is required`);
     }
-    // Keys are read once, here: a bad key is a configuration error at start, not a CryptoError at
-    // the first payment (parsed keys are cached, so nothing is paid for twice).
-    for (const [f, parse] of [['privateKey', parsePrivateKey], ['platformPublicKey', parsePublicKey]] as const) {
-      try {
-        parse(options[f]);
-      } catch (err) {
-        throw new TypeError(`YibaoClient: ${f} 无效 / invalid: ${(err as Error).message}`);
-      }
-    }
+    checkKeys(options, (f) => `YibaoClient: ${f}`);
     this.o = { timeoutMs: 15_000, retries: 2, ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
     this.keys = {
       appId: options.appId,

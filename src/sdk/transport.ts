@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { validateTxn } from '../spec/index.js';
 import { YibaoApiError } from './errors.js';
@@ -128,5 +129,22 @@ export function plainAnswer(raw: string): { code: string; message: string } | un
     return { code, message: typeof o.message === 'string' && o.message ? o.message : code };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Reads the keys a client holds once, when it is made: a bad key is a configuration error at start,
+ * naming the option, not a CryptoError at the first payment (parsed keys are cached, so nothing is
+ * paid for twice). Absent keys are the caller's to require.
+ */
+export function checkKeys(keys: { privateKey?: string; platformPublicKey?: string }, name: (field: string) => string): void {
+  for (const [f, parse] of [['privateKey', parsePrivateKey], ['platformPublicKey', parsePublicKey]] as const) {
+    const key = keys[f];
+    if (!key) continue;
+    try {
+      parse(key);
+    } catch (err) {
+      throw new TypeError(`${name(f)} 无效 / invalid: ${(err as Error).message}`);
+    }
   }
 }
