@@ -60,10 +60,10 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function sm4DecryptHex(key: Uint8Array, hex: string): string {
   // A wrong key can, rarely, still yield valid padding; its output is then not UTF-8. A U+FFFD that
   // was sent is text like any other, so the decoder is strict rather than the text searched for it.
+  const plain = sm4EcbDecrypt(key, fromHex(hex, 'encData'));
   try {
-    return STRICT_UTF8.decode(sm4EcbDecrypt(key, fromHex(hex, 'encData')));
-  } catch (err) {
-    if (err instanceof CryptoError) throw err;
+    return STRICT_UTF8.decode(plain);
+  } catch {
     throw new CryptoError('BAD_CIPHERTEXT', 'SM4 解密结果不是有效的 UTF-8 文本（密钥错误？）');
   }
 }

@@ -25,7 +25,11 @@ export class UniqueSealer {
   async seal<T extends { signData?: unknown }>(seal: () => T): Promise<T> {
     for (;;) {
       const now = Date.now();
-      for (const [sig, at] of this.sent) if (now - at > 5_000) this.sent.delete(sig);
+      // Entries go in in time order: stop at the first one still fresh.
+      for (const [sig, at] of this.sent) {
+        if (now - at <= 5_000) break;
+        this.sent.delete(sig);
+      }
       const sealed = seal();
       const sig = typeof sealed.signData === 'string' ? sealed.signData : '';
       if (!sig || !this.sent.has(sig)) {
