@@ -3,7 +3,6 @@ import { ErrorCode } from '../protocol/errors.js';
 import { parseWireObject, type WireObject } from '../protocol/json.js';
 import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
-import { getTxn } from '../spec/index.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
 import { signatureIdentity } from './replay.js';
@@ -51,11 +50,6 @@ export class MobileCenter {
 
   app(appId: string): AppConfig | undefined {
     return this.gate.app(appId);
-  }
-
-  /** Transaction → path, as served. */
-  paths(): Record<string, string> {
-    return Object.fromEntries(Object.keys(CENTER_TXNS).map((id) => [id, getTxn(id).path ?? '']));
   }
 
   keysFor(app: AppConfig): EnvelopeKeys {

@@ -165,15 +165,21 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       if (!signing) throw new UpstreamError('NOT_SIGNED', '未开通一码付');
       if (signing.status !== 'ENABLED') throw new UpstreamError('DISABLED', signing.abn_rea || '一码付已停用');
       // The same trade serial again: the same unused credential (a retry), or refused once paid.
-      const prior = await ctx.tx.query<{ pay_cert: string; amount_fen: number; used_at: Date | null; expires_at: Date }>(
-        'SELECT pay_cert, amount_fen, used_at, expires_at FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 ORDER BY created_at DESC LIMIT 1',
+      const prior = await ctx.tx.query<{ pay_cert: string; psn_no: string; pay_ord_id: string | null; amount_fen: number; used_at: Date | null; expires_at: Date }>(
+        'SELECT pay_cert, psn_no, pay_ord_id, amount_fen, used_at, expires_at FROM onecode_certs WHERE org_codg = $1 AND fixmedins_trns_sn = $2 ORDER BY created_at DESC LIMIT 1',
         [p.orgCodg, p.fixmedinsTrnsSn],
       );
       const last = prior[0];
       if (last?.used_at) throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：fixmedinsTrnsSn=${p.fixmedinsTrnsSn}`);
+      const live = last !== undefined && new Date(last.expires_at).getTime() > ctx.now.getTime();
+      // A serial names one trade of the institution (4.1 step 9): while its credential is live it cannot
+      // be taken for another person's or another order's cash part.
+      if (live && (last.psn_no !== p.psnNo || (last.pay_ord_id ?? undefined) !== p.payOrdId)) {
+        throw new UpstreamError('TRNS_TAKEN', `该交易流水号已用于另一笔订单的付款凭据：fixmedinsTrnsSn=${p.fixmedinsTrnsSn}，请换用新的流水号`);
+      }
       // The risk check runs on every request, a repeated one included (step 12).
       if (signing.risk === 'REFUSE') throw new UpstreamError('RISK_REFUSED', '支付渠道风控拒绝：本次不能使用一码付，请改用其他方式付款');
-      if (last && last.amount_fen === p.amountFen && new Date(last.expires_at).getTime() > ctx.now.getTime()) return { payCert: last.pay_cert, expiresAt: new Date(last.expires_at) };
+      if (live && last.amount_fen === p.amountFen) return { payCert: last.pay_cert, expiresAt: new Date(last.expires_at) };
       const payCert = newToken('PC');
       const expiresAt = new Date(ctx.now.getTime() + p.ttlMs);
       await ctx.tx.query(
@@ -198,6 +204,9 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       if (cert.amount_fen !== p.amountFen) throw new UpstreamError('AMOUNT_MISMATCH', `amount: 与付款凭据金额 ${fenToYuan(Number(cert.amount_fen))} 元不符`);
       if (cert.fixmedins_trns_sn !== p.outTradeNo) throw new UpstreamError('TRNS_MISMATCH', 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符');
       const trade = await pay(ctx, { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen, outTradeNo: p.outTradeNo });
+      // This credential is unused, so a trade already under this serial is another credential's (or
+      // another order's): the serial is paid, and this credential must not pass for that payment.
+      if (trade.repeated) throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：outTradeNo=${p.outTradeNo}，本付款凭据未扣款`);
       if (trade.status === 'SUCC') await ctx.tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [p.payCert, ctx.now, trade.tradeNo]);
       return { ...trade, ...order, repeated: false };
     },

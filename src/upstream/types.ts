@@ -303,13 +303,14 @@ export interface PaymentChannels {
   /**
    * Steps 11–12: the channel's risk check, then a single-use payment credential bound to the amount
    * and the institution's trade serial, expiring after `ttlMs`. The same serial and amount while the
-   * credential is unused gives it again. Refusals: RISK_REFUSED, NOT_SIGNED, DISABLED, TRNS_PAID.
+   * credential is unused gives it again; a serial whose live credential is another person's or
+   * order's is not taken. Refusals: RISK_REFUSED, NOT_SIGNED, DISABLED, TRNS_PAID, TRNS_TAKEN.
    */
   issuePayCert(ctx: UpstreamContext, p: { psnNo: string; orgCodg: string; amountFen: number; fixmedinsTrnsSn: string; payOrdId?: string; ttlMs: number }): Promise<{ payCert: string; expiresAt: Date }>;
   /**
    * Step 14: the institution's self-pay order with a payCert (outTradeNo = the credential's serial).
    * The same order again answers the same trade. Refusals: CERT_INVALID, CERT_USED, CERT_EXPIRED,
-   * AMOUNT_MISMATCH, TRNS_MISMATCH.
+   * AMOUNT_MISMATCH, TRNS_MISMATCH, TRNS_PAID (the serial was paid with another credential).
    */
   payWithCert(ctx: UpstreamContext, p: { payCert: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade & { chnlType: ChannelType; payOrdId?: string; repeated: boolean }>;
   /** A credential's order (the one whose cash part it was issued for), before paying with it. */

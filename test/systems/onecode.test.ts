@@ -369,6 +369,31 @@ describe('刷脸一码付 with insurance settled elsewhere, and the channel API\
     expect((await c.channel.refund({ outTradeNo: sns[1]!, outRefundNo: `RF${sns[1]}A`, amount: '10.00' })).status).toBe('SUCC');
   });
 
+  it('a serial names one trade: a live credential is not handed to another person, and a paid serial charges no second credential', async () => {
+    await t.post('/sandbox/onecode/signing', { psnNo: LISI.psnNo, chnlType: 'ALI', status: 'ENABLED' });
+    await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
+    const lisi = await faceScan(t, c, LISI);
+    const wf = await faceScan(t, c, WANGFANG);
+    const sn = trnsSn();
+    const lisiCert = await c.onecode.getPayCert({ token: lisi.identity.ecToken, ownPaySetlAmt: '15.00', fixmedinsTrnsSn: sn, ...DEVICE });
+    // Same serial and amount for another person: refused, never LISI's credential.
+    const taken = await refused(c.onecode.getPayCert({ token: wf.identity.ecToken, ownPaySetlAmt: '15.00', fixmedinsTrnsSn: sn, ...DEVICE }));
+    expect(taken.centerMessage).toMatch(/该交易流水号已用于另一笔订单的付款凭据/);
+    expect((await c.channel.pay({ payCert: lisiCert.payCert, outTradeNo: sn, amount: '15.00' })).status).toBe('SUCC');
+
+    // Two live credentials of one serial (the amount asked changed): the first pays, the second is
+    // refused and does not pass for the first one's trade.
+    const sn2 = trnsSn();
+    const first = await c.onecode.getPayCert({ token: wf.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: sn2, ...DEVICE });
+    const second = await c.onecode.getPayCert({ token: wf.identity.ecToken, ownPaySetlAmt: '20.00', fixmedinsTrnsSn: sn2, ...DEVICE });
+    expect(second.payCert).not.toBe(first.payCert);
+    expect((await c.channel.pay({ payCert: first.payCert, outTradeNo: sn2, amount: '10.00' })).status).toBe('SUCC');
+    expect((await refused(c.channel.pay({ payCert: second.payCert, outTradeNo: sn2, amount: '20.00' }))).message).toMatch(/该交易流水号已付款.*本付款凭据未扣款/);
+    const certs = await t.platform.deps.store.query<{ pay_cert: string; used: boolean }>('SELECT pay_cert, used_at IS NOT NULL AS used FROM onecode_certs WHERE fixmedins_trns_sn = $1 ORDER BY created_at', [sn2]);
+    expect(certs.map((r) => Boolean(r.used))).toEqual([true, false]);
+    expect(await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE out_trade_no = $1 AND kind = 'PAY'", [sn2])).toHaveLength(1);
+  });
+
   it('one refund sent several times at once is made once; the same outRefundNo with another amount is refused', async () => {
     await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
     const face = await faceScan(t, c, WANGFANG);
