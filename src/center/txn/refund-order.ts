@@ -3,6 +3,7 @@ import { formatDate8, formatTime6 } from '../../protocol/time.js';
 import { ErrorCode, YibaoError } from '../../protocol/errors.js';
 import type { ChannelType } from '../../upstream/types.js';
 import { newId } from '../../util/ids.js';
+import type { Queryable } from '../../store/store.js';
 import type { TxnContext } from '../context.js';
 import { text } from '../context.js';
 import { business, invalid, upstream } from '../errors.js';
@@ -67,12 +68,7 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
       message: `此前结果未知的自费退款 ${fenToYuan(settledBefore.confirmedFen)} 元已由渠道确认到账，可退现金余 ${fenToYuan(current.cashPaidFen - current.cashRefundedFen)} 元，本次未退款`,
     };
     const none: RefundPlan = { hi: false, fundFen: 0, acctFen: 0, cashFen: 0, totalFen: 0 };
-    await tx.query(
-      `INSERT INTO refunds (refd_sn, pay_ord_id, org_codg, app_refd_sn, refd_type, totl_refd_fen, fund_refd_fen, psn_acct_refd_fen,
-         cash_refd_fen, ref_status, hi_fefd_sn, hi_trns_date, hi_trns_time, response)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-      refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, 'FAIL', none, false, [null, null, null, storeAnswer(result, fingerprint)]),
-    );
+    await insertRefund(tx, refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, 'FAIL', none, false, [null, null, null, storeAnswer(result, fingerprint)]));
     return result;
   }
   const plan = planRefund(data, current, refdType);
@@ -124,14 +120,18 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     data: { refdSn, hiFefdSn, hiTrnsDate, hiTrnsTime, refStatus, extData: {} },
     ...(message ? { message } : {}),
   };
+  // What was actually refunded: nothing for FAIL, the insurance part only for EXP (the cash retry is its own row).
+  await insertRefund(tx, refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, refStatus, plan, cashOk, [hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result, fingerprint)]));
+  return result;
+}
+
+async function insertRefund(tx: Queryable, row: unknown[]): Promise<void> {
   await tx.query(
     `INSERT INTO refunds (refd_sn, pay_ord_id, org_codg, app_refd_sn, refd_type, totl_refd_fen, fund_refd_fen, psn_acct_refd_fen,
        cash_refd_fen, ref_status, hi_fefd_sn, hi_trns_date, hi_trns_time, response)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-    // What was actually refunded: nothing for FAIL, the insurance part only for EXP (the cash retry is its own row).
-    refundRow(refdSn, order.payOrdId, app.orgCodg, appRefdSn, refdType, refStatus, plan, cashOk, [hiFefdSn || null, hiTrnsDate || null, hiTrnsTime || null, storeAnswer(result, fingerprint)]),
+    row,
   );
-  return result;
 }
 
 function refundRow(refdSn: string, payOrdId: string, orgCodg: string, appRefdSn: string, refdType: string, refStatus: string, plan: RefundPlan, cashOk: boolean, rest: unknown[]): unknown[] {
