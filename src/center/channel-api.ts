@@ -1,11 +1,11 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { sealChannel, verifyChannel } from '../protocol/channel.js';
 import { formatCompact, requireWireTime } from '../protocol/time.js';
-import { fenToYuan, yuanToFen } from '../spec/money.js';
+import { fenToYuan } from '../spec/money.js';
 import { UpstreamError, type ChannelType } from '../upstream/types.js';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from './config.js';
-import { asYibaoError } from './errors.js';
+import { asYibaoError, positiveFen } from './errors.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
 import { ORD_STAS_NAMES, OrdStas, stateAfterRefund, type OrdStasCode } from './ord-stas.js';
@@ -56,7 +56,7 @@ export class ChannelApi {
     const outTradeNo = String(body.outTradeNo ?? '');
     if (!payCert) throw new YibaoError(ErrorCode.INVALID_PARAM, 'payCert: 必填（付款凭据）', { field: 'payCert' });
     if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（商户订单号，即 fixmedinsTrnsSn）', { field: 'outTradeNo' });
-    const amountFen = amountOf(body, '支付金额');
+    const amountFen = positiveFen(body.amount, 'amount', '支付金额');
     const notifyUrl = typeof body.notifyUrl === 'string' ? body.notifyUrl : '';
     if (notifyUrl && !/^https?:\/\/\S+$/.test(notifyUrl)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'notifyUrl: 应为 http(s) 地址（支付结果通知地址）', { field: 'notifyUrl' });
     let queued = false;
@@ -104,7 +104,7 @@ export class ChannelApi {
     const outRefundNo = String(body.outRefundNo ?? '');
     if (!outTradeNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outTradeNo: 必填（原商户订单号）', { field: 'outTradeNo' });
     if (!outRefundNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'outRefundNo: 必填（商户退款单号）', { field: 'outRefundNo' });
-    const amountFen = amountOf(body, '退款金额');
+    const amountFen = positiveFen(body.amount, 'amount', '退款金额');
     const result = await this.deps.store.transaction(async (tx) => {
       const cert = await this.deps.upstreams.channels.findCertTrade({ tx, now }, { orgCodg: app.orgCodg, outTradeNo });
       if (!cert) throw new YibaoError(ErrorCode.BUSINESS, `原交易不存在：outTradeNo=${outTradeNo}`, { field: 'outTradeNo' });
@@ -145,18 +145,6 @@ export class ChannelApi {
       };
     });
   }
-}
-
-/** `amount` in yuan, positive, at most two decimals; otherwise 000105 naming it. */
-function amountOf(body: Record<string, unknown>, name: string): number {
-  let fen: number;
-  try {
-    fen = yuanToFen(String(body.amount ?? ''));
-  } catch {
-    throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 应为金额，单位元，最多两位小数（${name}）`, { field: 'amount' });
-  }
-  if (fen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, `amount: 应大于 0（${name}）`, { field: 'amount' });
-  return fen;
 }
 
 /** The channel's refusals, as the codes a HIS acts on: credential problems -4, wrong amount or serial 000105. */

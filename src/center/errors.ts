@@ -1,4 +1,5 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { yuanToFen, type MoneyError } from '../spec/money.js';
 import { UpstreamError } from '../upstream/types.js';
 import { validateTxn } from '../spec/index.js';
 import type { Logger } from 'pino';
@@ -34,6 +35,18 @@ export function requireValid(txn: string, value: unknown, root = 'data'): void {
 
 export function invalid(field: string, message: string): YibaoError {
   return new YibaoError(ErrorCode.INVALID_PARAM, `${field}: ${message}`, { field });
+}
+
+/** A positive amount in yuan (at most two decimals) as fen; otherwise 000105 naming `field` and its Chinese `name`. */
+export function positiveFen(value: unknown, field: string, name: string): number {
+  let fen: number;
+  try {
+    fen = yuanToFen(String(value ?? ''));
+  } catch (err) {
+    throw invalid(field, `应为金额，单位元，最多两位小数（${name}）：${(err as MoneyError).message}`);
+  }
+  if (fen <= 0) throw invalid(field, `应大于 0（${name}）`);
+  return fen;
 }
 
 export function business(message: string, field?: string): YibaoError {

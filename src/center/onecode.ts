@@ -4,12 +4,12 @@ import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '
 import { isPlainObject, parseWireObject, type WireObject } from '../protocol/json.js';
 import { parseWireTime } from '../protocol/time.js';
 import { ONE_CODE_INFNO, type OneCodeInfno } from '../spec/index.js';
-import { fenToYuan, MoneyError, yuanToFen } from '../spec/money.js';
+import { fenToYuan } from '../spec/money.js';
 import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
-import { asYibaoError, requireValid, upstream } from './errors.js';
+import { asYibaoError, positiveFen, requireValid, upstream } from './errors.js';
 import type { Gate } from './gate.js';
 import { OrdStas } from './ord-stas.js';
 
@@ -139,13 +139,7 @@ export class OneCodeModule {
   /** Steps 7–13. */
   private async payCert(app: AppConfig, data: Record<string, unknown>, now: Date): Promise<unknown> {
     if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）', { field: 'input.data.orgCodg' });
-    let amountFen: number;
-    try {
-      amountFen = yuanToFen(String(data.ownPaySetlAmt));
-    } catch (err) {
-      throw new YibaoError(ErrorCode.INVALID_PARAM, `input.data.ownPaySetlAmt: 应为元，最多两位小数（现金支付金额）：${(err as MoneyError).message}`, { field: 'input.data.ownPaySetlAmt' });
-    }
-    if (amountFen <= 0) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.ownPaySetlAmt: 应大于 0（现金支付金额）', { field: 'input.data.ownPaySetlAmt' });
+    const amountFen = positiveFen(data.ownPaySetlAmt, 'input.data.ownPaySetlAmt', '现金支付金额');
     const trnsSn = String(data.fixmedinsTrnsSn);
     const { person, signing } = await this.person(app, String(data.token), now);
     // Step 10: an abnormal status is returned as an error the HIS shows, to guide the patient elsewhere.

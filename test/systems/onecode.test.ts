@@ -282,6 +282,8 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     expect(String((await send(sealFsiRequest({ ...header, infno: '9799' }, input, keys))).err_msg)).toMatch(/^404404 /);
     const bad = await send(sealFsiRequest(header, { data: { ...input.data, devIP: '' } }, keys));
     expect(String(bad.err_msg)).toMatch(/^000105 input\.data\.devIP/);
+    const zero = await send(sealFsiRequest({ ...header, infno: '9702' }, { data: { ...input.data, ownPaySetlAmt: '0.00', fixmedinsTrnsSn: trnsSn() } }, keys));
+    expect(zero.err_msg).toBe('000105 input.data.ownPaySetlAmt: 应大于 0（现金支付金额）');
     // Encrypted input and output (enc_type SM4) round trip through the SDK.
     const enc = clientsFor(t);
     const sm4 = new (enc.onecode.constructor as typeof import('../../src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
