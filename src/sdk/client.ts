@@ -1,4 +1,4 @@
-import { checkKeys, openReply, plainAnswer } from './transport.js';
+import { checkKeys, openReply, plainAnswer, transportCode } from './transport.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -91,11 +91,6 @@ export interface ResourceMethods {
 
 const SENT_UNKNOWN = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function errorCode(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; name?: string } })?.cause;
-  return cause?.code ?? (err as { code?: string })?.code ?? (err as Error)?.name ?? 'UNKNOWN';
-}
 
 export interface YibaoClient extends ResourceMethods {}
 
@@ -195,7 +190,7 @@ export class YibaoClient {
         });
         raw = await res.text();
       } catch (err) {
-        const code = errorCode(err);
+        const code = transportCode(err);
         const safe = NOT_SENT.has(code) || (idempotent && (SENT_UNKNOWN.has(code) || code === 'TimeoutError' || code === 'AbortError'));
         if (safe && attempt < maxAttempts) {
           await this.backoff(attempt);

@@ -61,6 +61,17 @@ export interface PostOptions {
   method?: 'POST' | 'GET';
 }
 
+/**
+ * What went wrong under fetch, as a string: the timeout or abort by its name (a DOMException's numeric
+ * `code` says nothing to a HIS developer), else the system or undici code of its cause.
+ */
+export function transportCode(err: unknown): string {
+  const e = err as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return e.name;
+  const code = e?.cause?.code ?? e?.code ?? e?.name;
+  return code === undefined || code === null ? 'UNKNOWN' : String(code);
+}
+
 /** One request; a failure to get any answer is a `transport` error. */
 export async function post(o: PostOptions): Promise<{ raw: string; status: number; traceId: string }> {
   try {
@@ -72,8 +83,7 @@ export async function post(o: PostOptions): Promise<{ raw: string; status: numbe
     });
     return { raw: await res.text(), status: res.status, traceId: res.headers.get('x-yibao-trace-id') ?? o.traceId };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    const code = cause?.code ?? (err as Error).name ?? 'UNKNOWN';
+    const code = transportCode(err);
     throw new YibaoApiError({ type: 'transport', code, message: `无法连接${o.peer}或连接中断（${code}）`, txn: o.txn, traceId: o.traceId, cause: err });
   }
 }

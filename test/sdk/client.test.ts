@@ -8,10 +8,16 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI } from '../helpers/flow.js';
 import { upload6201 } from '../helpers/his.js';
 
-/** A proxy that forwards the first request to the center, then drops the HIS's connection instead of answering. */
-async function droppingProxy(target: string): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
+/**
+ * A proxy that forwards every request to the center and spoils the first answer: `drop` closes the
+ * HIS's connection, `502` answers a gateway error, `slow` answers only after `delayMs` (past the
+ * client's timeout). The center has processed the request each time; the HIS never hears so.
+ */
+async function faultyProxy(target: string, fault: 'drop' | '502' | 'slow' = 'drop', delayMs = 0): Promise<{ url: string; dropped: () => number; seen: () => number; close: () => Promise<void> }> {
   let dropped = 0;
+  let seen = 0;
   const server: Server = createServer((req, res) => {
+    seen += 1;
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -19,19 +25,24 @@ async function droppingProxy(target: string): Promise<{ url: string; dropped: ()
         let text = '';
         up.on('data', (c) => (text += c));
         up.on('end', () => {
-          if (dropped === 0) {
-            dropped += 1;
-            req.socket.destroy(); // processed by the center, but the HIS never hears back
-            return;
-          }
-          res.writeHead(up.statusCode ?? 502, up.headers).end(text);
+          const answer = () => res.writeHead(up.statusCode ?? 502, up.headers).end(text);
+          if (dropped > 0) return answer();
+          dropped += 1;
+          if (fault === 'drop') req.socket.destroy();
+          else if (fault === '502') res.writeHead(502, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>');
+          else setTimeout(() => (res.destroyed ? undefined : answer()), delayMs).unref();
         });
       });
       fwd.end(body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, dropped: () => dropped, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dropped: () => dropped,
+    seen: () => seen,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
 }
 
 describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
@@ -115,7 +126,7 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
   });
 
   it('retry: the connection drops once after the center processed 6202; the order is paid exactly once', async () => {
-    const proxy = await droppingProxy(t.url);
+    const proxy = await faultyProxy(t.url);
     try {
       const viaProxy = new YibaoClient({ baseUrl: proxy.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
       const { data, up } = await upload();
@@ -141,7 +152,7 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
     const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
     const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
     const plain = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
-    const proxy = await droppingProxy(t.url);
+    const proxy = await faultyProxy(t.url);
     try {
       const viaProxy = new YibaoClient({ baseUrl: proxy.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
       const err = await viaProxy.uploadFees(plain).catch((e) => e);
@@ -152,6 +163,55 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
       expect(rows[0]!.n).toBe(1);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('a 5xx answer is retried with the same keys: 6202 pays once, 6201 answers the same order', async () => {
+    const proxy = await faultyProxy(t.url, '502');
+    const proxy2 = await faultyProxy(t.url, '502');
+    try {
+      const via = (url: string) => new YibaoClient({ baseUrl: url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg });
+      const { data, up } = await upload();
+      const { payAuthNo } = await authorise(t, LISI);
+      const paid = await via(proxy.url).payOrder({ payAuthNo, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: data.chrgBchno, feeType: '01', mdtrtId: String((up.extData as Record<string, unknown>).mdtrtId) });
+      expect([proxy.dropped(), proxy.seen(), paid.ordStas]).toEqual([1, 2, '6']);
+      expect(await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'PAY'", [up.payOrdId])).toHaveLength(1);
+      expect(await t.platform.deps.store.query('SELECT 1 FROM pay_requests WHERE pay_ord_id = $1', [up.payOrdId])).toHaveLength(1);
+
+      // 6201 has no key of its own, but the same medOrgOrd again answers the same order (docs/center.md).
+      const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
+      const again = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
+      const plain = JSON.parse(JSON.stringify(again, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
+      const second = await via(proxy2.url).uploadFees(plain);
+      expect([proxy2.dropped(), proxy2.seen()]).toEqual([1, 2]);
+      const rows = await t.platform.deps.store.query<{ pay_ord_id: string }>('SELECT pay_ord_id FROM orders WHERE med_org_ord = $1', [plain.medOrgOrd]);
+      expect(rows.map((r) => r.pay_ord_id)).toEqual([second.payOrdId]);
+    } finally {
+      await proxy.close();
+      await proxy2.close();
+    }
+  });
+
+  it('a timeout: an idempotent transaction (6301) is retried, 6201 is not; the code is TimeoutError', async () => {
+    const { up } = await upload();
+    const slow = await faultyProxy(t.url, 'slow', 1500);
+    const slow2 = await faultyProxy(t.url, 'slow', 1500);
+    try {
+      const via = (url: string) => new YibaoClient({ baseUrl: url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg, timeoutMs: 700 });
+      const q = await via(slow.url).queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: LISI.idNo, userName: LISI.userName, idType: '01' });
+      expect(q.ordStas).toBe('1');
+      expect(slow.seen()).toBe(2);
+
+      const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
+      const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
+      const plain = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
+      const err = await via(slow2.url).uploadFees(plain).catch((e) => e);
+      expect(err).toBeInstanceOf(YibaoApiError);
+      expect(err).toMatchObject({ type: 'transport', code: 'TimeoutError', txn: '6201', attempts: 1 });
+      expect(slow2.seen()).toBe(1);
+    } finally {
+      await slow.close();
+      await slow2.close();
     }
   });
 
