@@ -156,9 +156,12 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     writeFileSync(join(elsewhere, 'q.json'), JSON.stringify({ orgId: sandbox.institution.orgCodg, businessType: '01101', operatorId: 'O', operatorName: 'O', officeId: 'K', officeName: 'K', ecQrCode: p.qrCode }));
     const call = spawnSync(process.execPath, [BIN, 'call', '6101', '--file', join(elsewhere, 'q.json'), ...creds], { encoding: 'utf8', cwd: elsewhere, timeout: 60_000 });
     expect(call.status, call.stderr).toBe(0);
-    const conf = spawnSync(process.execPath, [BIN, 'conformance', '--report', join(elsewhere, 'r.json'), ...creds], { encoding: 'utf8', cwd: elsewhere, timeout: 120_000 });
+    // Exactly the flags of the README and docs/toolkit.md (no --org-codg: the sandbox knows the appId's institution).
+    const documented = creds.slice(0, -2);
+    const conf = spawnSync(process.execPath, [BIN, 'conformance', '--report', join(elsewhere, 'r.json'), ...documented], { encoding: 'utf8', cwd: elsewhere, timeout: 120_000 });
     expect(conf.stderr).not.toMatch(/找不到沙箱文件/);
     expect(conf.status, conf.stdout + conf.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(elsewhere, 'r.json'), 'utf8')).summary).toMatchObject({ failed: 0, skipped: 0 });
   });
 
   it('/docs is a browsable page; the OpenAPI 3 document and the Apifox/Postman collection come from the catalogue', async () => {

@@ -46,6 +46,15 @@ describe('yibao conformance cannot be passed by a center that does not check', (
     expect(r.checks.find((c) => c.id === 'replay.sameSignature')!.detail).toMatch(/010010.*真实订单/);
   });
 
+  it('against a center that is not a sandbox (no test person): the security checks pass on the spec\'s codes, the happy paths skip', async () => {
+    const notSandbox: typeof fetch = (input, init) => (String(input).endsWith('/sandbox') ? Promise.resolve(new Response('not found', { status: 404 })) : fetch(input, init));
+    const r = await run(notSandbox);
+    expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    for (const id of ['signature.badRequest', 'encryption.tampered', 'replay.sameSignature', 'replay.staleTimestamp']) expect(status(r, id), id).toBe('pass');
+    expect(status(r, 'happy.6101')).toBe('skip');
+    expect(r.checks.find((c) => c.id === 'happy.6101')!.detail).toMatch(/--qr-code/);
+  });
+
   it('a center without signature, timestamp and replay checks fails exactly those checks', async () => {
     const r = await run(laxCenter(t));
     expect(status(r, 'replay.sameSignature')).toBe('fail');
