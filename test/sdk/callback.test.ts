@@ -65,6 +65,21 @@ describe('callback receiver (6302)', () => {
     expect(settled).toHaveLength(0);
   });
 
+  it('a correctly signed 6302 that breaks the catalogue (missing or malformed fields) is refused, naming them, and never reaches onSettled', async () => {
+    const settled: SettledEvent[] = [];
+    const h = receiver(settled);
+    const keys = { appId: app.appId, appSecret: app.appSecret, privateKey: platform.privateKey };
+    const sparse = await h.handle(stringifyWire(sealCallback(toWire(getTxn('6302').input, { payOrdId: 'ORD-V1', callType: '02' }), keys)));
+    expect(sparse.outcome).toBe('refused');
+    expect(sparse.reason).toMatch(/回调数据不合法：.*feeSumamt.*必填/);
+    expect(sparse.body.data).toMatchObject({ success: false });
+    const full = JSON.parse(body('ORD-V2', false)).data as Record<string, unknown>;
+    const malformed = await h.handle(stringifyWire(sealCallback({ ...full, fundPay: 'abc' } as never, keys, { encType: 'plain' })));
+    expect(malformed.outcome).toBe('refused');
+    expect(malformed.reason).toMatch(/fundPay.*数值/);
+    expect(settled).toHaveLength(0);
+  });
+
   it('duplicates — sequential and concurrent — call onSettled once', async () => {
     const settled: SettledEvent[] = [];
     const h = receiver(settled);
