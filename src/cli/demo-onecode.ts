@@ -9,7 +9,7 @@ import { OneCodeClient } from '../sdk/onecode-client.js';
 import { TerminalClient } from '../sdk/terminal-client.js';
 import { formatDateTime } from '../protocol/time.js';
 import { maskName } from '../util/mask.js';
-import { DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
+import { demoSubject, DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
 import type { Io } from './io.js';
 import type { Credentials } from './sandbox-file.js';
 
@@ -28,22 +28,16 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
   const baseUrl = cred.baseUrl.replace(/\/+$/, '');
   const run = new DemoSteps(io, !!opts.json);
   const step = run.run.bind(run);
-  const orgCodg = cred.orgCodg ?? '';
-  const orgName = cred.orgName ?? orgCodg;
   const keys = { baseUrl, appId: cred.appId, appSecret: cred.appSecret };
-  const center = new YibaoClient({ ...keys, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, orgCodg });
-  const terminal = new TerminalClient({ ...keys, orgId: orgCodg });
   const channel = new ChannelClient(keys);
   let sink: Server | undefined;
   const notices: Array<Record<string, unknown>> = [];
 
   try {
-    await sandboxInfo(baseUrl);
-    if (!orgCodg) throw new DemoFailure('sandbox', 'NO_ORG', '沙箱文件中缺少机构编码 orgCodg（或用 --org-codg 指定）');
-    const persons = (cred.persons ?? []) as Array<Record<string, string>>;
     // Someone whose personal account does not cover the bill, so that there is cash to collect.
-    const person = opts.psnNo ? persons.find((p) => p.psnNo === opts.psnNo) : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
-    if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`);
+    const { orgCodg, orgName, person } = demoSubject(cred, await sandboxInfo(baseUrl), opts.psnNo);
+    const center = new YibaoClient({ ...keys, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, orgCodg });
+    const terminal = new TerminalClient({ ...keys, orgId: orgCodg });
     const onecode = new OneCodeClient({ ...keys, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, fixmedinsCode: orgCodg, fixmedinsName: orgName, mdtrtareaAdmvs: treatmentArea(orgCodg, person.insuAdmdvs) });
 
     // The HIS's endpoint for the channel's notification (step 15).

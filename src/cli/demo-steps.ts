@@ -1,5 +1,6 @@
 import { YibaoApiError } from '../sdk/errors.js';
 import type { Io } from './io.js';
+import type { Credentials } from './sandbox-file.js';
 
 export interface DemoStep {
   step: string;
@@ -68,7 +69,12 @@ export class DemoSteps {
 }
 
 /** GET /sandbox, or the failure that says the address is not a yibao sandbox. */
-export async function sandboxInfo(baseUrl: string): Promise<{ apps: Array<{ appId: string; notifyUrl: string | null }>; persons: Array<{ psnNo: string; balance: string }> }> {
+export interface SandboxInfo {
+  apps: Array<{ appId: string; orgCodg: string; orgName: string; notifyUrl: string | null }>;
+  persons: Array<Record<string, string>>;
+}
+
+export async function sandboxInfo(baseUrl: string): Promise<SandboxInfo> {
   let res: Response;
   try {
     res = await fetch(`${baseUrl}/sandbox`);
@@ -77,7 +83,7 @@ export async function sandboxInfo(baseUrl: string): Promise<{ apps: Array<{ appI
     const code = cause?.code ?? 'TRANSPORT';
     throw new DemoFailure('sandbox', code, `无法连接 ${baseUrl}（${cause?.code ?? cause?.message ?? (err as Error).message}）：先运行 npm start，或用 --base-url 指定`);
   }
-  const info = (await res.json().catch(() => undefined)) as Awaited<ReturnType<typeof sandboxInfo>> | undefined;
+  const info = (await res.json().catch(() => undefined)) as SandboxInfo | undefined;
   if (!info?.persons) throw new DemoFailure('sandbox', 'NO_SANDBOX', '该地址不是 yibao 沙箱（GET /sandbox 不可用），demo 需要沙箱授权');
   return info;
 }
@@ -88,4 +94,19 @@ export async function sandboxPost<T = Record<string, unknown>>(baseUrl: string, 
   const json = (await res.json().catch(() => ({}))) as T & { message?: string };
   if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
   return json;
+}
+
+/**
+ * Who the demo pays for: the institution and persons of the sandbox file or flags, else of the sandbox
+ * itself (GET /sandbox knows its apps and persons, so credentials given as flags are enough). The
+ * default person is the one with the smallest positive personal-account balance, so that there is cash.
+ */
+export function demoSubject(cred: Credentials, sandbox: SandboxInfo, psnNo?: string): { orgCodg: string; orgName: string; person: Record<string, string> } {
+  const app = sandbox.apps.find((a) => a.appId === cred.appId);
+  const orgCodg = cred.orgCodg ?? app?.orgCodg ?? '';
+  if (!orgCodg) throw new DemoFailure('sandbox', 'NO_ORG', `沙箱中没有 appId ${cred.appId} 的机构编码 orgCodg（用 --org-codg 指定）`);
+  const persons = cred.persons?.length ? cred.persons : sandbox.persons;
+  const person = psnNo ? persons.find((p) => p.psnNo === psnNo) : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+  if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱中找不到参保人 ${psnNo ?? '（个账余额大于 0 者）'}`);
+  return { orgCodg, orgName: cred.orgName ?? app?.orgName ?? orgCodg, person };
 }

@@ -6,7 +6,7 @@ import { demoUpload } from '../sdk/demo-data.js';
 import { maskName } from '../util/mask.js';
 import type { Credentials } from './sandbox-file.js';
 import type { Io } from './io.js';
-import { DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
+import { demoSubject, DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
 
 export type { DemoResult, DemoStep } from './demo-steps.js';
 
@@ -20,18 +20,14 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
   const run = new DemoSteps(io, !!opts.json);
   const step = run.run.bind(run);
   const say = run.say.bind(run);
-  const client = new YibaoClient({ baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}) });
   let receiver: Server | undefined;
   let previousNotifyUrl: string | null | undefined;
   const settled: SettledEvent[] = [];
 
   try {
     const sandbox = await sandboxInfo(baseUrl);
-    const persons = (cred.persons ?? []) as Array<Record<string, string>>;
-    const person = opts.psnNo
-      ? persons.find((p) => p.psnNo === opts.psnNo)
-      : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
-    if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱文件中找不到参保人 ${opts.psnNo ?? '（个账余额大于 0 者）'}`);
+    const { orgCodg, person } = demoSubject(cred, sandbox, opts.psnNo);
+    const client = new YibaoClient({ baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, orgCodg });
 
     // A local 6302 receiver, and the sandbox app pointed at it for the demo.
     const handler = createCallbackHandler({ appId: cred.appId, appSecret: cred.appSecret, platformPublicKey: cred.platformPublicKey, onSettled: (e) => void settled.push(e) });
@@ -45,7 +41,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
       const r = await client.decodeQr({ businessType: '01101', operatorId: 'DEMO', operatorName: '演示收款员', officeId: 'NK01', officeName: '内科门诊', ecQrCode: person.qrCode });
       return [r, { userName: maskName(r.userName), insuOrg: r.insuOrg }, `${maskName(r.userName)} 参保地 ${r.insuOrg}`];
     });
-    const upload = demoUpload({ orgCodg: cred.orgCodg ?? '', psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
+    const upload = demoUpload({ orgCodg, psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
     const up = await step('6201', '费用明细上传', async () => {
       const r = await client.uploadFees(upload as never);
       const pre = (r.extData as { preSetl?: Record<string, string> } | undefined)?.preSetl;

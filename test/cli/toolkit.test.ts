@@ -162,6 +162,12 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     expect(conf.stderr).not.toMatch(/找不到沙箱文件/);
     expect(conf.status, conf.stdout + conf.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(elsewhere, 'r.json'), 'utf8')).summary).toMatchObject({ failed: 0, skipped: 0 });
+    // demo too: the sandbox itself names the appId's institution and its persons.
+    for (const mode of [[], ['--one-code']]) {
+      const demo = spawnSync(process.execPath, [BIN, 'demo', ...mode, '--json', ...documented], { encoding: 'utf8', cwd: elsewhere, timeout: 120_000 });
+      expect(demo.status, demo.stdout + demo.stderr).toBe(0);
+      expect(JSON.parse(demo.stdout.trim().split('\n').at(-1)!).ok).toBe(true);
+    }
   });
 
   it('/docs is a browsable page; the OpenAPI 3 document and the Apifox/Postman collection come from the catalogue', async () => {
