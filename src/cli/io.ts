@@ -78,3 +78,22 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`.split('\n')[0]!;
   return String(err);
 }
+
+/**
+ * Runs until SIGINT or SIGTERM, then `stop`. The handlers are installed before `announce` prints the
+ * ready line: a supervisor (or a test) that signals as soon as it reads that line must not meet the
+ * default action, which kills the process without closing the store.
+ */
+export function untilSignal(announce: () => void, stop: () => Promise<void>): Promise<void> {
+  const done = new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      stop().finally(resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  announce();
+  return done;
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { YibaoConfig } from '../../center/config.js';
-import { CliError, type Io } from '../io.js';
+import { CliError, untilSignal, type Io } from '../io.js';
 
 /** `yibao serve`: the platform (center + sandbox), on PGlite or, with DATABASE_URL, PostgreSQL. */
 export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Promise<void>) => void): void {
@@ -32,20 +32,19 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         ...(port !== undefined ? { port } : {}),
         ...(opts.host ? { host: opts.host } : {}),
       });
-      // One write, so that whoever waits for the first line has the whole announcement.
-      io.err(
-        `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
-          (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
-      );
       keepAlive(
-        new Promise<void>((resolve) => {
-          const stop = () => {
+        untilSignal(
+          // One write, so that whoever waits for the first line has the whole announcement.
+          () =>
+            io.err(
+              `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
+                (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
+            ),
+          () => {
             io.err('yibao: 正在停止 / shutting down');
-            platform.close().finally(resolve);
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        }),
+            return platform.close();
+          },
+        ),
       );
     });
 }

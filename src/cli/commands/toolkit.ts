@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'lossless-json';
 import { YibaoApiError } from '../../sdk/errors.js';
-import { CliError, readTextFile, type Io } from '../io.js';
+import { CliError, readTextFile, untilSignal, type Io } from '../io.js';
 import { loadCredentials, type CredentialFlags } from '../sandbox-file.js';
 import { readKeyArg } from './crypto.js';
 import { parseWireObject, toPlain } from '../../protocol/json.js';
@@ -113,13 +113,11 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
         throw new CliError((err as Error).message);
       }
       const { server, url } = await bridge.listen(port, o.host);
-      io.err(`yibao bridge 已启动 / listening on ${url}`);
       keepAlive(
-        new Promise<void>((r) => {
-          const stop = () => server.close(() => r());
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        }),
+        untilSignal(
+          () => io.err(`yibao bridge 已启动 / listening on ${url}`),
+          () => new Promise<void>((r) => server.close(() => r())),
+        ),
       );
     });
 
