@@ -225,9 +225,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
  */
 function writeSandboxFile(dataDir: string, platform: Platform, demoPrivateKey: string | undefined): string {
   const file = join(dataDir, 'sandbox.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { institution?: { privateKey?: string } }) : undefined;
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { institution?: { appId?: string; publicKey?: string; privateKey?: string } }) : undefined;
   const app = platform.config.apps![0]!;
-  const privateKey = demoPrivateKey ?? previous?.institution?.privateKey;
+  // The private key written before is kept only for the same app and key: a config that names another
+  // app (or another key for it) must not be paired with the earlier demo key, which would not verify.
+  const same = previous?.institution?.appId === app.appId && previous?.institution?.publicKey === app.publicKey;
+  const privateKey = demoPrivateKey ?? (same ? previous?.institution?.privateKey : undefined);
   const content = {
     description: 'yibao 沙箱 / sandbox. 仅供开发测试：这里的密钥与人员均为虚构。',
     baseUrl: platform.deps.publicUrl,

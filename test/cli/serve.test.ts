@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openResponse, sealRequest } from '../../src/protocol/mobile.js';
 import { stringifyWire } from '../../src/protocol/json.js';
+import { generateKeyPair } from '../../src/crypto/keys.js';
 import { BIN } from '../helpers/cli.js';
 import { TEST_DATABASE_URL } from '../helpers/db.js';
 import { upload6201 } from '../helpers/his.js';
@@ -105,6 +106,37 @@ describe('yibao serve (the README command, as a developer runs it)', () => {
     expect(second.platform.publicKey).toBe(sandbox.platform.publicKey);
     await payWithSandboxFile(again.url, second); // the data survived the restart, and works
     expect(await stop(again)).toBe(0);
+  });
+
+  it('serve --config: its app, persons and policy are the ones served; sandbox.json never pairs that app with an earlier demo key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yibao-cfg-'));
+    const data = join(dir, '.yibao');
+    const file = join(data, 'sandbox.json');
+    expect(await stop(await serve(['--data', data]))).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).institution.privateKey).toMatch(/^[0-9a-f]{64}$/);
+
+    const inst = generateKeyPair();
+    const config = {
+      sandbox: true,
+      apps: [{ appId: 'CFGAPP0000000000000000000000000A', appSecret: 'CFGSECRET00000000000000000000000', publicKey: inst.publicKey, orgCodg: 'H35010200999', orgName: '配置测试医院' }],
+      persons: [{ psnNo: '35010000000000000099', idNo: '350102199001010099', idType: '01', userName: '赵配置', gender: '1', birthday: '1990-01-01', insutype: '310', psnType: '1101', insuAdmdvs: '350100', balance: '50.00', qrCode: 'YBEC0135010000000000000099CFG' }],
+      // Everything of category A, fully reimbursed from the first fen: the fund pays the whole bill.
+      policy: { regions: { default: { insutypes: { default: { medTypes: { default: { deductible: '0.00', cap: '100000.00', ratio: { A: 10000, B: 10000 } } } } } } }, items: {}, categoryByPrefix: { X: 'A' }, defaultCategory: 'A' },
+    };
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(config));
+    const r = await serve(['--config', join(dir, 'c.json'), '--data', data]);
+    running.push(r);
+    const sandbox = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sandbox.institution).toMatchObject({ appId: config.apps[0]!.appId, orgCodg: 'H35010200999', publicKey: inst.publicKey });
+    expect(sandbox.institution.privateKey).toBeUndefined();
+    expect(sandbox.persons.map((p: { psnNo: string }) => p.psnNo)).toEqual(['35010000000000000099']);
+    // The HIS holds its own private key; with it, the configured person pays under the configured policy.
+    const pay = await payWithSandboxFile(r.url, { ...sandbox, institution: { ...sandbox.institution, privateKey: inst.privateKey } });
+    expect(pay.plainData).toMatchObject({ feeSumamt: '71.00', fundPay: '71.00', psnAcctPay: '0.00', ownPayAmt: '0.00' });
+    // The sandbox's stand-in authorisation answers by idNo as well as by psnNo.
+    const byId: any = await (await fetch(`${r.url}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idNo: '350102199001010099' }) })).json();
+    expect(byId).toMatchObject({ payAuthNo: expect.any(String), ecToken: expect.any(String), qrCode: 'YBEC0135010000000000000099CFG' });
+    expect(await stop(r)).toBe(0);
   });
 
   it('a bad config file is refused with one line, exit 2', async () => {
