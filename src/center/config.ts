@@ -1,4 +1,5 @@
 import type { ChannelFailureRule, PersonConfig, PolicyConfig } from '../upstream/types.js';
+import { ONE_CODE_INFNO } from '../spec/fsi.js';
 
 /**
  * The platform's configuration file (docs/config.md, example: yibao.config.example.json). Everything
@@ -124,7 +125,13 @@ export function checkConfig(config: YibaoConfig): void {
   for (const f of ['oneCodeStatus', 'oneCodePayCert'] as const) {
     if (infno[f] !== undefined && !/^\d{4}$/.test(infno[f]!)) throw new ConfigError(`oneCode.infno.${f} 应为 4 位数字交易编号`);
   }
-  if (infno.oneCodeStatus !== undefined && infno.oneCodeStatus === infno.oneCodePayCert) throw new ConfigError('oneCode.infno 两个交易编号不能相同');
+  // Checked as served (merged with the defaults): the module tells its transactions apart by infno
+  // alone, so a number shared with the other one or with 1101 would make a transaction unreachable.
+  const served = { ...ONE_CODE_INFNO, ...infno };
+  if (served.oneCodeStatus === served.oneCodePayCert) throw new ConfigError(`oneCode.infno 两个交易编号不能相同（均为 ${served.oneCodeStatus}；未配置的一项默认为 ${ONE_CODE_INFNO.oneCodeStatus}/${ONE_CODE_INFNO.oneCodePayCert}）`);
+  for (const f of ['oneCodeStatus', 'oneCodePayCert'] as const) {
+    if (served[f] === '1101') throw new ConfigError(`oneCode.infno.${f} 不能为 1101（人员信息获取已占用）`);
+  }
   const ttl = config.oneCode?.payCertTtlSeconds;
   if (ttl !== undefined && !(ttl > 0)) throw new ConfigError('oneCode.payCertTtlSeconds 应为正数');
   if (config.policy !== undefined) checkPolicy(config.policy);

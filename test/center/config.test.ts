@@ -24,6 +24,11 @@ describe('configuration file', () => {
     bad({ apps: [{ ...app, portal: ['pushMsg', 'refund' as never] }] }, /apps\[0\]\.portal/);
     bad({ oneCode: { infno: { oneCodeStatus: '97A1' } } }, /oneCode\.infno\.oneCodeStatus/);
     bad({ oneCode: { infno: { oneCodeStatus: '9701', oneCodePayCert: '9701' } } }, /不能相同/);
+    // Against the defaults too: one number given may collide with the other's default, or with 1101.
+    bad({ oneCode: { infno: { oneCodePayCert: '9701' } } }, /不能相同/);
+    bad({ oneCode: { infno: { oneCodeStatus: '9702' } } }, /不能相同/);
+    bad({ oneCode: { infno: { oneCodeStatus: '1101' } } }, /oneCode\.infno\.oneCodeStatus 不能为 1101/);
+    bad({ oneCode: { infno: { oneCodePayCert: '1101' } } }, /oneCode\.infno\.oneCodePayCert 不能为 1101/);
     bad({ oneCode: { payCertTtlSeconds: 0 } }, /payCertTtlSeconds/);
     bad({ addressRateLimit: { perSecond: 0, burst: 1 } }, /addressRateLimit/);
     bad({ apps: [{ ...app, rateLimit: { perSecond: 5 } as never }] }, /apps\[0\]\.rateLimit/);
