@@ -207,8 +207,7 @@ export function parseFsiMessage(input: string | WireObject): WireObject {
 export function openFsiRequest(raw: string | WireObject, keys: FsiKeys, onReject?: (r: string) => void): OpenedFsiRequest {
   const message = parseFsiMessage(raw);
   for (const [field, name] of REQUIRED_HEADER) {
-    // 表 3 spells it recer_sys_code; the spec's own 6.1 example writes recec_sys_code: both are read.
-    const v = field === 'recer_sys_code' && (message[field] === undefined || message[field] === '') ? message.recec_sys_code : message[field];
+    const v = headerField(message, field);
     if (v === undefined || v === null || v === '') throw new YibaoError(ErrorCode.INVALID_PARAM, `${field}: 必填（${name}）`, { field });
     if (typeof v !== 'string') throw new YibaoError(ErrorCode.INVALID_PARAM, `${field}: 应为字符串（${name}）`, { field });
   }
@@ -228,7 +227,24 @@ export function openFsiRequest(raw: string | WireObject, keys: FsiKeys, onReject
   const body = encrypted ? decryptBody(message.input, 'input', message.app_id as string | undefined, keys) : message.input;
   const header: WireObject = { ...message };
   delete header.input;
+  // Downstream reads the header by 表 3's names, whichever spelling arrived.
+  for (const [field, other] of Object.entries(HEADER_SPELLINGS)) {
+    if ((header[field] === undefined || header[field] === '') && header[other] !== undefined) header[field] = header[other]!;
+  }
   return { header, input: body, plainInput: toPlain(body) };
+}
+
+/**
+ * The spec spells two header fields two ways (docs/catalogue.md): 表 3 has recer_sys_code where its
+ * 6.1 example writes recec_sys_code, and the example's mdtrtarea_admvs where 表 3 row 3 writes
+ * mdrtarea_admvs. Both spellings are read; the first is the one yibao writes.
+ */
+const HEADER_SPELLINGS: Readonly<Record<string, string>> = { recer_sys_code: 'recec_sys_code', mdtrtarea_admvs: 'mdrtarea_admvs' };
+
+function headerField(message: WireObject, field: string): WireValue | undefined {
+  const v = message[field];
+  const other = HEADER_SPELLINGS[field];
+  return other !== undefined && (v === undefined || v === '') ? message[other] : v;
 }
 
 export interface FsiReply {

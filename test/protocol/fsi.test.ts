@@ -78,7 +78,12 @@ describe('FSI envelope (face-one-code-pay.txt ch. 3)', () => {
     // The spec's 6.1 example spells recer_sys_code as recec_sys_code: read as the same field.
     const { recer_sys_code: rsc, ...exampleSpelling } = header as unknown as Record<string, string>;
     const asExample = parseWireObject(stringifyWire(sealFsiRequest({ ...exampleSpelling, recec_sys_code: rsc } as never, input, his)));
-    expect(openFsiRequest(asExample, fsi).header.infno).toBe(header.infno);
+    expect(openFsiRequest(asExample, fsi).header).toMatchObject({ infno: header.infno, recer_sys_code: rsc });
+    // 表 3 row 3 spells mdtrtarea_admvs as mdrtarea_admvs: read as the same field, handed on by 表 3's other name.
+    const { mdtrtarea_admvs: area, ...tableSpelling } = header as unknown as Record<string, string>;
+    const asTable = parseWireObject(stringifyWire(sealFsiRequest({ ...tableSpelling, mdrtarea_admvs: area } as never, input, his)));
+    expect(openFsiRequest(asTable, fsi).header.mdtrtarea_admvs).toBe(area);
+    expect(() => openFsiRequest({ ...sealed, mdtrtarea_admvs: '' }, fsi)).toThrow('mdtrtarea_admvs: 必填（就医地医保区划）');
     expect(() => openFsiRequest({ ...sealed, recer_sys_code: '' }, fsi)).toThrow('recer_sys_code: 必填（接收方系统代码）');
     expect(() => openFsiRequest('{', fsi)).toThrow(/不是有效的 JSON/);
   });
