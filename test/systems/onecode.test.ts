@@ -153,6 +153,8 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     const proxy = await faceScan(t, c, ZHANGSAN, { proxy: true });
     e = await refused(c.onecode.getPayCert({ token: proxy.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: trnsSn(), ...DEVICE }));
     expect(e.centerMessage).toMatch(/亲情代展码/);
+    e = await refused(c.onecode.queryOneCodeStatus({ token: proxy.identity.ecToken, ...DEVICE }));
+    expect([e.code, e.centerMessage]).toEqual(['-4', '亲情代展码不可使用一码付：请参保人本人刷脸或展码']);
 
     // Amount not the order's cash part.
     const zs = await faceScan(t, c, ZHANGSAN);
@@ -273,6 +275,10 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     // The same message with its cainfo spelled in hex: the msgid is spent, still a replay.
     const hexCainfo = { ...message, cainfo: Buffer.from(String(message.cainfo), 'base64').toString('hex') };
     expect(String((await send(hexCainfo)).err_msg)).toMatch(/^010010 /);
+    // inf_time outside the ±5 minute window, either way: 010010 too.
+    for (const at of [new Date(Date.now() - 10 * 60_000), new Date(Date.now() + 10 * 60_000)]) {
+      expect(String((await send(sealFsiRequest(header, input, keys, { now: at }))).err_msg)).toMatch(/^010010 /);
+    }
     // The app is SM2: cainfo made with SM3 (the appSecret alone) is refused, whatever signtype says.
     const sm3 = sealFsiRequest({ ...header, signtype: 'SM3' }, input, { appSecret: t.app.keys.appSecret });
     expect(String((await send(sm3)).err_msg)).toMatch(/^000102 signtype: 不接受 SM3/);

@@ -194,5 +194,16 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
     });
     const twice = await Promise.all([bridge.handle(same), bridge.handle(same)]);
     expect(twice.map((o) => (o as { code: number }).code)).toEqual([0, 0]);
+    // YM_PORTAL_008 through the bridge too: the tip of the message just pushed, verified by its qr code.
+    const idNo = '350205198001010029';
+    await c.portal.pushMsg(message(t.app.config.orgCodg, { idNo, patientName: '桥取药' }) as never);
+    const tip = (await messagesOf(idNo)).messages[0]!.drugTipsId!;
+    const verified = await bridge.handle(
+      JSON.stringify({
+        data: { serverAddr: `${t.url}/api/mobile/verificationDrug`, appId: t.app.keys.appId, appKey: t.app.keys.appSecret, encryptType: 'SM4', signType: 'SM3', timestamp: '2022-05-10 16:56:25', version: '1.0.0', mobileDrugTipsId: tip, drugTipsIdType: 'qr' },
+        orgId: t.app.config.orgCodg,
+      }),
+    );
+    expect(verified).toMatchObject({ code: 0, data: { drugStatus: 'DONE', drugType: 'DRUG' }, orgId: t.app.config.orgCodg });
   });
 });

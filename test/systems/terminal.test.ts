@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringifyWire } from '../../src/protocol/json.js';
+import { formatCompact } from '../../src/protocol/time.js';
 import { openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../src/protocol/terminal.js';
 import { TERMINAL_PATH } from '../../src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
@@ -124,6 +125,9 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     let screen = await (await fetch(`${t.url}/sandbox/terminal?orgCodg=${t.app.config.orgCodg}`)).text();
     expect(screen).toContain('结算失败');
     expect(screen).toContain('个人账户余额不足');
+    // Nor when REFUND_FAIL.
+    const refundFail = await c.terminal.settleNotify({ outBizNo: auth.outBizNo, medicalSettleState: 'REFUND_FAIL', operatorId: 'OP01', operatorName: '收款员甲', totalFee: '620.00', bizType: 'settle', setlTime: '2026-11-23 09:32:00', hospitalName: '福州市第一人民医院（测试）', failReason: '原交易已对账' } as never);
+    expect(refundFail.outBizNo).toBe(auth.outBizNo);
     await c.terminal.settleNotify(notice(auth.outBizNo, { medicalSettleState: 'REFUND_SUCCESS', bizType: 'drugStore' }) as never);
     screen = await (await fetch(`${t.url}/sandbox/terminal?orgCodg=${t.app.config.orgCodg}`)).text();
     expect(screen).toContain('退费成功');
@@ -135,6 +139,11 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     const send = async (m: unknown) => openTerminalResponse(await (await fetch(`${t.url}${TERMINAL_PATH}`, { method: 'POST', body: stringifyWire(m as never) })).text(), keys);
     expect((await send(once)).code).toBe('0000');
     expect((await send(once)).code).toBe('010010');
+    // A timestamp outside the ±5 minute window, either way: 010010 too.
+    for (const at of [new Date(Date.now() - 10 * 60_000), new Date(Date.now() + 10 * 60_000)]) {
+      const stale = sealTerminalRequest('cn.nhsa.settle.notify', t.app.config.orgCodg, notice(auth.outBizNo), keys, { timestamp: formatCompact(at) });
+      expect((await send(stale)).code).toBe('010010');
+    }
     const forged = await post('cn.nhsa.settle.notify', notice(auth.outBizNo), (m) => (m.signData = 'F'.repeat(64)));
     expect(forged.code).toBe('000102');
     const unknownType = await post('cn.nhsa.ec.auth', {}, (m) => (m.transType = 'cn.nhsa.nothing'));
