@@ -170,6 +170,40 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     }
   });
 
+  it('yibao bridge, as a HIS runs it: listens, answers the MobileTrans JSON, stops on SIGTERM with exit 0', async () => {
+    const sandbox = JSON.parse(readFileSync(sandboxFile, 'utf8'));
+    const bridge = spawn(process.execPath, [BIN, 'bridge', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const bridgeUrl = await new Promise<string>((resolve, reject) => {
+      bridge.stderr!.on('data', (c) => {
+        err += String(c);
+        const m = /listening on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      bridge.on('exit', () => reject(new Error(err)));
+    });
+    const p = sandbox.persons[0];
+    const res = await fetch(bridgeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: { serverAddr: `${url}/org/local/api/hos/decode_ec_qrcode`, appId: sandbox.institution.appId, appKey: sandbox.institution.appSecret, encryptType: 'SM4', signType: 'SM2', timestamp: '2026-11-23 10:00:00', version: '2.0.1', orgId: sandbox.institution.orgCodg, businessType: '01101', operatorId: 'O', operatorName: 'O', officeId: 'K', officeName: 'K', ecQrCode: p.qrCode },
+        orgId: sandbox.institution.orgCodg,
+      }),
+    });
+    expect(await res.json()).toMatchObject({ code: 0, message: '成功', orgId: sandbox.institution.orgCodg, data: { idNo: p.idNo } });
+    const code = await new Promise<number | null>((resolve) => {
+      bridge.once('exit', (c) => resolve(c));
+      bridge.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    // Without a sandbox file, the refusal names both ways to give it its apps.
+    const alone = spawnSync(process.execPath, [BIN, 'bridge', '--port', '0'], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'yibao-nobridge-')), timeout: 30_000 });
+    expect(alone.status).toBe(2);
+    expect(alone.stderr.trim().split('\n')).toHaveLength(1);
+    expect(alone.stderr).toMatch(/--sandbox.*--config/);
+  });
+
   it('/docs is a browsable page; the OpenAPI 3 document and the Apifox/Postman collection come from the catalogue', async () => {
     const html = await (await fetch(`${url}/docs`)).text();
     expect(html).toContain('6201 费用明细上传');

@@ -100,7 +100,13 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
         }
         if (!Array.isArray(apps) || apps.length === 0) throw new CliError('桥配置应含 apps 数组 / the bridge config needs "apps"');
       } else {
-        const c = loadCredentials({ sandbox: o.sandbox }, true);
+        let c: ReturnType<typeof loadCredentials>;
+        try {
+          c = loadCredentials({ sandbox: o.sandbox }, true);
+        } catch (err) {
+          // The bridge's other way in: its own config of one or more apps.
+          throw err instanceof CliError ? new CliError(`${err.message}；桥也可用 --config bridge.json 配置应用 / or give the bridge its apps with --config`) : err;
+        }
         apps = [{ appId: c.appId, appSecret: c.appSecret, privateKey: c.privateKey, platformPublicKey: c.platformPublicKey, orgCodg: c.orgCodg, baseUrl: c.baseUrl }];
       }
       const port = Number(o.port);
