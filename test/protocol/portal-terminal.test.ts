@@ -91,16 +91,45 @@ describe('terminal envelope', () => {
   });
   it('an unknown transType is 404404 and a tampered one 000102', () => {
     const req = sealTerminalRequest('cn.nhsa.settle.notify', 'H1', { outBizNo: 'B1' }, tk);
-    try {
-      openTerminalRequest({ ...req, transType: 'cn.nhsa.unknown' }, tk);
-    } catch (e) {
-      expect((e as YibaoError).code).toBe(ErrorCode.NOT_OPENED);
+    expect(refusal(() => openTerminalRequest({ ...req, transType: 'cn.nhsa.unknown' }, tk)).code).toBe(ErrorCode.NOT_OPENED);
+    expect(refusal(() => openTerminalRequest({ ...req, transType: 'cn.nhsa.ec.auth' }, tk)).code).toBe(ErrorCode.BAD_SIGNATURE);
+  });
+  it('a malformed request names the header field: 000105, never a crash', () => {
+    const req = sealTerminalRequest('cn.nhsa.settle.notify', 'H1', { outBizNo: 'B1' }, tk) as Record<string, unknown>;
+    const without = (f: string) => Object.fromEntries(Object.entries(req).filter(([k]) => k !== f)) as never;
+    for (const [field, name] of [['appId', '应用ID'], ['orgId', '机构 ID'], ['transType', '交易类型编码'], ['timestamp', '时间戳']]) {
+      expect(refusal(() => openTerminalRequest(without(field!), tk)), field).toMatchObject({ code: ErrorCode.INVALID_PARAM, message: expect.stringContaining(`${field}: `) });
+      expect(refusal(() => openTerminalRequest(without(field!), tk)).message).toContain(name);
     }
-    try {
-      openTerminalRequest({ ...req, transType: 'cn.nhsa.ec.auth' }, tk);
-      throw new Error('accepted');
-    } catch (e) {
-      expect((e as YibaoError).code).toBe(ErrorCode.BAD_SIGNATURE);
-    }
+    expect(refusal(() => openTerminalRequest({ ...req, timestamp: '2026-13-45 99:00:00' } as never, tk))).toMatchObject({ code: ErrorCode.INVALID_PARAM, field: 'timestamp' });
+    expect(refusal(() => openTerminalRequest({ ...req, orgId: 42 } as never, tk))).toMatchObject({ code: ErrorCode.INVALID_PARAM, field: 'orgId' });
+    expect(refusal(() => openTerminalRequest('{"appId":', tk)).code).toBe(ErrorCode.INVALID_PARAM);
+    expect(refusal(() => openTerminalRequest('[]', tk)).code).toBe(ErrorCode.INVALID_PARAM);
   });
 });
+
+describe('portal envelope, malformed', () => {
+  it('names the header field: 000105, never a crash', () => {
+    const { business, orgId } = parseMobileTrans(sReqt);
+    const sealed = sealPortalRequest(business, keys, { orgId }) as Record<string, unknown>;
+    const without = (f: string) => Object.fromEntries(Object.entries(sealed).filter(([k]) => k !== f)) as never;
+    for (const [field, name] of [['appId', '应用ID'], ['orgId', '机构ID'], ['timestamp', '时间戳']]) {
+      const e = refusal(() => openPortalRequest(without(field!), keys));
+      expect(e, field).toMatchObject({ code: ErrorCode.INVALID_PARAM, field });
+      expect(e.message).toContain(name);
+    }
+    expect(refusal(() => openPortalRequest(without('encData'), keys)).code).not.toBe('0');
+    expect(refusal(() => openPortalRequest('not json', keys)).code).toBe(ErrorCode.INVALID_PARAM);
+  });
+});
+
+/** The YibaoError a call throws; fails the test if it throws nothing (or something else). */
+function refusal(fn: () => unknown): YibaoError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(YibaoError);
+    return e as YibaoError;
+  }
+  throw new Error('accepted, but should have been refused');
+}
