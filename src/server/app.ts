@@ -19,9 +19,17 @@ export function badParam(params: Record<string, unknown>): string | undefined {
       if (typeof text !== 'string') continue;
       if (hasBadText(text)) return `${k}: 含有不允许的字符`;
       if (k === 'limit' && !/^\d{1,4}$/.test(text)) return 'limit: 应为 1–500 的整数（每页条数）';
+      if ((k === 'from' || k === 'to') && text !== '' && queryDate(text) === undefined) return `${k}: 应为日期 yyyy-MM-dd（北京时间）或 ISO 8601 时间`;
     }
   }
   return undefined;
+}
+
+/** A `from`/`to` query value: a day (yyyy-MM-dd, Beijing time midnight) or an ISO 8601 time. */
+export function queryDate(v: unknown): Date | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 export function buildHttpApp(platform: Platform): FastifyInstance {

@@ -5,6 +5,7 @@ import { resendCallback } from '../center/callbacks/worker.js';
 import { listPortalMessages } from '../center/portal.js';
 import { loadOrder } from '../center/orders.js';
 import { reconcileAbnormal } from '../center/reconcile.js';
+import { queryDate } from './app.js';
 import type { Platform } from './platform.js';
 
 function authorized(req: FastifyRequest, token: string): boolean {
@@ -14,12 +15,6 @@ function authorized(req: FastifyRequest, token: string): boolean {
   const a = Buffer.from(m[1]!.trim());
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function date(v: unknown): Date | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  const d = new Date(v.length === 10 ? `${v}T00:00:00+08:00` : v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** Operator endpoints (JSON, `Authorization: Bearer <operatorToken>`), docs/operations.md. */
@@ -38,8 +33,8 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
         ...(q.ordStas ? { ordStas: q.ordStas } : {}),
         ...(q.psnNo ? { psnNo: q.psnNo } : {}),
         ...(q.medOrgOrd ? { medOrgOrd: q.medOrgOrd } : {}),
-        ...(date(q.from) ? { from: date(q.from)! } : {}),
-        ...(date(q.to) ? { to: date(q.to)! } : {}),
+        ...(queryDate(q.from) ? { from: queryDate(q.from)! } : {}),
+        ...(queryDate(q.to) ? { to: queryDate(q.to)! } : {}),
         ...(q.limit ? { limit: Number(q.limit) } : {}),
         ...(q.after ? { after: q.after } : {}),
       });

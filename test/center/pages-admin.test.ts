@@ -96,6 +96,15 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     expect((await t.admin('/admin/orders/ORD-NONE')).status).toBe(404);
     const byPsn = await t.admin(`/admin/orders?psnNo=${LISI.psnNo}&medOrgOrd=${u.upload.medOrgOrd}`);
     expect(byPsn.json.orders).toHaveLength(1);
+    // from (inclusive) and to (exclusive), as a day in Beijing time or an ISO time.
+    const inWindow = async (q: string) => (await t.admin(`/admin/orders?medOrgOrd=${u.upload.medOrgOrd}&${q}`)).json.orders.length;
+    const created = new Date(Date.now() - 60_000).toISOString();
+    expect(await inWindow(`from=${created}`)).toBe(1);
+    expect(await inWindow(`to=${created}`)).toBe(0);
+    expect(await inWindow(`from=${new Date(Date.now() + 60_000).toISOString()}`)).toBe(0);
+    const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    expect(await inWindow(`to=${tomorrow}`)).toBe(1);
+    expect(await inWindow(`from=${tomorrow}`)).toBe(0);
   });
 
   it('two instances on one database drain the outbox together: each callback delivered exactly once', async () => {
@@ -123,7 +132,7 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     const h = await fetch(`${t.url}/healthz`);
     expect(await h.json()).toMatchObject({ status: 'ok', sandbox: true });
     // Parameters no field can hold, a limit that is not a number: 400 naming them, never a 500.
-    for (const [path, named] of [['/admin/orders?limit=abc', 'limit'], ['/admin/callbacks?limit=-1', 'limit'], ['/admin/orders/ORD%00X', 'payOrdId'], ['/admin/orders?psnNo=%00', 'psnNo'], ['/sandbox/portal/messages?idNo=%00', 'idNo']] as const) {
+    for (const [path, named] of [['/admin/orders?limit=abc', 'limit'], ['/admin/callbacks?limit=-1', 'limit'], ['/admin/orders/ORD%00X', 'payOrdId'], ['/admin/orders?psnNo=%00', 'psnNo'], ['/admin/orders?from=yesterday', 'from'], ['/admin/orders?to=2026-13-40', 'to'], ['/sandbox/portal/messages?idNo=%00', 'idNo']] as const) {
       const res = await t.admin(path);
       expect(res.status, path).toBe(400);
       expect(res.json, path).toMatchObject({ code: '000105' });
