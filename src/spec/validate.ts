@@ -150,24 +150,7 @@ export function validate(schema: TObject, value: unknown, root = 'data'): FieldI
  * lossless-json writes "12.30" as the JSON number 12.30. Unknown fields are left as they are.
  */
 export function toWire(schema: TObject, value: unknown): unknown {
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = { ...value };
-  for (const [key, prop] of Object.entries(schema.properties)) {
-    const m = fieldMeta(prop);
-    const v = value[key];
-    if (!m || isEmpty(v)) continue;
-    if (m.kind === '数值型') {
-      const t = scalarText(v);
-      if (t !== undefined && DECIMAL.test(t)) out[key] = new LosslessNumber(t);
-    } else if (m.kind === '对象' && (prop as TObject).properties) {
-      out[key] = toWire(prop as TObject, v);
-    } else if (m.kind === '列表' && (Array.isArray(v) || (m.single && isPlainObject(v)))) {
-      const item = (prop as unknown as { items: TSchema }).items;
-      const wireItem = (el: unknown) => ((item as TObject).properties ? toWire(item as TObject, el) : el);
-      out[key] = Array.isArray(v) ? v.map(wireItem) : wireItem(v);
-    }
-  }
-  return out;
+  return rebuild(schema, value, { numbers: true, singleAsList: false });
 }
 
 /**
@@ -176,18 +159,27 @@ export function toWire(schema: TObject, value: unknown): unknown {
  * the caller always gets the list its type promises.
  */
 export function asLists(schema: TObject, value: unknown): unknown {
+  return rebuild(schema, value, { numbers: false, singleAsList: true });
+}
+
+/** A copy of `value` along `schema` (objects and list items recursed), numbers and lists shaped as asked. */
+function rebuild(schema: TObject, value: unknown, how: { numbers: boolean; singleAsList: boolean }): unknown {
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = { ...value };
   for (const [key, prop] of Object.entries(schema.properties)) {
     const m = fieldMeta(prop);
     const v = value[key];
     if (!m || isEmpty(v)) continue;
-    if (m.kind === '对象' && (prop as TObject).properties) {
-      out[key] = asLists(prop as TObject, v);
+    if (m.kind === '数值型') {
+      const t = how.numbers ? scalarText(v) : undefined;
+      if (t !== undefined && DECIMAL.test(t)) out[key] = new LosslessNumber(t);
+    } else if (m.kind === '对象' && (prop as TObject).properties) {
+      out[key] = rebuild(prop as TObject, v, how);
     } else if (m.kind === '列表') {
       const item = (prop as unknown as { items: TSchema }).items;
-      const list = m.single && isPlainObject(v) ? [v] : v;
-      out[key] = Array.isArray(list) && (item as TObject).properties ? list.map((el) => asLists(item as TObject, el)) : list;
+      const each = (el: unknown) => ((item as TObject).properties ? rebuild(item as TObject, el, how) : el);
+      if (Array.isArray(v)) out[key] = v.map(each);
+      else if (m.single && isPlainObject(v)) out[key] = how.singleAsList ? [each(v)] : each(v);
     }
   }
   return out;
