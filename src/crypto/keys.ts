@@ -164,6 +164,20 @@ function parseSpki(der: Buffer): Affine {
   return pointFromBytes(bits.subarray(1));
 }
 
+/** The byte lengths of a bare point: 02/03‖x, x‖y, 04‖x‖y. */
+const RAW_POINT_LENGTHS: ReadonlySet<number> = new Set([33, 64, 65]);
+
+/**
+ * SPKI or a bare point? A `PUBLIC KEY` PEM is always SPKI. Otherwise a SEQUENCE tag decides, except at
+ * the bare-point lengths: a raw x‖y starts with 0x30 for one key in 256, and an SM2 SPKI is never
+ * 33, 64 or 65 bytes long (59 with a compressed point, 91 uncompressed, more with explicit
+ * parameters). Going by length alone (> 65) sent the 59-byte compressed SPKI to the point reader.
+ */
+function isSpki(bytes: Buffer, pem: string | undefined): boolean {
+  if (pem === 'PUBLIC KEY') return true;
+  return bytes[0] === SEQUENCE && !RAW_POINT_LENGTHS.has(bytes.length);
+}
+
 function privateFromScalar(d: bigint): Sm2PrivateKey {
   checkScalar(d);
   return { d, publicKey: ecdhPublicKey(d) };
@@ -199,8 +213,8 @@ export function parsePublicKey(input: string | Uint8Array | Sm2PublicKey): Sm2Pu
   const cacheKey = typeof input === 'string' ? input : Buffer.from(input).toString('hex');
   const hit = cachePub.get(cacheKey);
   if (hit) return hit;
-  const { bytes } = typeof input === 'string' ? decodeText(input, '公钥') : { bytes: Buffer.from(input) };
-  const pt = bytes[0] === SEQUENCE && bytes.length > 65 ? parseSpki(bytes) : pointFromBytes(bytes);
+  const { bytes, pem } = typeof input === 'string' ? decodeText(input, '公钥') : { bytes: Buffer.from(input), pem: undefined };
+  const pt = isSpki(bytes, pem) ? parseSpki(bytes) : pointFromBytes(bytes);
   return remember(cachePub, cacheKey, { x: pt.x, y: pt.y });
 }
 

@@ -23,9 +23,9 @@ import {
   sm2SignBase64,
   sm2Verify,
 } from '../../src/crypto/index.js';
-import { N } from '../../src/crypto/curve.js';
+import { decompress, N } from '../../src/crypto/curve.js';
 import { bigintToBytes } from '../../src/crypto/bytes.js';
-import { readChildren, readWhole } from '../../src/crypto/der.js';
+import { BIT_STRING, readChildren, readWhole, SEQUENCE, tlv } from '../../src/crypto/der.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'yibao-sm2-'));
@@ -178,10 +178,60 @@ describe('SM2 keys in every form seen in the wild', () => {
     expect(parsePrivateKey(readFileSync(join(dir, 'sm2x.pem'), 'utf8')).d).toBe(parsePrivateKey(readFileSync(join(dir, 'sm2.pem'), 'utf8')).d);
   });
 
-  it('public key: 04||x||y, compressed, raw x||y (Hutool users), base64, SPKI DER/PEM', () => {
+  /** SPKI holding the compressed point, as `openssl ec -pubin -conv_form compressed -pubout` writes it. */
+  function compressedSpki(): Buffer {
+    const [algorithm] = readChildren(readWhole(publicKeyToDer(pub)).value);
+    const point = Buffer.from(publicKeyToHex(pub, true), 'hex');
+    return tlv(SEQUENCE, Buffer.concat([tlv(SEQUENCE, algorithm!.value), tlv(BIT_STRING, Buffer.concat([Buffer.from([0]), point]))]));
+  }
+
+  it('public key: 04||x||y, compressed, raw x||y (Hutool users), base64, SPKI DER/PEM, compressed SPKI DER/PEM', () => {
     const hex = kp.publicKey;
-    const forms = [hex, publicKeyToHex(pub, true), hex.slice(2), Buffer.from(hex, 'hex').toString('base64'), publicKeyToDer(pub).toString('base64'), publicKeyToPem(pub), `  ${publicKeyToPem(pub).replace(/\n/g, '\r\n')}  `];
+    const spkiCompressed = compressedSpki();
+    expect(spkiCompressed.length).toBe(59);
+    const pemCompressed = `-----BEGIN PUBLIC KEY-----\n${spkiCompressed.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const forms = [
+      hex,
+      publicKeyToHex(pub, true),
+      hex.slice(2),
+      Buffer.from(hex, 'hex').toString('base64'),
+      publicKeyToDer(pub).toString('base64'),
+      publicKeyToPem(pub),
+      `  ${publicKeyToPem(pub).replace(/\n/g, '\r\n')}  `,
+      spkiCompressed.toString('base64'),
+      spkiCompressed.toString('hex'),
+      pemCompressed,
+    ];
     for (const f of forms) expect(parsePublicKey(f)).toEqual({ x: pub.x, y: pub.y });
+    expect(parsePublicKey(spkiCompressed)).toEqual({ x: pub.x, y: pub.y });
+  });
+
+  it('public key: compressed SPKI of the committed OpenSSL vector verifies its signature', () => {
+    // kat-pub-compressed.pem = openssl ec -pubin -in kat-pub.pem -conv_form compressed -pubout (fixtures/README.md)
+    const compressed = readFileSync(join(here, 'fixtures', 'kat-pub-compressed.pem'), 'utf8');
+    const sig = readFileSync(join(here, 'fixtures', 'kat-sig.der.b64'), 'utf8').trim();
+    expect(parsePublicKey(compressed)).toEqual(parsePublicKey(readFileSync(join(here, 'fixtures', 'kat-pub.pem'), 'utf8')));
+    expect(sm2Verify(compressed, 'yibao known-answer vector', sig)).toBe(true);
+  });
+
+  it.skipIf(!hasOpenssl)('public key: `openssl ec -conv_form compressed -pubout` output parses to the same point', () => {
+    openssl(['genpkey', '-algorithm', 'SM2', '-out', 'kc.pem']);
+    openssl(['pkey', '-in', 'kc.pem', '-pubout', '-out', 'pc-full.pem']);
+    openssl(['ec', '-pubin', '-in', 'pc-full.pem', '-conv_form', 'compressed', '-pubout', '-out', 'pc.pem']);
+    const full = parsePublicKey(readFileSync(join(dir, 'pc-full.pem'), 'utf8'));
+    expect(parsePublicKey(readFileSync(join(dir, 'pc.pem'), 'utf8'))).toEqual(full);
+    expect(full).toEqual(parsePrivateKey(readFileSync(join(dir, 'kc.pem'), 'utf8')).publicKey);
+  });
+
+  it('public key: a raw x||y that happens to start like a DER SEQUENCE is still read as x||y', () => {
+    // x = 30 3e …: the 64 bytes even parse as one whole SEQUENCE (length 0x3e = 62).
+    let pt: { x: bigint; y: bigint } | undefined;
+    for (let tail = 1n; !pt; tail++) pt = decompress((0x303en << 240n) | tail, false);
+    const raw = Buffer.concat([bigintToBytes(pt.x), bigintToBytes(pt.y)]);
+    expect(raw.subarray(0, 2).toString('hex')).toBe('303e');
+    expect(readWhole(raw).tag).toBe(SEQUENCE);
+    expect(parsePublicKey(raw.toString('hex'))).toEqual(pt);
+    expect(parsePublicKey(raw.toString('base64'))).toEqual(pt);
   });
 
   it.skipIf(!hasOpenssl)('keys written by `openssl ecparam -name SM2 -genkey` and `openssl genpkey` parse', () => {
