@@ -109,26 +109,33 @@ export interface OpenOptions {
   signTypes?: readonly SignType[];
 }
 
+/**
+ * The plaintext `data` of a message's `encData` (2.2.3.2: SM4-ECB with the key derived from appId and
+ * appSecret), parsed losslessly; undefined when the message carries no encData. Does not verify.
+ */
+export function decryptEncData(message: WireObject, keys: Pick<EnvelopeKeys, 'appId' | 'appSecret'>): WireValue | undefined {
+  const encData = message.encData;
+  if (encData === undefined || encData === null || encData === '') return undefined;
+  if (typeof encData !== 'string') {
+    throw new YibaoError(ErrorCode.INVALID_PARAM, 'encData: 应为十六进制字符串（加密数据）', { field: 'encData' });
+  }
+  let text: string;
+  try {
+    text = sm4DecryptHex(envelopeSm4Key(keys.appId, keys.appSecret), encData);
+  } catch (cause) {
+    const reason = cause instanceof CryptoError ? cause.message : '未知错误';
+    throw new YibaoError(ErrorCode.CRYPTO, `encData: 解密失败（${reason}）`, { field: 'encData', cause });
+  }
+  return parseWire(text, 'encData 解密后的内容', 'data');
+}
+
 /** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
   const signType = acceptSignType(message.signType, options.signTypes, Boolean(keys.peerPublicKey));
   const encType = parseEncType(message.encType);
   let data: WireValue | undefined;
   if (encType === 'SM4') {
-    const encData = message.encData;
-    if (encData !== undefined && encData !== null && encData !== '') {
-      if (typeof encData !== 'string') {
-        throw new YibaoError(ErrorCode.INVALID_PARAM, 'encData: 应为十六进制字符串（加密数据）', { field: 'encData' });
-      }
-      let text: string;
-      try {
-        text = sm4DecryptHex(envelopeSm4Key(keys.appId, keys.appSecret), encData);
-      } catch (cause) {
-        const reason = cause instanceof CryptoError ? cause.message : '未知错误';
-        throw new YibaoError(ErrorCode.CRYPTO, `encData: 解密失败（${reason}）`, { field: 'encData', cause });
-      }
-      data = parseWire(text, 'encData 解密后的内容', 'data');
-    }
+    data = decryptEncData(message, keys);
   } else if (message.data !== undefined && message.data !== null) {
     // Some centers send plain data as a JSON string rather than an object.
     data = typeof message.data === 'string' && /^\s*[[{]/.test(message.data) ? parseWire(message.data, 'data') : message.data;

@@ -105,6 +105,41 @@ describe('yibao protocol tools', () => {
     expect(r.stdout.trim()).toBe(signv.signString);
   });
 
+  it('sign-string of an encrypted message: refused without --app-id, decrypted with it (the string the sender signed)', () => {
+    const his = JSON.parse(yibao(['keys', 'sm2']).stdout);
+    const creds = ['--app-id', sm4v.appId, '--app-secret', sm4v.appSecret];
+    const data = file('ss-data.json', '{"psnNo":"P001","memo":"","feeSumamt":12.30,"list":[{"b":1,"a":"甲"}]}');
+    const sealed = yibao(['envelope', 'seal', ...creds, '--private-key', his.privateKey, '--file', data]);
+    expect(sealed.code).toBe(0);
+    const msg = JSON.parse(sealed.stdout);
+    expect(msg.data).toBeUndefined();
+    expect(msg.encData).toMatch(/^[0-9A-F]+$/);
+    const sealedFile = file('ss-sealed.json', sealed.stdout);
+
+    // Without --app-id there is no plaintext data to sign: one line, exit 2, nothing on stdout.
+    const refused = yibao(['sign-string', '--app-secret', sm4v.appSecret, '--file', sealedFile]);
+    expectOneLineError(refused, /报文已加密.*--app-id/);
+    expect(refused.stdout).toBe('');
+
+    // With --app-id: the string written out by hand from the rules, and the one the sender signed.
+    const expected =
+      `appId=${sm4v.appId}&data={"feeSumamt":12.30,"list":[{"a":"甲","b":1}],"psnNo":"P001"}` +
+      `&encType=SM4&signType=SM2&timestamp=${msg.timestamp}&version=2.0.1&key=${sm4v.appSecret}`;
+    const r = yibao(['sign-string', ...creds, '--file', sealedFile]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(expected);
+    expect(sm2Verify(his.publicKey, expected, msg.signData)).toBe(true);
+
+    // The same message with its data in plaintext gives the same string, --app-id or not.
+    const { encData: _encData, ...header } = msg;
+    const plainFile = file('ss-plain.json', `${JSON.stringify(header).slice(0, -1)},"data":{"psnNo":"P001","feeSumamt":12.30,"list":[{"b":1,"a":"甲"}]}}`);
+    expect(yibao(['sign-string', '--app-secret', sm4v.appSecret, '--file', plainFile]).stdout.trim()).toBe(expected);
+
+    // A wrong appId or appSecret is named, not turned into a wrong string.
+    expectOneLineError(yibao(['sign-string', '--app-id', 'B'.repeat(32), '--app-secret', sm4v.appSecret, '--file', sealedFile]), /--app-id 与报文的 appId/);
+    expectOneLineError(yibao(['sign-string', '--app-id', sm4v.appId, '--app-secret', '0'.repeat(32), '--file', sealedFile]), /encData: 解密失败/);
+  });
+
   it('envelope seal → open round trip; a tampered envelope fails with one line and exit 2', () => {
     const his = JSON.parse(yibao(['keys', 'sm2']).stdout);
     const creds = ['--app-id', sm4v.appId, '--app-secret', sm4v.appSecret];

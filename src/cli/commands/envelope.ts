@@ -3,6 +3,7 @@ import { stringify } from 'lossless-json';
 import { buildSignString } from '../../protocol/signstring.js';
 import { parseWireObject, stringifyWire } from '../../protocol/json.js';
 import { openRequest, sealRequest, openResponse } from '../../protocol/mobile.js';
+import { decryptEncData } from '../../protocol/envelope.js';
 import { parseEncType, parseSignType } from '../../protocol/signer.js';
 import { CliError, readTextFile, type Io } from '../io.js';
 import { readKeyArg } from './crypto.js';
@@ -19,15 +20,32 @@ interface EnvelopeOpts {
   userId: string;
 }
 
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
 /** `yibao sign-string` and `yibao envelope seal|open` for envelope v2.0.1 (mobile-payment.txt 2.2.3). */
 export function registerEnvelopeCommands(program: Command, io: Io): void {
   program
     .command('sign-string')
     .description('打印 v2.0.1 报文的待签名字符串 / print the sign string of a v2.0.1 message')
     .requiredOption('--app-secret <appSecret>', '渠道密钥')
-    .requiredOption('--file <path>', '报文 JSON 文件（data 为明文）/ message JSON, data in plaintext')
-    .action((opts: { appSecret: string; file: string }) => {
+    .option('--app-id <appId>', '渠道 id：报文只有 encData 时用它解密出 data / decrypts encData when the message has no plaintext data')
+    .requiredOption('--file <path>', '报文 JSON 文件（data 为明文，或加 --app-id 解密 encData）/ message JSON')
+    .action((opts: { appSecret: string; appId?: string; file: string }) => {
       const message = parseWireObject(readTextFile(opts.file, io), '报文文件');
+      // The signature covers the plaintext data (2.2.3.2: sign, then encrypt); encData is never
+      // signed. A sealed message without its data would give a sign string with no data part.
+      if (isAbsent(message.data) && !isAbsent(message.encData)) {
+        if (opts.appId === undefined) {
+          throw new CliError('报文已加密（只有 encData），待签名字符串按明文 data 计算：请加 --app-id 解密，或在报文中给出明文 data / the message is encrypted: pass --app-id to decrypt it, or give data in plaintext');
+        }
+        if (typeof message.appId === 'string' && message.appId !== opts.appId) {
+          throw new CliError(`--app-id 与报文的 appId (${message.appId}) 不一致 / --app-id does not match the message's appId`);
+        }
+        const data = decryptEncData(message, { appId: opts.appId, appSecret: opts.appSecret });
+        if (data !== undefined) message.data = data;
+      }
       io.out(buildSignString(message, { secret: opts.appSecret }));
     });
 
