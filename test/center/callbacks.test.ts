@@ -34,6 +34,38 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     t.receiver.failFirst = 0;
   });
 
+  it('a HIS that answers HTTP 200 with success:false is retried until it answers success:true', async () => {
+    // mobile-payment.txt 2.3.1.3.2: the HIS acknowledges with data.success; HTTP 200 alone is not an ack.
+    t.receiver.attempts = 0;
+    t.receiver.failFirst = 2;
+    t.receiver.failWith = 'ack-false';
+    t.receiver.failMessage = '院内订单处理中，请稍后重试';
+    try {
+      const u = await scanAndUpload(t, LISI);
+      await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+      const cb = await until(async () => {
+        const l = await t.admin(`/admin/callbacks?payOrdId=${u.payOrdId}`);
+        return l.json.callbacks[0]?.status === 'DELIVERED' ? l.json.callbacks[0] : undefined;
+      });
+      const detail = await t.admin(`/admin/callbacks/${cb.id}`);
+      const attempts = detail.json.attemptsHistory as Array<{ success: boolean; http_status: number; error: string | null; response_body: string }>;
+      expect(attempts.map((a) => a.success)).toEqual([false, false, true]);
+      expect(attempts.map((a) => a.http_status)).toEqual([200, 200, 200]);
+      for (const a of attempts.slice(0, 2)) {
+        expect(a.error).toBe('HIS 未确认：HTTP 200，院内订单处理中，请稍后重试');
+        expect(JSON.parse(a.response_body).data).toEqual({ success: false, message: '院内订单处理中，请稍后重试' });
+      }
+      expect(attempts[2]!.error).toBeNull();
+      expect(detail.json.attempts).toBe(3);
+      expect(detail.json.last_error).toBeNull();
+      expect(t.receiver.received.filter((r) => r.data.payOrdId === u.payOrdId)).toHaveLength(1);
+    } finally {
+      t.receiver.failFirst = 0;
+      t.receiver.failWith = 'http-500';
+      t.receiver.failMessage = '院内系统繁忙';
+    }
+  });
+
   it('when the schedule is used up the callback is RETRIES_EXCEEDED; an operator re-sends it', async () => {
     t.receiver.attempts = 0;
     t.receiver.failFirst = 1000;

@@ -29,13 +29,21 @@ function makeApp(orgCodg: string, orgName: string, extra: Partial<AppConfig> = {
   };
 }
 
-/** A HIS callback endpoint: opens each 6302 with the real envelope code, can be told to fail first. */
+/**
+ * A HIS callback endpoint: opens each 6302 with the real envelope code, can be told to fail first,
+ * either way a HIS refuses: an error status, or HTTP 200 whose ack says `success: false`
+ * (mobile-payment.txt 2.3.1.3.2: only `success: true` acknowledges the notification).
+ */
 export class CallbackReceiver {
   server!: Server;
   url = '';
   received: Array<{ data: Record<string, unknown>; raw: string; at: number }> = [];
   attempts = 0;
   failFirst = 0;
+  /** How the first `failFirst` attempts are refused. */
+  failWith: 'http-500' | 'ack-false' = 'http-500';
+  /** The message of a refusal's ack. */
+  failMessage = '院内系统繁忙';
   constructor(private readonly keys: () => EnvelopeKeys) {}
 
   async start(): Promise<this> {
@@ -46,7 +54,8 @@ export class CallbackReceiver {
       req.on('end', () => {
         this.attempts += 1;
         if (this.attempts <= this.failFirst) {
-          res.writeHead(500, { 'content-type': 'application/json' }).end(stringifyWire(buildCallbackAck(false, '院内系统繁忙')));
+          const status = this.failWith === 'ack-false' ? 200 : 500;
+          res.writeHead(status, { 'content-type': 'application/json' }).end(stringifyWire(buildCallbackAck(false, this.failMessage)));
           return;
         }
         try {
