@@ -2,6 +2,43 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, scanAndUpload } from '../helpers/flow.js';
+import { DEFAULT_CALLBACK_SCHEDULE, parseDuration } from '../../src/center/config.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+/** WeChat Pay's notification intervals, which the issue asks for as the default schedule. */
+const WECHAT_SCHEDULE_MS = [15 * SECOND, 15 * SECOND, 30 * SECOND, 3 * MINUTE, 10 * MINUTE, 20 * MINUTE, 30 * MINUTE, 30 * MINUTE, 30 * MINUTE, 60 * MINUTE, 3 * HOUR, 3 * HOUR, 3 * HOUR, 6 * HOUR, 6 * HOUR];
+
+interface AttemptRow {
+  attempt: number;
+  started_at: string;
+  duration_ms: number | null;
+  success: boolean | null;
+}
+
+/** When an attempt's outcome was known: the worker computes the next attempt time after this. */
+const endOf = (a: { started_at: Date | string; duration_ms: number | null }): number => new Date(a.started_at).getTime() + (a.duration_ms ?? 0);
+
+/**
+ * How long the outbox waits after failed attempt `n` of a callback, once that failure is written
+ * back (undefined before). One statement, so the row's next attempt time and the attempt are read
+ * together: the operator endpoint reads them in two queries, which a delivery can fall between.
+ */
+async function waitAfterFailure(p: TestPlatform, callbackId: number, n: number): Promise<number | undefined> {
+  const [r] = await p.platform.deps.store.query<{ next_attempt_at: Date | string; started_at: Date | string; duration_ms: number | null }>(
+    `SELECT c.next_attempt_at, a.started_at, a.duration_ms FROM callbacks c JOIN callback_attempts a ON a.callback_id = c.id AND a.attempt = c.attempts
+     WHERE c.id = $1 AND c.attempts = $2 AND c.status = 'PENDING' AND c.lease_until IS NULL AND a.success = false`,
+    [callbackId, n],
+  );
+  return r ? new Date(r.next_attempt_at).getTime() - endOf(r) : undefined;
+}
+
+describe('default 6302 schedule', () => {
+  it("is WeChat Pay's, in milliseconds", () => {
+    expect(DEFAULT_CALLBACK_SCHEDULE.map(parseDuration)).toEqual(WECHAT_SCHEDULE_MS);
+  });
+});
 
 describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
   let t: TestPlatform & { reuse: any };
@@ -111,6 +148,71 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     expect(history.some((a) => a.success === false && /投递中断/.test(a.error ?? ''))).toBe(true);
     expect(history.at(-1)!.success).toBe(true);
     expect(history.every((a) => a.success !== null)).toBe(true);
+  });
+
+  it('each retry waits the delay of its own schedule step', async () => {
+    // Uneven steps, so that a worker reusing one step's delay for another is seen.
+    const schedule = ['100ms', '2s'];
+    const p = await startTestPlatform(kind, { callbacks: { schedule, timeoutMs: 2000, pollMs: 100 } });
+    try {
+      p.receiver.failFirst = 2;
+      const u = await scanAndUpload(p, LISI);
+      await p.call('6202', payData(u, (await authorise(p, LISI)).payAuthNo));
+      const cb = await until(async () => (await p.admin(`/admin/callbacks?payOrdId=${u.payOrdId}`)).json.callbacks[0]);
+      // While it waits for its second retry, the row says when that is: 2s after the second failure.
+      const wait = await until(() => waitAfterFailure(p, cb.id, 2));
+      expect(wait).toBeGreaterThanOrEqual(2000 - 10);
+      expect(wait).toBeLessThan(2000 + 500);
+      const detail = await until(async () => {
+        const d = (await p.admin(`/admin/callbacks/${cb.id}`)).json;
+        return d.status === 'DELIVERED' ? d : undefined;
+      });
+      const history = detail.attemptsHistory as AttemptRow[];
+      expect(history.map((a) => a.success)).toEqual([false, false, true]);
+      // Attempt n+1 starts once step n's delay has passed since attempt n ended, and soon after (a poll).
+      for (const [i, delay] of schedule.map(parseDuration).entries()) {
+        const gap = new Date(history[i + 1]!.started_at).getTime() - endOf(history[i]!);
+        expect(gap, `wait before attempt ${i + 2}`).toBeGreaterThanOrEqual(delay - 10);
+        expect(gap, `wait before attempt ${i + 2}`).toBeLessThan(delay + 1000);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("without callbacks.schedule the platform retries on WeChat Pay's schedule, step by step", async () => {
+    // No schedule in the config: the platform resolves the default itself. Hours cannot be waited
+    // out, so after each failed attempt the recorded next attempt time is checked against the step,
+    // then moved to now.
+    const p = await startTestPlatform(kind, { callbacks: { timeoutMs: 2000, pollMs: 100 } });
+    try {
+      p.receiver.failFirst = 1_000_000;
+      const u = await scanAndUpload(p, LISI);
+      await p.call('6202', payData(u, (await authorise(p, LISI)).payAuthNo));
+      const cb = await until(async () => (await p.admin(`/admin/callbacks?payOrdId=${u.payOrdId}`)).json.callbacks[0]);
+      const waits: number[] = [];
+      for (let n = 1; n <= WECHAT_SCHEDULE_MS.length; n++) {
+        waits.push(await until(() => waitAfterFailure(p, cb.id, n)));
+        const moved = await p.platform.deps.store.query(
+          "UPDATE callbacks SET next_attempt_at = now() WHERE id = $1 AND attempts = $2 AND status = 'PENDING' AND lease_until IS NULL RETURNING id",
+          [cb.id, n],
+        );
+        expect(moved).toHaveLength(1);
+      }
+      for (const [i, expected] of WECHAT_SCHEDULE_MS.entries()) {
+        expect(waits[i], `wait after attempt ${i + 1}`).toBeGreaterThanOrEqual(expected - 10);
+        expect(waits[i], `wait after attempt ${i + 1}`).toBeLessThan(expected + 500);
+      }
+      // One attempt, then one per step: the 16th failure ends it.
+      const done = await until(async () => {
+        const r = (await p.admin(`/admin/callbacks/${cb.id}`)).json;
+        return r.status === 'RETRIES_EXCEEDED' ? r : undefined;
+      });
+      expect(done.attempts).toBe(WECHAT_SCHEDULE_MS.length + 1);
+      expect(done.attemptsHistory).toHaveLength(WECHAT_SCHEDULE_MS.length + 1);
+    } finally {
+      await p.close();
+    }
   });
 
   it('a restart loses no pending callback', async () => {
