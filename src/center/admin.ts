@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Queryable, Store } from '../store/store.js';
 import { fenToYuan } from '../spec/money.js';
 import { maskIdNo, maskName } from '../util/mask.js';
 import { ORD_STAS_NAMES, type OrdStasCode } from './ord-stas.js';
@@ -77,22 +77,35 @@ export async function listOrders(store: Store, f: OrderFilter) {
   return { orders, next: orders.length === limit ? orders[orders.length - 1]!.payOrdId : null };
 }
 
+/**
+ * Reads that belong together (a row and its history) in one snapshot: read apart, a transaction
+ * committing in between shows, e.g., an order's new state beside its older history, or a callback's
+ * newer attempt beside its older next_attempt_at.
+ */
+function snapshot<T>(store: Store, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return store.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    return fn(tx);
+  });
+}
+
 export async function getOrder(store: Store, payOrdId: string) {
-  const rows = await store.query('SELECT * FROM orders WHERE pay_ord_id = $1', [payOrdId]);
-  if (rows.length === 0) return undefined;
-  const [events, refunds, callbacks] = await Promise.all([
-    store.query('SELECT id, txn, from_stas, to_stas, detail, created_at FROM order_events WHERE pay_ord_id = $1 ORDER BY id', [payOrdId]),
-    store.query(
+  const read = await snapshot(store, async (tx) => {
+    const rows = await tx.query('SELECT * FROM orders WHERE pay_ord_id = $1', [payOrdId]);
+    if (rows.length === 0) return undefined;
+    const events = await tx.query('SELECT id, txn, from_stas, to_stas, detail, created_at FROM order_events WHERE pay_ord_id = $1 ORDER BY id', [payOrdId]);
+    const refunds = await tx.query(
       `SELECT refd_sn, app_refd_sn, refd_type, totl_refd_fen, fund_refd_fen, psn_acct_refd_fen, cash_refd_fen, ref_status, hi_fefd_sn, created_at
        FROM refunds WHERE pay_ord_id = $1 ORDER BY created_at`,
       [payOrdId],
-    ),
-    store.query('SELECT id, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM callbacks WHERE pay_ord_id = $1 ORDER BY id', [
-      payOrdId,
-    ]),
-  ]);
+    );
+    const callbacks = await tx.query('SELECT id, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM callbacks WHERE pay_ord_id = $1 ORDER BY id', [payOrdId]);
+    return { row: rows[0]!, events, refunds, callbacks };
+  });
+  if (!read) return undefined;
+  const { row, events, refunds, callbacks } = read;
   return {
-    order: orderView(rowToOrder(rows[0]!)),
+    order: orderView(rowToOrder(row)),
     history: events.map((e) => ({
       id: e.id,
       txn: e.txn,
@@ -140,15 +153,17 @@ export async function listCallbacks(store: Store, f: { status?: string; payOrdId
 }
 
 export async function getCallback(store: Store, id: number) {
-  const rows = await store.query(
-    `SELECT id, app_id, org_codg, pay_ord_id, call_type, url, data, status, attempts, next_attempt_at, last_error, created_at, delivered_at
-     FROM callbacks WHERE id = $1`,
-    [id],
-  );
-  if (rows.length === 0) return undefined;
-  const attempts = await store.query(
-    'SELECT attempt, started_at, duration_ms, http_status, response_body, error, success FROM callback_attempts WHERE callback_id = $1 ORDER BY id',
-    [id],
-  );
-  return { ...rows[0], attemptsHistory: attempts };
+  return snapshot(store, async (tx) => {
+    const rows = await tx.query(
+      `SELECT id, app_id, org_codg, pay_ord_id, call_type, url, data, status, attempts, next_attempt_at, last_error, created_at, delivered_at
+       FROM callbacks WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) return undefined;
+    const attempts = await tx.query(
+      'SELECT attempt, started_at, duration_ms, http_status, response_body, error, success FROM callback_attempts WHERE callback_id = $1 ORDER BY id',
+      [id],
+    );
+    return { ...rows[0], attemptsHistory: attempts };
+  });
 }
