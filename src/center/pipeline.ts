@@ -69,9 +69,10 @@ export class MobileCenter {
       app = this.gate.require(appId);
       this.gate.admitSource(source, started);
       const keys = this.keysFor(app);
-      let rejectReason = '';
-      const opened = openRequest(message, keys, { onReject: (r) => (rejectReason = r), signTypes: [app.signType ?? 'SM2'] });
-      if (rejectReason) this.deps.log.warn({ traceId, txn, appId: app.appId, reason: rejectReason }, 'signature rejected');
+      const theAppId = app.appId;
+      // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.
+      const onReject = (reason: string) => this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
+      const opened = openRequest(message, keys, { onReject, signTypes: [app.signType ?? 'SM2'] });
       // Remembered in its own commit, before validation and the business transaction: a request that
       // fails (bad field, order not found, wrong state…) must not become replayable.
       await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData), nowMs: started });

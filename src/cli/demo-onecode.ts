@@ -8,7 +8,7 @@ import { demoUpload } from '../sdk/demo-data.js';
 import { OneCodeClient } from '../sdk/onecode-client.js';
 import { TerminalClient } from '../sdk/terminal-client.js';
 import { formatDateTime } from '../protocol/time.js';
-import { maskName } from '../util/mask.js';
+import { maskName, maskToken } from '../util/mask.js';
 import { demoSubject, DemoFailure, DemoSteps, sandboxInfo, sandboxPost, type DemoResult } from './demo-steps.js';
 import type { Io } from './io.js';
 import type { Credentials } from './sandbox-file.js';
@@ -66,7 +66,8 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
     });
     const auth = await step('cn.nhsa.ec.auth', '刷脸获取医保用户身份授权', async () => {
       const r = await terminal.faceAuth({ businessType: '01101', ...OPERATOR, officeId: 'NK01', officeName: '内科门诊' });
-      return [r, { authNo: r.authNo, outBizNo: r.outBizNo }, `authNo ${r.authNo}`];
+      // authNo authorises payment (it is 6202's payAuthNo): shown masked, as the other demo shows none.
+      return [r, { authNo: maskToken(r.authNo), outBizNo: r.outBizNo }, `authNo ${maskToken(r.authNo)}`];
     });
     const id = await step('cn.nhsa.auth.check', '获取医保用户身份信息', async () => {
       const r = await terminal.authCheck({ authNo: auth.authNo, outBizNo: auth.outBizNo, businessType: '01101', ...OPERATOR });

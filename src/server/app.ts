@@ -73,7 +73,8 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   });
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) platform.deps.log.error({ err, url: req.url }, 'unhandled error');
+    // The path only: query strings may carry an ID number (the patient's message list).
+    if (status >= 500) platform.deps.log.error({ err, path: req.url.split('?')[0] }, 'unhandled error');
     reply.code(status).send({
       code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
       message: status === 413 ? '报文过大：请求体超过 8 MB' : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',

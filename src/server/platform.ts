@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import { safeError } from '../util/mask.js';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair, parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
 import { openStore } from '../store/index.js';
@@ -133,7 +134,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     config.apps = [demo];
   }
   const persons = config.persons ?? DEFAULT_PERSONS;
-  const log = options.logger ?? pino({ level: process.env.YIBAO_LOG_LEVEL ?? 'info' });
+  // Every logged error goes through safeError, whoever made the logger: a database error's row and
+  // parameters (personal data, tokens) never reach a log.
+  const log = (options.logger ?? pino({ level: process.env.YIBAO_LOG_LEVEL ?? 'info' })).child({}, { serializers: { err: safeError } });
 
   const store =
     options.store ??

@@ -16,3 +16,25 @@ export function maskName(name: string): string {
 export function maskPhone(phone: string): string {
   return phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
 }
+
+/** A token that authorises something (payAuthNo, authNo): its first 4 and last 4 characters. */
+export function maskToken(token: string): string {
+  return token.length <= 12 ? '*'.repeat(token.length) : `${token.slice(0, 4)}…${token.slice(-4)}`;
+}
+
+/**
+ * An error as logs may keep it. Database errors carry the failing statement's parameters and row
+ * (`params`, `detail`: "Failing row contains (…)" with ID numbers, names, tokens); pino's standard
+ * serializer would write every one of them. Kept: what tells an operator what went wrong and where.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
+  const e = err as Error & Record<string, unknown>;
+  const out: Record<string, unknown> = { type: e.constructor?.name ?? e.name, message: e.message };
+  for (const k of ['code', 'constraint', 'table', 'column', 'routine'] as const) {
+    if (typeof e[k] === 'string' || typeof e[k] === 'number') out[k] = e[k];
+  }
+  if (e.stack) out.stack = e.stack;
+  if (e.cause !== undefined) out.cause = safeError(e.cause);
+  return out;
+}

@@ -328,3 +328,40 @@ describe('rate limits: forgeries cannot spend an app\'s budget; an address flood
     expect(codes.slice(0, 20).every((c) => c === '000102')).toBe(true);
   });
 });
+
+describe('what the logs keep (PGlite)', () => {
+  const lines: string[] = [];
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await startTestPlatform(storeKinds[0]!, {}, undefined, { logLines: lines });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('an unexpected database error is logged without the row or parameters (no ID number, name or token); the HIS gets 000002 and a trace id', async () => {
+    // A constraint no order can meet stands in for any bug or schema drift: the insert of 6201 fails.
+    await t.platform.deps.store.exec('ALTER TABLE orders ADD CONSTRAINT test_never CHECK (false) NOT VALID');
+    try {
+      const refused = await scanAndUpload(t, LISI).then(() => undefined, (err: Error) => err);
+      expect(refused?.message).toMatch(/系统错误.*traceId.*expected '000002' to be '0'/s);
+    } finally {
+      await t.platform.deps.store.exec('ALTER TABLE orders DROP CONSTRAINT test_never');
+    }
+    const logged = lines.join('\n');
+    const failure = lines.map((l) => JSON.parse(l)).find((l) => l.err && /test_never/.test(l.err.message));
+    expect(failure, logged).toBeDefined();
+    expect(failure.traceId).toBeTruthy();
+    for (const secret of [LISI.idNo, LISI.userName]) expect(logged).not.toContain(secret);
+    expect(logged).not.toMatch(/Failing row|"params"|"detail"/);
+  });
+
+  it('a rejected signature is logged with its reason (never the signature), and answered 000102', async () => {
+    const data = { payOrdId: 'ORD-NONE', orgCodg: t.app.config.orgCodg, payToken: 'x', idNo: '1', userName: 'u', idType: '01' };
+    const r = await t.call('6301', data, { mutate: (m) => ({ ...m, timestamp: m.timestamp, signData: Buffer.alloc(64, 7).toString('base64') }) });
+    expect(r.code).toBe('000102');
+    const warn = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'signature rejected');
+    expect(warn).toMatchObject({ txn: '6301', appId: t.app.keys.appId, reason: 'SM2 signature does not verify' });
+    expect(lines.join('\n')).not.toContain(Buffer.alloc(64, 7).toString('base64'));
+  });
+});

@@ -59,6 +59,8 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const cert = result.steps.find((s: { step: string }) => s.step === 'payCert').detail;
     const order = result.steps.find((s: { step: string }) => s.step === '14').detail;
     expect(settle.ordStas).toBe('4'); // insurance first, the cash part waits
+    // The face's authNo authorises payment (6202's payAuthNo): masked in the report.
+    expect(result.steps.find((s: { step: string }) => s.step === 'cn.nhsa.ec.auth').detail.authNo).toMatch(/^.{4}….{4}$/);
     expect(cert.ownPaySetlAmt).toBe(settle.ownPayAmt);
     expect(order.amount).toBe(settle.ownPayAmt);
     expect(result.steps.find((s: { step: string }) => s.step === '6301').detail.ordStas).toBe('6');

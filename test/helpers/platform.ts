@@ -136,7 +136,7 @@ export interface Reuse {
  * A platform on a fresh store, listening on a free port with its callback worker running. `reuse`
  * starts a second platform on the same database, keys and receiver (restart, several instances).
  */
-export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse): Promise<TestPlatform & { reuse: Reuse }> {
+export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse, opts: { logLines?: string[] } = {}): Promise<TestPlatform & { reuse: Reuse }> {
   const store = reuse?.store ?? (await kind.open());
   const platformPair = reuse?.platformPair ?? generateKeyPair();
   const app = reuse?.app ?? makeApp(ORG, '福州市第一人民医院（测试）');
@@ -153,7 +153,10 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
     callbacks: { schedule: ['300ms', '300ms', '300ms', '1s'], timeoutMs: 2000, pollMs: 200 },
     ...overrides,
   };
-  const platform = await createPlatform({ config, store, inMemory: true, port: 0, logger: pino({ level: 'silent' }) });
+  // logLines: every log line the platform writes, at the most verbose level (tests of what logs hold).
+  const lines = opts.logLines;
+  const logger = lines ? pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) : pino({ level: 'silent' });
+  const platform = await createPlatform({ config, store, inMemory: true, port: 0, logger });
   const address = await platform.http.listen({ host: '127.0.0.1', port: 0 });
   platform.url = address;
   platform.deps.publicUrl = address;
