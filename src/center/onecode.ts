@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '../protocol/fsi.js';
-import { isPlainObject, parseWireObject, type WireObject } from '../protocol/json.js';
+import { isPlainObject, parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
 import { parseWireTime } from '../protocol/time.js';
 import { ONE_CODE_INFNO, type OneCodeInfno } from '../spec/index.js';
 import { fenToYuan } from '../spec/money.js';
@@ -50,7 +50,7 @@ export class OneCodeModule {
     return (this.deps.config.oneCode?.payCertTtlSeconds ?? DEFAULT_PAY_CERT_TTL_SECONDS) * 1000;
   }
 
-  async handle(rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
+  async handle(rawBody: WireText, source?: string): Promise<{ body: WireObject; traceId: string; infcode: number }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
     let app: AppConfig | undefined;

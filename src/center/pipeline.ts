@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/errors.js';
-import { parseWireObject, type WireObject } from '../protocol/json.js';
+import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
 import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import type { AppConfig } from './config.js';
@@ -57,7 +57,7 @@ export class MobileCenter {
   }
 
   /** `source`: the sending address, for the limit taken before verification. */
-  async handle(txn: CenterTxnId, rawBody: string, source?: string): Promise<CenterReply> {
+  async handle(txn: CenterTxnId, rawBody: WireText, source?: string): Promise<CenterReply> {
     const traceId = randomUUID();
     const started = Date.now();
     const now = this.deps.clock();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { parseWireObject, type WireObject } from '../protocol/json.js';
+import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
 import { openPortalRequest, sealPortalResponse } from '../protocol/portal.js';
 import { randomDigits } from '../util/ids.js';
 import { maskIdNo, maskName } from '../util/mask.js';
@@ -29,7 +29,7 @@ export class PortalGateway {
     private readonly gate: Gate,
   ) {}
 
-  async handle(txn: PortalTxn, rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
+  async handle(txn: PortalTxn, rawBody: WireText, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
     let app: AppConfig | undefined;

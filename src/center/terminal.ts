@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { parseWireObject, type WireObject } from '../protocol/json.js';
+import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import type { SignType } from '../protocol/signer.js';
 import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from '../protocol/terminal.js';
@@ -30,7 +30,7 @@ export class TerminalGateway {
     private readonly platformPrivateKey: string,
   ) {}
 
-  async handle(rawBody: string, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
+  async handle(rawBody: WireText, source?: string): Promise<{ body: WireObject; traceId: string; code: string }> {
     const traceId = randomUUID();
     const now = this.deps.clock();
     let app: AppConfig | undefined;

@@ -12,6 +12,46 @@ export type WireObject = { [key: string]: WireValue };
 
 export { isLosslessNumber, LosslessNumber };
 
+/** A message as received: text, or the bytes of the HTTP body (decoded here, strictly as UTF-8). */
+export type WireText = string | Uint8Array;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The specs' messages are UTF-8 JSON. Bytes that are not UTF-8 (a HIS sending GBK, 2.2.3 signs UTF-8
+ * text) are refused as such, naming the first bad byte: decoded leniently they would become U+FFFD
+ * and surface as a baffling signature error. A leading BOM, which Windows tools write, is dropped.
+ */
+export function utf8Text(bytes: Uint8Array, what = '报文'): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const at = firstBadUtf8(bytes);
+    throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}不是有效的 UTF-8 编码（第 ${at + 1} 字节 0x${bytes[at]!.toString(16).toUpperCase().padStart(2, '0')}）：请以 UTF-8 发送（不是 GBK）`);
+  }
+}
+
+/** Where a UTF-8 decoder first fails: the start of the first invalid or truncated sequence. */
+function firstBadUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlong forms, no surrogates).
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1]! < lo || b[i + 1]! > hi) return i;
+    for (let k = 2; k <= n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
 /** Deeper than any message of the four specs (their lists nest two or three levels). */
 export const MAX_WIRE_DEPTH = 32;
 
@@ -20,7 +60,8 @@ export const MAX_WIRE_DEPTH = 32;
  * store cannot keep: nesting deeper than MAX_WIRE_DEPTH, NUL characters, and unpaired UTF-16
  * surrogates (text that has no UTF-8 form). `root` names the parsed value in the path ("data").
  */
-export function parseWire(text: string, what = '报文', root = ''): WireValue {
+export function parseWire(input: WireText, what = '报文', root = ''): WireValue {
+  const text = typeof input === 'string' ? input : utf8Text(input, what);
   if (nestingDepth(text) > MAX_WIRE_DEPTH) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}嵌套层级超过 ${MAX_WIRE_DEPTH} 层`);
   let value: WireValue;
   try {
@@ -36,7 +77,7 @@ export function parseWire(text: string, what = '报文', root = ''): WireValue {
   return value;
 }
 
-export function parseWireObject(text: string, what = '报文', root = ''): WireObject {
+export function parseWireObject(text: WireText, what = '报文', root = ''): WireObject {
   const value = parseWire(text, what, root);
   if (!isPlainObject(value)) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}应为 JSON 对象`);
   return value;

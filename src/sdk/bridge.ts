@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { isPlainObject, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from '../protocol/json.js';
+import { isPlainObject, parseWireObject, stringifyWire, toPlain, type WireObject, type WireText, type WireValue } from '../protocol/json.js';
 import { buildMobileTransResponse, parseMobileTrans } from '../protocol/portal.js';
 import { parseEncType, parseSignType } from '../protocol/signer.js';
 import { mobileTransactions, portalTransactions } from '../spec/index.js';
@@ -59,8 +59,8 @@ export class Bridge {
     for (const a of o.apps) checkKeys(a, (f) => `bridge: apps[${a.appId}].${f}`);
   }
 
-  /** One call: the request text in, the MobileTrans answer out. Never throws. */
-  async handle(text: string): Promise<WireObject> {
+  /** One call: the request (text, or the HTTP body's bytes, strictly UTF-8) in, the MobileTrans answer out. Never throws. */
+  async handle(text: WireText): Promise<WireObject> {
     let orgId = '';
     try {
       const root = parseWireObject(text, '入参');
@@ -163,7 +163,7 @@ export class Bridge {
       });
       req.on('end', () => {
         if (refused) return;
-        void this.handle(Buffer.concat(chunks).toString('utf8')).then((answer) => {
+        void this.handle(Buffer.concat(chunks)).then((answer) => {
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(answer));
         });
       });

@@ -2,7 +2,7 @@ import type { SignType } from '../protocol/signer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { parseWireObject, stringifyWire, type WireObject } from '../protocol/json.js';
+import { parseWireObject, stringifyWire, utf8Text, type WireObject } from '../protocol/json.js';
 import { buildCallbackAck, open6204Redirect, openCallback, sealCallback } from '../protocol/mobile.js';
 import { getTxn, toWire, validateTxn } from '../spec/index.js';
 import type { Txn6302Input } from '../spec/mobile.js';
@@ -85,7 +85,7 @@ export interface CallbackHandler {
 
 async function readBody(req: IncomingMessage & { body?: unknown }): Promise<string> {
   if (typeof req.body === 'string') return req.body;
-  if (Buffer.isBuffer(req.body)) return req.body.toString('utf8');
+  if (Buffer.isBuffer(req.body)) return utf8Text(req.body, '回调报文');
   // A JSON body parser already ran: numbers may have lost their text ("12.30" → 12.3) and the
   // signature can then fail. Use a raw/text parser for the callback route (docs/toolkit.md).
   if (req.body !== undefined && req.body !== null && typeof req.body === 'object') return JSON.stringify(req.body);
@@ -97,7 +97,7 @@ async function readBody(req: IncomingMessage & { body?: unknown }): Promise<stri
     if (size > MAX_CALLBACK_BYTES) throw new YibaoError(ErrorCode.INVALID_PARAM, `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`);
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8Text(Buffer.concat(chunks), '回调报文');
 }
 
 export function createCallbackHandler(options: CallbackHandlerOptions): CallbackHandler {

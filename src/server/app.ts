@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { hasBadText, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
+import { rawBody } from './body.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
@@ -47,11 +48,13 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
+  // anything else in its own envelope, naming the bad byte.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
     app.post(getTxn(txn).path!, async (req, reply) => {
-      const result = await platform.center.handle(txn, typeof req.body === 'string' ? req.body : '', req.ip);
+      const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
       reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }

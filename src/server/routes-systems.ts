@@ -1,5 +1,5 @@
 import { formatDateTime, parseWireTime } from '../protocol/time.js';
-import { readBody } from './body.js';
+import { rawBody, readBody } from './body.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringifyWire } from '../protocol/json.js';
 import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
@@ -25,17 +25,17 @@ function json(reply: FastifyReply, traceId: string, body: unknown): void {
  */
 export function registerSystemRoutes(app: FastifyInstance, platform: Platform): void {
   app.post(FSI_PATH, async (req, reply) => {
-    const r = await platform.onecode.handle(typeof req.body === 'string' ? req.body : '', req.ip);
+    const r = await platform.onecode.handle(rawBody(req.body), req.ip);
     json(reply, r.traceId, r.body);
   });
   for (const txn of PORTAL_TXNS) {
     app.post(portalTransactions[txn].path, async (req, reply) => {
-      const r = await platform.portal.handle(txn, typeof req.body === 'string' ? req.body : '', req.ip);
+      const r = await platform.portal.handle(txn, rawBody(req.body), req.ip);
       json(reply, r.traceId, r.body);
     });
   }
   app.post(TERMINAL_PATH, async (req, reply) => {
-    const r = await platform.terminal.handle(typeof req.body === 'string' ? req.body : '', req.ip);
+    const r = await platform.terminal.handle(rawBody(req.body), req.ip);
     json(reply, r.traceId, r.body);
   });
 

@@ -101,6 +101,23 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
     expect(text).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('a body that is not UTF-8 (GBK from a Windows HIS) → 000105 naming the byte; a UTF-8 BOM is accepted', async () => {
+    const data = { payOrdId: 'ORD-NONE', orgCodg: t.app.config.orgCodg, payToken: 'x', idNo: '1', userName: '张三', idType: '01' };
+    const hisKeys = { ...t.app.keys, peerPublicKey: t.platformPublicKey };
+    const text = stringifyWire(sealRequest(data, hisKeys, { encType: 'plain' }));
+    // 张三 in GBK is D5 C5 C8 FD; the rest of the message is ASCII either way.
+    const [before, after] = text.split('张三') as [string, string];
+    const gbk = Buffer.concat([Buffer.from(before), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(after)]);
+    const res = await fetch(`${t.url}${getTxn('6301').path}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=GBK' }, body: gbk });
+    // Unread, the message names no app to sign for: an envelope like the one for text that is not JSON.
+    const opened = JSON.parse(await res.text());
+    expect(opened.code).toBe('000105');
+    expect(opened.message).toBe(`请求报文不是有效的 UTF-8 编码（第 ${Buffer.byteLength(before) + 1} 字节 0xD5）：请以 UTF-8 发送（不是 GBK）`);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stringifyWire(sealRequest(data, hisKeys)))]);
+    const withBom = openResponse(await (await fetch(`${t.url}${getTxn('6301').path}`, { method: 'POST', body: bom })).text(), hisKeys);
+    expect(withBom.message).toMatch(/订单不存在/);
+  });
+
   it('replay: the same signData again → 010010; timestamp outside ±5 minutes → 010010', async () => {
     const message = sealRequest(query, { ...t.app.keys });
     const first = await t.call('6301', query, { rawBody: stringifyWire(message) });

@@ -73,5 +73,9 @@ describe.each(storeKinds)('MobileTrans bridge on $name', (kind) => {
     expect(missing.message).toMatch(/data\.serverAddr: 必填/);
     const garbage = await fetch(bridgeUrl, { method: 'POST', body: 'not json' }).then((r) => r.json() as Promise<{ code: number; message: string }>);
     expect(garbage.code).toBe(105);
+    // A Delphi or VB HIS sending GBK: refused as not UTF-8, naming the byte, rather than mis-signed.
+    const gbk = Buffer.concat([Buffer.from('{"txn":"6301","data":{"userName":"'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('"}}')]);
+    const notUtf8 = await fetch(bridgeUrl, { method: 'POST', body: gbk }).then((r) => r.json() as Promise<{ code: number; extra: string; message: string }>);
+    expect(notUtf8).toMatchObject({ code: 105, extra: '000105', message: '入参不是有效的 UTF-8 编码（第 35 字节 0xD5）：请以 UTF-8 发送（不是 GBK）' });
   });
 });
