@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
-import { authorise, LISI, payData, scanAndUpload } from '../helpers/flow.js';
+import { authorise, LISI, payData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';
+import { buildCallbackAck } from '../../src/protocol/mobile.js';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_CALLBACK_SCHEDULE, parseDuration } from '../../src/center/config.js';
 
 const SECOND = 1000;
@@ -211,6 +214,47 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
       expect(done.attempts).toBe(WECHAT_SCHEDULE_MS.length + 1);
       expect(done.attemptsHistory).toHaveLength(WECHAT_SCHEDULE_MS.length + 1);
     } finally {
+      await p.close();
+    }
+  });
+
+  it('an institution whose endpoint hangs takes at most half the delivery slots: another institution\'s callback goes through meanwhile', async () => {
+    // Its own platform: a long delivery timeout, so that the hanging attempts stay open throughout.
+    const p = await startTestPlatform(kind, { callbacks: { schedule: ['1s'], timeoutMs: 20_000, pollMs: 100 } });
+    const hanging: ServerResponse[] = [];
+    const hang = createServer((_req, res) => void hanging.push(res));
+    const arrived: string[] = [];
+    const quick = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        arrived.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(buildCallbackAck(true, 'ok')));
+      });
+    });
+    const listen = async (s: Server) => {
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(s.address() as AddressInfo).port}/notify`;
+    };
+    try {
+      await p.post(`/sandbox/apps/${p.app.keys.appId}`, { notifyUrl: await listen(hang), encryptCallbacks: false });
+      await p.post(`/sandbox/apps/${p.other.keys.appId}`, { notifyUrl: await listen(quick), encryptCallbacks: false });
+      // Six paid orders of the first institution, whose endpoint never answers…
+      for (let i = 0; i < 6; i++) {
+        const u = await scanAndUpload(p, LISI);
+        expect((await p.call('6202', payData(u, (await authorise(p, LISI)).payAuthNo))).code).toBe('0');
+      }
+      await until(async () => (hanging.length >= 5 ? true : undefined));
+      // …then one of the other institution: delivered while all five slots of the first still hang.
+      const b = await scanAndUpload(p, ZHANGSAN, { app: p.other });
+      expect((await p.call('6202', payData(b, (await authorise(p, ZHANGSAN, p.other.config.orgCodg)).payAuthNo), { app: p.other })).code).toBe('0');
+      await until(async () => (arrived.some((x) => x.includes(b.payOrdId)) ? true : undefined), 10_000);
+      expect(hanging.filter((r) => !r.writableEnded && !r.destroyed)).toHaveLength(5);
+    } finally {
+      for (const r of hanging) r.destroy();
+      hang.closeAllConnections();
+      await new Promise((r) => hang.close(r));
+      await new Promise((r) => quick.close(r));
       await p.close();
     }
   });

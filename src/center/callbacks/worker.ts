@@ -51,6 +51,8 @@ export class CallbackWorker {
   private again = false;
   private stopped = true;
   private lastHousekeeping = 0;
+  /** Ends drain()'s wait between deliveries (notify, stop). */
+  private wake: (() => void) | undefined;
 
   constructor(private readonly o: CallbackWorkerOptions) {}
 
@@ -62,14 +64,17 @@ export class CallbackWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
     await this.running;
   }
 
   /** Something was queued: look now rather than at the next poll. */
   notify(): void {
     if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    if (this.running) {
+      this.again = true;
+      this.wake?.();
+    } else this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -94,27 +99,84 @@ export class CallbackWorker {
       this.lastHousekeeping = Date.now();
       await this.o.housekeeping().catch((err) => this.o.log.warn({ err }, 'housekeeping failed'));
     }
-    for (;;) {
-      if (this.stopped) return;
-      const rows = await this.claim();
-      if (rows.length === 0) return;
-      await Promise.all(rows.map((r) => this.deliver(r)));
+    // A pool, not batches: each finished delivery frees a slot that is filled at once, so one slow
+    // HIS holds its own deliveries only. No app takes more than half the slots, so an institution
+    // whose endpoint hangs (up to timeoutMs per attempt) never stalls the others' callbacks.
+    const limit = Math.max(1, this.o.batch ?? 10);
+    const perApp = Math.max(1, Math.ceil(limit / 2));
+    const inFlight = new Set<Promise<void>>();
+    const byApp = new Map<string, number>();
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const full = [...byApp].filter(([, n]) => n >= perApp).map(([appId]) => appId);
+        const rows = inFlight.size < limit ? await this.claim(limit - inFlight.size, full, perApp, byApp) : [];
+        for (const r of rows) {
+          byApp.set(r.app_id, (byApp.get(r.app_id) ?? 0) + 1);
+          const p: Promise<void> = this.deliver(r)
+            .catch((err) => this.o.log.error({ err, callbackId: r.id }, 'callback delivery error'))
+            .finally(() => {
+              inFlight.delete(p);
+              const n = (byApp.get(r.app_id) ?? 1) - 1;
+              if (n > 0) byApp.set(r.app_id, n);
+              else byApp.delete(r.app_id);
+            });
+          inFlight.add(p);
+        }
+        if (inFlight.size === 0) return; // nothing due, nothing under way
+        // Nothing more due now, or no free slot: look again when a delivery finishes, something is
+        // queued (notify), or a poll interval has passed (a retry may have come due).
+        if (rows.length === 0 || inFlight.size >= limit) await this.pause(inFlight);
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
   }
 
-  private async claim(): Promise<ClaimedRow[]> {
+  private pause(inFlight: Set<Promise<void>>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.o.pollMs);
+      this.wake = resolve;
+      for (const p of inFlight) void p.then(resolve);
+    }).finally(() => {
+      clearTimeout(timer);
+      this.wake = undefined;
+    });
+  }
+
+  /**
+   * Claims up to `n` due callbacks, none of the apps in `full`, and no more of one app than it has
+   * slots left (`perApp` less what it has under way).
+   */
+  private async claim(n: number, full: string[], perApp: number, byApp: Map<string, number>): Promise<ClaimedRow[]> {
     const leaseMs = this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
     return this.o.store.transaction(async (tx) => {
+      // Candidates in due order, then at most the slots each app has left; the rest stay PENDING,
+      // untouched, for the next look.
+      const due = await tx.query<{ id: number; app_id: string }>(
+        `SELECT id, app_id FROM callbacks
+         WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) AND NOT (app_id = ANY($2::text[]))
+         ORDER BY next_attempt_at LIMIT $1
+         FOR UPDATE SKIP LOCKED`,
+        [n, full],
+      );
+      const taken = new Map<string, number>();
+      const ids = due
+        .filter((d) => {
+          const k = (byApp.get(d.app_id) ?? 0) + (taken.get(d.app_id) ?? 0);
+          if (k >= perApp) return false;
+          taken.set(d.app_id, (taken.get(d.app_id) ?? 0) + 1);
+          return true;
+        })
+        .map((d) => d.id);
+      if (ids.length === 0) return [];
       const rows = await tx.query<Omit<ClaimedRow, 'attemptId'>>(
         // Milliseconds only, so that the lease read back into a JS Date compares equal (write-back guard).
         `UPDATE callbacks SET lease_until = date_trunc('milliseconds', clock_timestamp() + make_interval(secs => $1::double precision / 1000)), attempts = attempts + 1
-         WHERE id IN (
-           SELECT id FROM callbacks
-           WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-           ORDER BY next_attempt_at LIMIT $2
-           FOR UPDATE SKIP LOCKED)
+         WHERE id = ANY($2::bigint[])
          RETURNING id, app_id, pay_ord_id, call_type, url, data, attempts, lease_until`,
-        [leaseMs, this.o.batch ?? 10],
+        [leaseMs, ids],
       );
       const claimed: ClaimedRow[] = [];
       for (const r of rows) {
