@@ -58,7 +58,7 @@ export interface YibaoConfig {
   tokens?: { ecTokenTtlSeconds?: number; payAuthNoTtlSeconds?: number };
   /** 刷脸一码付 module (docs/systems.md): the infno of its two transactions, and how long a payCert lives. */
   oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number; requireSettledOrder?: boolean };
-  /** ordStas table override (DESIGN.md §8): code → Chinese name. */
+  /** Wire codes of order states where a region's table differs: yibao's code → the region's (docs/config.md). */
   ordStas?: Record<string, string>;
 }
 

@@ -11,6 +11,11 @@ describe('configuration file', () => {
     expect(() => checkConfig(example)).not.toThrow();
     expect(example.callbacks!.schedule!.map(parseDuration)[3]).toBe(180_000);
   });
+  it('the policy example of docs/policy.md is a valid policy', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'policy.md'), 'utf8');
+    const block = /## Configuration[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    expect(() => checkConfig({ policy: JSON.parse(block) } as YibaoConfig)).not.toThrow();
+  });
   it('typos are refused with the key named', () => {
     const bad = (c: YibaoConfig, re: RegExp) => expect(() => checkConfig(c)).toThrow(re);
     const app = { appId: '0123456789ABCDEF0123', appSecret: 's', orgCodg: 'H', orgName: 'n', publicKey: '04' };
