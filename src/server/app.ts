@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasBadText, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
@@ -39,6 +39,13 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
+    // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply)
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ code: '000105', message: `请求格式有误：${err.code === 'FST_ERR_BAD_URL' ? '请求地址的百分号编码无效' : err.message}`, success: false }));
+    },
     ...(platform.config.server?.trustProxy !== undefined ? { trustProxy: platform.config.server.trustProxy } : {}),
   });
   // Path and query values no field can hold (NUL, unpaired surrogates) and malformed `limit`s are

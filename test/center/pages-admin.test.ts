@@ -129,6 +129,9 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     const r = await fetch(`${t.url}/no/such/path`, { method: 'POST', body: '{}' });
     expect(r.status).toBe(404);
     expect(await r.json()).toMatchObject({ code: '-5' });
+    const badUrl = await fetch(`${t.url}/admin/orders/%E0%A4%A`, { headers: { authorization: 'Bearer operator-test-token' } });
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.json()).toEqual({ code: '000105', message: '请求格式有误：请求地址的百分号编码无效', success: false });
     const h = await fetch(`${t.url}/healthz`);
     expect(await h.json()).toMatchObject({ status: 'ok', sandbox: true });
     // Parameters no field can hold, a limit that is not a number: 400 naming them, never a 500.
@@ -139,10 +142,17 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
       expect(res.json.message, path).toMatch(new RegExp(`^${named}: `));
     }
     // Sandbox helpers: a body that is not a JSON object is 400, a callback address must be http(s).
-    for (const body of ['{not json', 'null', '[1]']) {
+    for (const [body, message] of [
+      ['{not json', /^请求体不是有效的 JSON：/],
+      ['null', /^请求体应为 JSON 对象$/],
+      ['[1]', /^请求体应为 JSON 对象$/],
+      ['{"psnNo":"a","psnNo":"b"}', /^请求体不是有效的 JSON：Duplicate key 'psnNo'/],
+    ] as const) {
       const res = await fetch(`${t.url}/sandbox/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(res.status, body).toBe(400);
-      expect(await res.json()).toEqual({ code: '000105', message: '请求体应为 JSON 对象' });
+      const answer = (await res.json()) as { code: string; message: string };
+      expect(answer.code).toBe('000105');
+      expect(answer.message, body).toMatch(message);
     }
     const file = await t.post(`/sandbox/apps/${t.app.keys.appId}`, { notifyUrl: 'file:///etc/passwd' });
     expect(file.status).toBe(400);
