@@ -203,11 +203,29 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       if (new Date(cert.expires_at).getTime() <= ctx.now.getTime()) throw new UpstreamError('CERT_EXPIRED', '付款凭据已过期，请重新获取');
       if (cert.amount_fen !== p.amountFen) throw new UpstreamError('AMOUNT_MISMATCH', `amount: 与付款凭据金额 ${fenToYuan(Number(cert.amount_fen))} 元不符`);
       if (cert.fixmedins_trns_sn !== p.outTradeNo) throw new UpstreamError('TRNS_MISMATCH', 'outTradeNo: 与获取付款凭据时的 fixmedinsTrnsSn 不符');
-      const trade = await pay(ctx, { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen, outTradeNo: p.outTradeNo });
-      // This credential is unused, so a trade already under this serial is another credential's (or
-      // another order's): the serial is paid, and this credential must not pass for that payment.
-      if (trade.repeated) throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：outTradeNo=${p.outTradeNo}，本付款凭据未扣款`);
-      if (trade.status === 'SUCC') await ctx.tx.query('UPDATE onecode_certs SET used_at = $2, trade_no = $3 WHERE pay_cert = $1', [p.payCert, ctx.now, trade.tradeNo]);
+      const prior = await earlier(ctx, p.orgCodg, p.outTradeNo, 'PAY');
+      if (prior && prior.tradeNo !== cert.trade_no) {
+        // Another credential's (or another order's) trade under this serial: this credential must never
+        // pass for it. Paid: the serial is spent. Failed or unknown: the serial is that trade's.
+        if (prior.status === 'SUCC') throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：outTradeNo=${p.outTradeNo}，本付款凭据未扣款`);
+        throw new UpstreamError('TRNS_TAKEN', `该交易流水号已用于另一付款凭据的交易（${prior.status === 'FAIL' ? '支付失败' : '结果未知'}），请换用新的流水号`);
+      }
+      let trade: ChannelTrade;
+      if (prior) {
+        // This credential's own earlier attempt, sent again. FAIL stays FAIL; an unknown result (EXP)
+        // is asked of the channel, as queryPayment does, and completes the payment when it went through.
+        let status = prior.status;
+        if (status === 'EXP') {
+          status = injected('query', { chnlType: cert.chnl_type, orgCodg: p.orgCodg, amountFen: p.amountFen }) ?? 'SUCC';
+          if (status !== 'EXP') await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [prior.tradeNo, status]);
+        }
+        if (status !== 'SUCC') return { status, tradeNo: prior.tradeNo, ...order, repeated: true, message: status === 'FAIL' ? '渠道拒绝' : '渠道处理结果未知' };
+        trade = { status, tradeNo: prior.tradeNo };
+      } else {
+        trade = await record(ctx, 'PAY', { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen }, p.outTradeNo, injected('pay', { chnlType: cert.chnl_type, orgCodg: p.orgCodg, amountFen: p.amountFen }) ?? 'SUCC');
+      }
+      // The trade is the credential's from its first attempt; the credential is spent once it is paid.
+      await ctx.tx.query('UPDATE onecode_certs SET trade_no = $2, used_at = CASE WHEN $3 THEN $4::timestamptz ELSE used_at END WHERE pay_cert = $1', [p.payCert, trade.tradeNo, trade.status === 'SUCC', ctx.now]);
       return { ...trade, ...order, repeated: false };
     },
     async certOrder(ctx, p) {

@@ -402,6 +402,28 @@ describe('刷脸一码付 with insurance settled elsewhere, and the channel API\
     expect(await t.platform.deps.store.query("SELECT 1 FROM channel_trades WHERE out_trade_no = $1 AND kind = 'PAY'", [sn2])).toHaveLength(1);
   });
 
+  it('a payment the channel left unknown (EXP) is asked again when the HIS retries it; a failed one stays failed, never "paid"', async () => {
+    await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
+    const face = await faceScan(t, c, WANGFANG);
+    const sn = trnsSn();
+    const { payCert } = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '11.00', fixmedinsTrnsSn: sn, ...DEVICE });
+    await t.post('/sandbox/channels/failures', { op: 'pay', result: 'EXP', count: 1 });
+    const first = await c.channel.pay({ payCert, outTradeNo: sn, amount: '11.00' });
+    expect(first.status).toBe('EXP');
+    // The retry: the channel is asked what became of that trade (it went through), nothing is charged twice.
+    const again = await c.channel.pay({ payCert, outTradeNo: sn, amount: '11.00' });
+    expect(again).toMatchObject({ status: 'SUCC', tradeNo: first.tradeNo });
+    expect(await c.channel.pay({ payCert, outTradeNo: sn, amount: '11.00' })).toMatchObject({ status: 'SUCC', tradeNo: first.tradeNo });
+    expect(await t.platform.deps.store.query("SELECT status FROM channel_trades WHERE out_trade_no = $1 AND kind = 'PAY'", [sn])).toEqual([{ status: 'SUCC' }]);
+
+    const sn2 = trnsSn();
+    const failing = await c.onecode.getPayCert({ token: face.identity.ecToken, ownPaySetlAmt: '12.00', fixmedinsTrnsSn: sn2, ...DEVICE });
+    await t.post('/sandbox/channels/failures', { op: 'pay', result: 'FAIL', count: 1 });
+    const failed = await c.channel.pay({ payCert: failing.payCert, outTradeNo: sn2, amount: '12.00' });
+    expect(failed.status).toBe('FAIL');
+    expect(await c.channel.pay({ payCert: failing.payCert, outTradeNo: sn2, amount: '12.00' })).toMatchObject({ status: 'FAIL', tradeNo: failed.tradeNo });
+  });
+
   it('one refund sent several times at once is made once; the same outRefundNo with another amount is refused', async () => {
     await t.post('/sandbox/onecode/signing', { psnNo: WANGFANG.psnNo, chnlType: 'WX', status: 'ENABLED' });
     const face = await faceScan(t, c, WANGFANG);
