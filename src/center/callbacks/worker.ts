@@ -53,6 +53,8 @@ export class CallbackWorker {
   private lastHousekeeping = 0;
   /** Ends drain()'s wait between deliveries (notify, stop). */
   private wake: (() => void) | undefined;
+  /** notify() or stop() came while drain() was not waiting: its next wait returns at once. */
+  private poked = false;
 
   constructor(private readonly o: CallbackWorkerOptions) {}
 
@@ -64,6 +66,7 @@ export class CallbackWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.poked = true;
     this.wake?.();
     await this.running;
   }
@@ -73,6 +76,7 @@ export class CallbackWorker {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      this.poked = true;
       this.wake?.();
     } else this.schedule(0);
   }
@@ -95,10 +99,6 @@ export class CallbackWorker {
 
   /** Claims and delivers due callbacks until none is due. Exposed for tests. */
   async drain(): Promise<void> {
-    if (this.o.housekeeping && Date.now() - this.lastHousekeeping > 60_000) {
-      this.lastHousekeeping = Date.now();
-      await this.o.housekeeping().catch((err) => this.o.log.warn({ err }, 'housekeeping failed'));
-    }
     // A pool, not batches: each finished delivery frees a slot that is filled at once, so one slow
     // HIS holds its own deliveries only. No app takes more than half the slots, so an institution
     // whose endpoint hangs (up to timeoutMs per attempt) never stalls the others' callbacks.
@@ -109,6 +109,8 @@ export class CallbackWorker {
     try {
       for (;;) {
         if (this.stopped) return;
+        // Here, not once per drain: under steady traffic a drain may never end.
+        await this.housekeep();
         const full = [...byApp].filter(([, n]) => n >= perApp).map(([appId]) => appId);
         const rows = inFlight.size < limit ? await this.claim(limit - inFlight.size, full, perApp, byApp) : [];
         for (const r of rows) {
@@ -133,7 +135,18 @@ export class CallbackWorker {
     }
   }
 
+  private async housekeep(): Promise<void> {
+    if (!this.o.housekeeping || Date.now() - this.lastHousekeeping <= 60_000) return;
+    this.lastHousekeeping = Date.now();
+    await this.o.housekeeping().catch((err) => this.o.log.warn({ err }, 'housekeeping failed'));
+  }
+
   private pause(inFlight: Set<Promise<void>>): Promise<void> {
+    // A notify() or stop() that came while we were claiming is not lost: look again at once.
+    if (this.poked || this.stopped) {
+      this.poked = false;
+      return Promise.resolve();
+    }
     let timer: NodeJS.Timeout | undefined;
     return new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.o.pollMs);
@@ -142,6 +155,7 @@ export class CallbackWorker {
     }).finally(() => {
       clearTimeout(timer);
       this.wake = undefined;
+      this.poked = false;
     });
   }
 
