@@ -26,11 +26,23 @@ export function badParam(params: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** A `from`/`to` query value: a day (yyyy-MM-dd, Beijing time midnight) or an ISO 8601 time. */
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A `from`/`to` query value: a day (yyyy-MM-dd, midnight Beijing time) or an ISO 8601 time with its
+ * zone. Nothing else: V8's Date reads "1" as 2001 and rolls 2024-02-30 over to March.
+ */
 export function queryDate(v: unknown): Date | undefined {
-  if (typeof v !== 'string' || v === '') return undefined;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  if (typeof v !== 'string') return undefined;
+  const m = DAY.exec(v) ?? ISO_TIME.exec(v);
+  if (!m) return undefined;
+  const d = new Date(m[0].length === 10 ? `${v}T00:00:00+08:00` : v);
+  if (Number.isNaN(d.getTime())) return undefined;
+  // The calendar day as written must exist (no roll-over).
+  const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, day));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === day ? d : undefined;
 }
 
 export function buildHttpApp(platform: Platform): FastifyInstance {

@@ -135,7 +135,7 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     const h = await fetch(`${t.url}/healthz`);
     expect(await h.json()).toMatchObject({ status: 'ok', sandbox: true });
     // Parameters no field can hold, a limit that is not a number: 400 naming them, never a 500.
-    for (const [path, named] of [['/admin/orders?limit=abc', 'limit'], ['/admin/callbacks?limit=-1', 'limit'], ['/admin/orders/ORD%00X', 'payOrdId'], ['/admin/orders?psnNo=%00', 'psnNo'], ['/admin/orders?from=yesterday', 'from'], ['/admin/orders?to=2026-13-40', 'to'], ['/sandbox/portal/messages?idNo=%00', 'idNo']] as const) {
+    for (const [path, named] of [['/admin/orders?limit=abc', 'limit'], ['/admin/callbacks?limit=-1', 'limit'], ['/admin/orders/ORD%00X', 'payOrdId'], ['/admin/orders?psnNo=%00', 'psnNo'], ['/admin/orders?from=yesterday', 'from'], ['/admin/orders?to=2026-13-40', 'to'], ['/admin/orders?from=1', 'from'], ['/admin/orders?from=2024-02-30', 'from'], ['/admin/orders?to=2024-1-5', 'to'], ['/admin/orders?from=2024-01-05T10:00', 'from'], ['/sandbox/portal/messages?idNo=%00', 'idNo']] as const) {
       const res = await t.admin(path);
       expect(res.status, path).toBe(400);
       expect(res.json, path).toMatchObject({ code: '000105' });
