@@ -258,10 +258,13 @@ export class CallbackWorker {
       } else if (row.attempts > this.o.scheduleMs.length) {
         await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $3 WHERE ${ours}`, [row.id, row.lease_until, error]);
       } else {
+        // The step's delay counted from the attempt's end as recorded (its start plus its duration),
+        // so that the history shows exactly the schedule, whatever this write-back waited for.
         const delay = this.o.scheduleMs[row.attempts - 1]!;
         await tx.query(
-          `UPDATE callbacks SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), lease_until = NULL, last_error = $4 WHERE ${ours}`,
-          [row.id, row.lease_until, delay, error],
+          `UPDATE callbacks SET next_attempt_at = (SELECT started_at FROM callback_attempts WHERE id = $5) + make_interval(secs => ($3::double precision + $6::double precision) / 1000),
+             lease_until = NULL, last_error = $4 WHERE ${ours}`,
+          [row.id, row.lease_until, delay, error, row.attemptId, duration],
         );
       }
     });
