@@ -10,10 +10,10 @@ import { upload6201 } from '../helpers/his.js';
 
 /**
  * A proxy that forwards every request to the center and spoils the first answer: `drop` closes the
- * HIS's connection, `502` answers a gateway error, `slow` answers only after `delayMs` (past the
- * client's timeout). The center has processed the request each time; the HIS never hears so.
+ * HIS's connection, `502` answers a gateway error. The center has processed the request each time;
+ * the HIS never hears so.
  */
-async function faultyProxy(target: string, fault: 'drop' | '502' | 'slow' = 'drop', delayMs = 0): Promise<{ url: string; dropped: () => number; seen: () => number; close: () => Promise<void> }> {
+async function faultyProxy(target: string, fault: 'drop' | '502' = 'drop'): Promise<{ url: string; dropped: () => number; seen: () => number; close: () => Promise<void> }> {
   let dropped = 0;
   let seen = 0;
   const server: Server = createServer((req, res) => {
@@ -29,8 +29,7 @@ async function faultyProxy(target: string, fault: 'drop' | '502' | 'slow' = 'dro
           if (dropped > 0) return answer();
           dropped += 1;
           if (fault === 'drop') req.socket.destroy();
-          else if (fault === '502') res.writeHead(502, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>');
-          else setTimeout(() => (res.destroyed ? undefined : answer()), delayMs).unref();
+          else res.writeHead(502, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>');
         });
       });
       fwd.end(body);
@@ -194,25 +193,35 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
 
   it('a timeout: an idempotent transaction (6301) is retried, 6201 is not; the code is TimeoutError', async () => {
     const { up } = await upload();
-    const slow = await faultyProxy(t.url, 'slow', 1500);
-    const slow2 = await faultyProxy(t.url, 'slow', 1500);
-    try {
-      const via = (url: string) => new YibaoClient({ baseUrl: url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg, timeoutMs: 700 });
-      const q = await via(slow.url).queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: LISI.idNo, userName: LISI.userName, idType: '01' });
-      expect(q.ordStas).toBe('1');
-      expect(slow.seen()).toBe(2);
+    // The first request reaches the real center and is processed; then, as when timeoutMs runs out
+    // before the answer, fetch rejects with the DOMException AbortSignal.timeout() raises. No clock.
+    const timingOutOnce = () => {
+      let calls = 0;
+      const f: typeof fetch = async (input, init) => {
+        calls += 1;
+        const res = await fetch(input, init);
+        if (calls > 1) return res;
+        await res.text();
+        throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      };
+      return { f, calls: () => calls };
+    };
+    const via = (f: typeof fetch) => new YibaoClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg, fetch: f });
+    const q1 = timingOutOnce();
+    const q = await via(q1.f).queryOrder({ payOrdId: up.payOrdId, payToken: up.payToken, idNo: LISI.idNo, userName: LISI.userName, idType: '01' });
+    expect(q.ordStas).toBe('1');
+    expect(q1.calls()).toBe(2);
 
-      const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
-      const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
-      const plain = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
-      const err = await via(slow2.url).uploadFees(plain).catch((e) => e);
-      expect(err).toBeInstanceOf(YibaoApiError);
-      expect(err).toMatchObject({ type: 'transport', code: 'TimeoutError', txn: '6201', attempts: 1 });
-      expect(slow2.seen()).toBe(1);
-    } finally {
-      await slow.close();
-      await slow2.close();
-    }
+    const scan = await client.decodeQr({ businessType: '01101', operatorId: 'O1', operatorName: '收款员', officeId: 'K1', officeName: '内科', ecQrCode: LISI.qrCode });
+    const data = upload6201({ orgCodg: t.app.config.orgCodg, psnNo: LISI.psnNo, idNo: scan.idNo, userName: scan.userName, insutype: '310', ecToken: scan.ecToken, lines: BILL, medType: '14' });
+    const plain = JSON.parse(JSON.stringify(data, (_k, v) => (v && typeof v === 'object' && 'isLosslessNumber' in v ? v.value : v)));
+    const u1 = timingOutOnce();
+    const err = await via(u1.f).uploadFees(plain).catch((e) => e);
+    expect(err).toBeInstanceOf(YibaoApiError);
+    expect(err).toMatchObject({ type: 'transport', code: 'TimeoutError', txn: '6201', attempts: 1 });
+    expect(u1.calls()).toBe(1);
+    const rows = await t.platform.deps.store.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE med_org_ord = $1', [plain.medOrgOrd]);
+    expect(rows[0]!.n).toBe(1);
   });
 
   it('a reply that is not an envelope is a protocol error; one with a bad signature a signature error', async () => {
