@@ -30,11 +30,15 @@ export function maskToken(token: string): string {
 export function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
   const e = err as Error & Record<string, unknown>;
-  const out: Record<string, unknown> = { type: e.constructor?.name ?? e.name, message: e.message };
+  // A data exception (SQLSTATE class 22: invalid input syntax, value too long …) quotes the value
+  // it choked on in its message, and so in its stack: the quoted text goes.
+  const dataError = typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code);
+  const clean = (text: string) => (dataError ? text.replace(/"[^"]*"/g, '"…"') : text);
+  const out: Record<string, unknown> = { type: e.constructor?.name ?? e.name, message: clean(e.message) };
   for (const k of ['code', 'constraint', 'table', 'column', 'routine'] as const) {
     if (typeof e[k] === 'string' || typeof e[k] === 'number') out[k] = e[k];
   }
-  if (e.stack) out.stack = e.stack;
+  if (e.stack) out.stack = clean(e.stack);
   if (e.cause !== undefined) out.cause = safeError(e.cause);
   return out;
 }

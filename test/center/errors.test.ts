@@ -8,6 +8,7 @@ import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, fen, LISI, n, payData, queryData, refundData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';
 import { testKeys } from '../helpers/keys.js';
+import { safeError } from '../../src/util/mask.js';
 
 describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
   let t: TestPlatform;
@@ -371,6 +372,13 @@ describe('what the logs keep (PGlite)', () => {
     expect(failure.traceId).toBeTruthy();
     for (const secret of [LISI.idNo, LISI.userName]) expect(logged).not.toContain(secret);
     expect(logged).not.toMatch(/Failing row|"params"|"detail"/);
+  });
+
+  it('a data error quoting the value it choked on is logged without that value', async () => {
+    const err = await t.platform.deps.store.query('SELECT $1::bigint AS n', [`${LISI.idNo}X`]).catch((e: unknown) => e);
+    const kept = JSON.stringify(safeError(err));
+    expect(kept).toContain('22P02');
+    expect(kept).not.toContain(LISI.idNo);
   });
 
   it('a rejected signature is logged with its reason (never the signature), and answered 000102', async () => {
