@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasBadText, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
@@ -45,12 +46,15 @@ export function queryDate(v: unknown): Date | undefined {
   return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === day ? d : undefined;
 }
 
+/** The largest request body taken (the bridge's limit too): no message of the specs comes near it. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export function buildHttpApp(platform: Platform): FastifyInstance {
   const app = Fastify({
     loggerInstance: platform.deps.log as FastifyBaseLogger,
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 8 * 1024 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
     // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply)
@@ -93,15 +97,40 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ code: '-5', message: `无效的请求地址：${req.method} ${req.url.split('?')[0]}`, success: false });
   });
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     // The path only: query strings may carry an ID number (the patient's message list).
     if (status >= 500) platform.deps.log.error({ err, path: req.url.split('?')[0] }, 'unhandled error');
-    reply.code(status).send({
+    if (status === 413) {
+      // Read the rest of the body (kept nowhere) before answering: answered mid-upload, the client is
+      // still writing and gets a broken pipe instead of this answer. Past a hard cap, hang up.
+      await drain(req.raw, 8 * MAX_BODY_BYTES);
+      void reply.header('connection', 'close');
+    }
+    return reply.code(status).send({
       code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
-      message: status === 413 ? '报文过大：请求体超过 8 MB' : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
+      message: status === 413 ? `报文过大：请求体超过 ${MAX_BODY_BYTES / 1024 / 1024} MB` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
       success: false,
     });
   });
   return app;
+}
+
+/** Reads and drops what is left of a request body, up to `cap` bytes (then closes the connection). */
+function drain(raw: IncomingMessage, cap: number): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let read = 0;
+    raw.on('data', (c: Buffer) => {
+      read += c.length;
+      if (read > cap) {
+        raw.destroy();
+        resolve();
+      }
+    });
+    raw.once('end', () => resolve());
+    raw.once('close', () => resolve());
+    raw.once('error', () => resolve());
+    raw.resume();
+  });
 }

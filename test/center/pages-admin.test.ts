@@ -157,7 +157,7 @@ describe.each(storeKinds)('patient pages, operator endpoints and several instanc
     const file = await t.post(`/sandbox/apps/${t.app.keys.appId}`, { notifyUrl: 'file:///etc/passwd' });
     expect(file.status).toBe(400);
     expect(file.json.message).toBe('notifyUrl: 应为 http(s) 地址');
-    // A body over the limit: the answer says so, in JSON.
+    // A body over the limit: the answer says so, in JSON (test/cli/serve.test.ts: and it reaches the client).
     const huge = await fetch(`${t.url}/org/local/api/hos/query_order_info`, { method: 'POST', body: 'x'.repeat(9 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ code: '000105', message: '报文过大：请求体超过 8 MB' });
