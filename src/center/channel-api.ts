@@ -31,8 +31,10 @@ export class ChannelApi {
   private async answer(body: Record<string, unknown>, source: string | undefined, fn: (app: AppConfig) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
     let app: AppConfig | undefined;
     try {
-      app = this.gate.require(typeof body.appId === 'string' ? body.appId : undefined);
+      const appId = typeof body.appId === 'string' ? body.appId : undefined;
+      app = appId ? this.gate.app(appId) : undefined;
       this.gate.admitSource(source);
+      app = this.gate.require(appId);
       verifyChannel(body, app.appSecret);
       // A signed request is good for the replay window only (±5 minutes by default). Within it a
       // repeat is harmless — pay and refund answer the same trade for the same outTradeNo/outRefundNo —

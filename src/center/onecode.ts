@@ -61,9 +61,10 @@ export class OneCodeModule {
       encrypt = typeof message.enc_type === 'string' && message.enc_type.toUpperCase() === 'SM4';
       const appId = typeof message.app_id === 'string' && message.app_id ? message.app_id : undefined;
       const orgCodg = typeof message.fixmedins_code === 'string' ? message.fixmedins_code : '';
-      app = appId ? this.gate.require(appId, 'app_id') : this.gate.byOrg(orgCodg);
-      if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
+      app = appId ? this.gate.app(appId) : this.gate.byOrg(orgCodg);
       this.gate.admitSource(source);
+      app = appId ? this.gate.require(appId, 'app_id') : app;
+      if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
       const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}), signTypes: [app.signType ?? 'SM2'] };
       const opened = openFsiRequest(message, keys);
       if (opened.header.fixmedins_code !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'fixmedins_code: 与应用所属机构不符（定点医药机构编号）', { field: 'fixmedins_code' });

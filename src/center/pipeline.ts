@@ -66,8 +66,11 @@ export class MobileCenter {
     try {
       const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
       appIdText = appId;
-      app = this.gate.require(appId);
+      // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
+      // app is looked up first all the same, so that a -6 to it is signed with its keys.
+      app = this.gate.app(appId);
       this.gate.admitSource(source, started);
+      app = this.gate.require(appId);
       const keys = this.keysFor(app);
       const theAppId = app.appId;
       // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.

@@ -45,8 +45,9 @@ export class TerminalGateway {
       if (typeof message.signType === 'string' && message.signType.trim().toUpperCase() === 'SM2') replySignType = 'SM2';
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       transType = typeof message.transType === 'string' ? message.transType : '';
-      app = this.gate.require(appIdText);
+      app = this.gate.app(appIdText);
       this.gate.admitSource(source);
+      app = this.gate.require(appIdText);
       // SM3 is the terminal's own scheme (service-terminal.txt); SM2 is accepted from an app with a key.
       const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) }, { signTypes: ['SM3', 'SM2'] });
       if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构 ID）', { field: 'orgId' });

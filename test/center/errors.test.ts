@@ -345,6 +345,22 @@ describe('rate limits: forgeries cannot spend an app\'s budget; an address flood
     expect(codes).toContain('-6');
     expect(codes.slice(0, 20).every((c) => c === '000102')).toBe(true);
   });
+
+  it('unknown appIds spend the address bucket too: past it, -6 instead of a freshly signed -8', async () => {
+    const p = await startTestPlatform(storeKinds[0]!, { addressRateLimit: { perSecond: 0.1, burst: 5 } });
+    const query = { payOrdId: 'ORD-NONE', orgCodg: p.app.config.orgCodg, payToken: 'T', idNo: LISI.idNo, userName: LISI.userName, idType: '01' };
+    try {
+      const stranger = testKeys();
+      const codes: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${p.url}${getTxn('6301').path}`, { method: 'POST', body: stringifyWire(sealRequest(query, { ...stranger.hisKeys, appId: `NOSUCHAPP${i}`.padEnd(32, '0') })) });
+        codes.push(String(JSON.parse(await res.text()).code));
+      }
+      expect(codes).toEqual(['-8', '-8', '-8', '-8', '-8', '-6', '-6', '-6']);
+    } finally {
+      await p.close();
+    }
+  });
 });
 
 describe('what the logs keep (PGlite)', () => {
