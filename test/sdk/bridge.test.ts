@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { Bridge } from '../../src/sdk/bridge.js';
@@ -73,6 +74,23 @@ describe.each(storeKinds)('MobileTrans bridge on $name', (kind) => {
     expect(missing.message).toMatch(/data\.serverAddr: 必填/);
     const garbage = await fetch(bridgeUrl, { method: 'POST', body: 'not json' }).then((r) => r.json() as Promise<{ code: number; message: string }>);
     expect(garbage.code).toBe(105);
+    // Only the HIS on this machine: not a web page (its cross-site POST carries an Origin), not a
+    // page that rebinds a domain to 127.0.0.1 (its Host is that domain).
+    const fromPage = await fetch(bridgeUrl, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: JSON.stringify({ txn: '6301', data: {} }) });
+    expect(fromPage.status).toBe(403);
+    expect(await fromPage.json()).toMatchObject({ code: -4, message: 'bridge 不接受浏览器发起的请求（Origin: http://evil.example）' });
+    const { port } = new URL(bridgeUrl);
+    const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { host: `rebind.example:${port}`, 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ txn: '6301', data: {} }));
+    });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body).message).toBe(`bridge 只接受本机地址的请求（Host: rebind.example:${port}）`);
     // A Delphi or VB HIS sending GBK: refused as not UTF-8, naming the byte, rather than mis-signed.
     const gbk = Buffer.concat([Buffer.from('{"txn":"6301","data":{"userName":"'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('"}}')]);
     const notUtf8 = await fetch(bridgeUrl, { method: 'POST', body: gbk }).then((r) => r.json() as Promise<{ code: number; extra: string; message: string }>);
