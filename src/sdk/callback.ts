@@ -53,6 +53,13 @@ export interface CallbackHandlerOptions {
   dedupe?: DedupeStore;
   /** Called with the reason whenever a callback is refused (for the HIS's log). */
   onReject?: (reason: string) => void;
+  /**
+   * How far a callback's timestamp may be from this machine's clock, in seconds (default 300, as the
+   * center's own window); `false` to not check. The center seals every delivery afresh, so a genuine
+   * one is always recent; a recorded one replayed later is refused (and a restart that forgot the
+   * dedupe memory cannot be used to run onSettled again with it).
+   */
+  timestampWindowSeconds?: number | false;
 }
 
 export interface CallbackResult {
@@ -124,6 +131,11 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
       return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : String(err));
     }
     if (opened.encType === 'plain' && options.acceptPlain === false) return refuse('本机构要求回调加密（encType=SM4）');
+    const window = options.timestampWindowSeconds ?? 300;
+    if (window !== false) {
+      const skew = Math.abs(Date.now() - opened.timestamp.getTime());
+      if (skew > window * 1000) return refuse(`timestamp: 与本机时间相差 ${Math.round(skew / 1000)} 秒，超出 ±${window} 秒，疑似重放（若本机时钟不准，请校准）`);
+    }
     const issues = validateTxn('6302', 'input', opened.plainData);
     if (issues.length > 0) return refuse(`回调数据不合法：${issues.map((i) => i.message).join('；')}`);
     const data = opened.plainData as unknown as Txn6302Input;

@@ -7,6 +7,7 @@ import { generateKeyPair } from '../../src/crypto/keys.js';
 import { createCallbackHandler, decodeRedirect, generateTestCallback, type SettledEvent } from '../../src/sdk/index.js';
 import { build6204Redirect, sealCallback } from '../../src/protocol/mobile.js';
 import { stringifyWire } from '../../src/protocol/json.js';
+import { formatCompact } from '../../src/protocol/time.js';
 import { getTxn, toWire } from '../../src/spec/index.js';
 import { LosslessNumber } from 'lossless-json';
 
@@ -78,6 +79,20 @@ describe('callback receiver (6302)', () => {
     expect(malformed.outcome).toBe('refused');
     expect(malformed.reason).toMatch(/fundPay.*数值/);
     expect(settled).toHaveLength(0);
+  });
+
+  it('a callback recorded and replayed later is refused by its timestamp, even by a receiver that forgot it (a restart)', async () => {
+    const data = JSON.parse(body('ORD-OLD', false)).data as Record<string, unknown>;
+    const keys = { appId: app.appId, appSecret: app.appSecret, privateKey: platform.privateKey };
+    const old = stringifyWire(sealCallback(data as never, keys, { timestamp: formatCompact(new Date(Date.now() - 20 * 60_000)) }));
+    const settled: SettledEvent[] = [];
+    const refused = await receiver(settled).handle(old);
+    expect(refused.outcome).toBe('refused');
+    expect(refused.reason).toMatch(/^timestamp: 与本机时间相差 1200 秒，超出 ±300 秒，疑似重放/);
+    expect(settled).toHaveLength(0);
+    // A HIS whose clock cannot be trusted may turn the check off.
+    const lax = createCallbackHandler({ ...app, platformPublicKey: platform.publicKey, timestampWindowSeconds: false, onSettled: (e) => void settled.push(e) });
+    expect((await lax.handle(old)).outcome).toBe('settled');
   });
 
   it('duplicates — sequential and concurrent — call onSettled once', async () => {
