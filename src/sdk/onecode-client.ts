@@ -30,7 +30,12 @@ export interface OneCodeClientOptions {
   opterType?: '1' | '2' | '3';
   opter?: string;
   opterName?: string;
-  /** enc_type SM4 for input/output. Default false. */
+  /**
+   * enc_type SM4 for input/output. Default true: the FSI signature (cainfo) covers the header only
+   * (face-one-code-pay.txt 3.4), so a plain input or output could be changed on the way unnoticed;
+   * encrypted with the app's key, it cannot be changed into anything chosen. `false` for a module that
+   * only speaks plain (the spec's examples do).
+   */
   encrypt?: boolean;
   /** The module's infno for its two transactions (the spec gives none; yibao's default 9701/9702). */
   infno?: Partial<OneCodeInfno>;
@@ -95,7 +100,7 @@ export class OneCodeClient {
       },
       wireInput,
       this.keys,
-      { encrypt: this.o.encrypt ?? false },
+      { encrypt: this.o.encrypt ?? true },
     );
     const res = await post({ url: `${this.o.baseUrl.replace(/\/+$/, '')}${this.o.path ?? FSI_PATH}`, body: stringifyWire(message), txn, traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
     const opened = openReply(() => openFsiResponse(res.raw, this.keys), { txn, traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });

@@ -307,15 +307,24 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     const info = await c.onecode.personInfo({ psn_cert_type: '01', certno: LISI.idNo });
     expect((info.baseinfo as Record<string, unknown>).psn_no).toBe(LISI.psnNo);
     expect(Array.isArray(info.insuinfo)).toBe(true);
-    // A module that answers insuinfo as one object, as the spec's own 6.2 example does (cainfo covers
-    // the header only, so the rewritten reply still verifies): the SDK still returns the list.
+    // A module that answers insuinfo as one object, as the spec's own 6.2 example does (in plain, as
+    // the example: cainfo covers the header only, so the rewritten reply still verifies): the SDK
+    // still returns the list.
     const asExample: typeof fetch = async (url, init) => {
       const reply = JSON.parse(await (await fetch(url, init)).text());
       reply.output.insuinfo = reply.output.insuinfo[0];
       return new Response(JSON.stringify(reply), { status: 200 });
     };
-    const single = await new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fetch: asExample }).personInfo({ psn_cert_type: '01', certno: LISI.idNo });
+    const single = await new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, encrypt: false, fetch: asExample }).personInfo({ psn_cert_type: '01', certno: LISI.idNo });
     expect(single.insuinfo).toEqual(info.insuinfo.slice(0, 1));
+    // By default the SDK encrypts (SM4): the signature does not cover input/output, the key does.
+    const sent: Array<Record<string, unknown>> = [];
+    const watching: typeof fetch = async (url, init) => {
+      sent.push(JSON.parse(String(init?.body)));
+      return fetch(url, init);
+    };
+    await new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fetch: watching }).personInfo({ psn_cert_type: '01', certno: LISI.idNo });
+    expect(sent[0]).toMatchObject({ enc_type: 'SM4', input: expect.stringMatching(/^[0-9A-F]+$/) });
   });
 });
 
