@@ -24,3 +24,13 @@ export function verifyChannel(fields: Record<string, unknown>, secret: string): 
   const b = Buffer.from(expected);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'sign: 签名验证失败', { field: 'sign' });
 }
+
+/** The statement's CSV columns; origTradeNo (the trade a refund refunds) last, so readers of the earlier columns are unaffected. */
+export const STATEMENT_CSV_HEADER = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time,origTradeNo';
+
+/** A statement's lines as the CSV file a reconciliation system imports. */
+export function statementCsv(lines: ReadonlyArray<Record<string, unknown>>): string {
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const rows = lines.map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time, l.origTradeNo].map(cell).join(','));
+  return [STATEMENT_CSV_HEADER, ...rows].join('\n') + '\n';
+}

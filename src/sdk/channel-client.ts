@@ -1,5 +1,5 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { sealChannel, verifyChannel } from '../protocol/channel.js';
+import { sealChannel, statementCsv, verifyChannel } from '../protocol/channel.js';
 import { formatCompact } from '../protocol/time.js';
 import { YibaoApiError } from './errors.js';
 import { newTraceId, openReply, post } from './transport.js';
@@ -74,17 +74,13 @@ export class ChannelClient {
     return { date: String(r.date), lines: r.lines as unknown as StatementLine[] };
   }
 
-  /** The same statement as the CSV file a reconciliation system imports. */
+  /**
+   * The same statement as the CSV file a reconciliation system imports, built here from the signed
+   * JSON statement: the CSV the channel serves for download carries no signature, so a changed line
+   * could not be told from a true one.
+   */
   async statementCsv(p: { date: string; chnlType?: string }): Promise<string> {
-    const traceId = newTraceId();
-    const query = new URLSearchParams(this.signed({ ...p, format: 'csv' }) as Record<string, string>).toString();
-    const res = await post({ url: `${this.o.baseUrl.replace(/\/+$/, '')}/channel/statement?${query}`, method: 'GET', body: '', txn: 'channel.statement', traceId, timeoutMs: this.o.timeoutMs ?? 15_000, peer: PEER, ...(this.o.fetch ? { fetch: this.o.fetch } : {}) });
-    if (!res.raw.startsWith('tradeNo,')) {
-      // Not a file: the signed JSON failure, opened and thrown like any other.
-      const parsed = openReply(() => this.verified(res.raw), { txn: 'channel.statement', traceId: res.traceId, raw: res.raw, status: res.status, peer: PEER });
-      throw new YibaoApiError({ type: 'business', code: String(parsed.code ?? ''), message: String(parsed.message ?? '对账单下载失败'), txn: 'channel.statement', traceId: res.traceId, raw: res.raw, httpStatus: res.status });
-    }
-    return res.raw;
+    return statementCsv((await this.statement(p)).lines as unknown as Array<Record<string, unknown>>);
   }
 
   /**

@@ -2,6 +2,7 @@ import { formatDateTime, parseWireTime } from '../protocol/time.js';
 import { rawBody, readBody } from './body.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringifyWire } from '../protocol/json.js';
+import { statementCsv } from '../protocol/channel.js';
 import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
 import { PORTAL_TXNS, listPortalMessages } from '../center/portal.js';
 import { channelUserName } from '../center/onecode.js';
@@ -53,13 +54,10 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
     const q = req.query as Record<string, string>;
     const s = await platform.channelApi.statement(q, req.ip);
     if (q.format === 'csv' && s.status === 'SUCC') {
-      // origTradeNo (the trade a refund refunds) last, so readers of the earlier columns are unaffected.
-      const header = 'tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time,origTradeNo';
-      const lines = (s.lines as Array<Record<string, string>>).map((l) => [l.tradeNo, l.kind, l.chnlType, l.outTradeNo, l.payOrdId, l.amount, l.status, l.time, l.origTradeNo].join(','));
       return reply
         .header('content-disposition', `attachment; filename="statement-${String(s.date)}.csv"`)
         .type('text/csv; charset=utf-8')
-        .send([header, ...lines].join('\n') + '\n');
+        .send(statementCsv(s.lines as Array<Record<string, unknown>>));
     }
     return send(reply, s);
   });

@@ -13,6 +13,11 @@ import { clientsFor, DEVICE, faceScan, notificationSink, refused, settleInsuranc
 
 const WANGFANG = person('35010000000000000003');
 const CHENMING = person('11000000000000000005');
+/** A signed statement query, as the channel's merchant API takes it. */
+const signChannelQuery = (t: TestPlatform, fields: Record<string, string>) => {
+  const q: Record<string, string> = { appId: t.app.keys.appId, timestamp: formatCompact(), ...fields };
+  return { ...q, sign: signChannel(q, t.app.keys.appSecret) };
+};
 const trnsSn = () => `TS${randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
 describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
@@ -113,6 +118,16 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
       const csv = await c.channel.statementCsv({ date: day });
       expect(csv.split('\n')[0]).toBe('tradeNo,kind,chnlType,outTradeNo,payOrdId,amount,status,time,origTradeNo');
       expect(csv).toContain(`,PAY,ALI,${sn},${up.payOrdId},${cash},SUCC,`);
+      // The SDK's CSV is built from the signed statement (the served file is the same, unsigned):
+      // a statement changed on the way is refused, never handed to the reconciliation.
+      const served = await (await fetch(`${t.url}/channel/statement?${new URLSearchParams(signChannelQuery(t, { date: day, format: 'csv' }))}`)).text();
+      expect(served).toBe(csv);
+      const tampering: typeof fetch = async (url, init) => {
+        const text = await (await fetch(url, init)).text();
+        return new Response(text.replace(`"amount":"${cash}"`, '"amount":"99999.00"'), { status: 200 });
+      };
+      const forged = await new ChannelClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, fetch: tampering }).statementCsv({ date: day }).catch((e) => e);
+      expect(forged).toMatchObject({ type: 'signature' });
     } finally {
       await sink.close();
     }
