@@ -28,6 +28,8 @@ export interface TxnSpec {
   input: TObject;
   output: TObject;
   rules?: readonly CrossRule[];
+  /** Cross-field rules of the output (fields the spec marks Y that exist only in some states). */
+  outputRules?: readonly CrossRule[];
 }
 
 export const transactions = {
@@ -45,12 +47,13 @@ export function getTxn(id: string): TxnSpec {
   return t;
 }
 
-/** Every issue of a transaction's input or output, cross-field rules included (inputs). */
+/** Every issue of a transaction's input or output, its cross-field rules included. */
 export function validateTxn(id: string, direction: 'input' | 'output', value: unknown, root = 'data'): FieldIssue[] {
   const t = getTxn(id);
   const issues = validate(t[direction], value, root);
-  if (direction === 'input' && t.rules && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const rule of t.rules) issues.push(...rule(value as Record<string, unknown>, root));
+  const rules = direction === 'input' ? t.rules : t.outputRules;
+  if (rules && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const rule of rules) issues.push(...rule(value as Record<string, unknown>, root));
   }
   return issues;
 }

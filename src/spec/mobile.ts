@@ -245,12 +245,22 @@ export const In6203 = node('data', {
 const rules6203: CrossRule[] = [
   (v, root) => (isEmpty(v.ecToken) && isEmpty(v.payAuthNo) ? [ruleIssue(`${root}.ecToken`, '电子凭证授权 Token', '与 payAuthNo 不可同时为空')] : []),
 ];
-/** 表 12. */
+/**
+ * A group of fields the spec marks Y that exist only in some states (after settlement, for an
+ * insurance refund): given one, all are required; given none, none.
+ */
+function together(fields: ReadonlyArray<readonly [string, string]>, when: string): CrossRule {
+  return (v, root) =>
+    fields.some(([f]) => !isEmpty(v[f])) ? fields.filter(([f]) => isEmpty(v[f])).map(([f, name]) => ruleIssue(`${root}.${f}`, name, `${when}必填`)) : [];
+}
+
+const outputRules6203: CrossRule[] = [together([['hiFefdSn', '医保退费流水号'], ['hiTrnsDate', '医保退费日期'], ['hiTrnsTime', '医保退费时间']], '医保部分已退时')];
+/** 表 12. hiFefdSn/hiTrnsDate/hiTrnsTime: Y, but 现金退费不返回 (nor does a refused refund). */
 export const Out6203 = node('data', {
   refdSn: req.str('结算中心流水号', 40),
-  hiFefdSn: req.str('医保退费流水号', 40, { note: '现金退费不返回' }),
-  hiTrnsDate: req.str('医保退费日期', 8, { note: '现金退费不返回' }),
-  hiTrnsTime: req.str('医保退费时间', 6, { note: '现金退费不返回' }),
+  hiFefdSn: opt.str('医保退费流水号', 40, { note: '现金退费不返回', specRequired: true }),
+  hiTrnsDate: opt.str('医保退费日期', 8, { note: '现金退费不返回', specRequired: true }),
+  hiTrnsTime: opt.str('医保退费时间', 6, { note: '现金退费不返回', specRequired: true }),
   refStatus: req.str('退费状态', 40, { dict: 'refStatus' }),
   extData: opt.any('医保扩展数据'),
 });
@@ -296,25 +306,28 @@ export const In6301 = node('data', {
 });
 /** 表 278 extData. */
 export const ExtData6301 = node('extData', { psnPaySn: opt.str('实账支付流水号', 40, { note: '只有个账为实账支付时，会返回' }) });
-/** 表 275. Fields that exist only after settlement are empty before it. */
+const outputRules6301: CrossRule[] = [
+  together([['callType', '回调类型'], ['traceTime', '交易时间'], ['setlType', '结算类型'], ['revsToken', '冲正授权'], ['hiChrgTime', '医保收费时间'], ['hiDocSn', '医保交易流水号']], '医保结算后'),
+];
+/** 表 275. Fields that exist only after settlement (marked Y) are empty before it: outputRules6301. */
 export const Out6301 = node('data', {
   ordStas: req.str('订单状态', 40, { dict: 'ordStas' }),
   payOrdId: req.str('支付订单号', 40),
-  callType: req.str('回调类型', 40, { dict: 'callType' }),
+  callType: opt.str('回调类型', 40, { dict: 'callType', specRequired: true }),
   medOrgOrd: req.str('医院订单号', 40),
-  traceTime: req.str('交易时间', 40),
+  traceTime: opt.str('交易时间', 40, { specRequired: true }),
   orgCodg: req.str('两定机构编号', 40),
   orgName: req.str('两定机构名称', 40),
-  setlType: req.str('结算类型', 40, { dict: 'setlType' }),
+  setlType: opt.str('结算类型', 40, { dict: 'setlType', specRequired: true }),
   feeSumamt: req.num('费用总金额', 12, 2),
   ownPayAmt: req.num('现金支付', 12, 2),
   psnAcctPay: req.num('个人账户支付', 12, 2),
   fundPay: req.num('医保基金支付', 12, 2),
-  revsToken: req.str('用于院内结算失败对医保的冲正授权', 40, { note: '1小时内有效' }),
+  revsToken: opt.str('用于院内结算失败对医保的冲正授权', 40, { note: '1小时内有效', specRequired: true }),
   extData: opt.obj('医保扩展数据', ExtData6301.properties),
   deposit: opt.num('住院押金', 16, 2),
-  hiChrgTime: req.str('医保收费时间', 6),
-  hiDocSn: req.str('医保交易流水号', 40),
+  hiChrgTime: opt.str('医保收费时间', 6, { specRequired: true }),
+  hiDocSn: opt.str('医保交易流水号', 40, { specRequired: true }),
   hiRgstSn: req.str('医保挂号流水号', 40),
   ecCode: opt.str('电子凭证码值', 200),
 });
@@ -383,10 +396,10 @@ export const mobileTransactions = {
   '6101': { id: '6101', name: '解析医保电子凭证二维码', spec: `${SPEC} 2.3.1.1.1`, from: 'HIS', to: '地方电子凭证中心', path: `${MOBILE_PREFIX}/decode_ec_qrcode`, pathIsYibaoChoice: true, input: In6101, output: Out6101 },
   '6201': { id: '6201', name: '费用明细上传', spec: `${SPEC} 2.3.1.2.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/uldFeeInfo`, input: In6201, output: Out6201, rules: rules6201 },
   '6202': { id: '6202', name: '支付下单', spec: `${SPEC} 2.3.1.2.2`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/pay_order`, input: In6202, output: Out6202 },
-  '6203': { id: '6203', name: '医保退费', spec: `${SPEC} 2.3.1.2.3`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/refund_Order`, input: In6203, output: Out6203, rules: rules6203 },
+  '6203': { id: '6203', name: '医保退费', spec: `${SPEC} 2.3.1.2.3`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/refund_Order`, input: In6203, output: Out6203, rules: rules6203, outputRules: outputRules6203 },
   '6204': { id: '6204', name: '医保订单信息同步', spec: `${SPEC} 2.3.1.2.4`, from: '移动支付中心', to: 'HIS', input: In6204, output: Out6204 },
   '6205': { id: '6205', name: '银行卡支付下单', spec: `${SPEC} 2.3.1.2.5`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/medBankPay`, input: In6205, output: Out6205 },
-  '6301': { id: '6301', name: '医保订单结算结果查询', spec: `${SPEC} 2.3.1.3.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/query_order_info`, input: In6301, output: Out6301 },
+  '6301': { id: '6301', name: '医保订单结算结果查询', spec: `${SPEC} 2.3.1.3.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/query_order_info`, input: In6301, output: Out6301, outputRules: outputRules6301 },
   '6302': { id: '6302', name: '医保结算结果通知', spec: `${SPEC} 2.3.1.3.2`, from: '移动支付中心', to: 'HIS', input: In6302, output: Out6302 },
   '6401': { id: '6401', name: '费用明细上传撤销', spec: `${SPEC} 2.3.1.4.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/revoke_order`, input: In6401, output: Out6401 },
 } as const;

@@ -5,7 +5,7 @@ import { generateKeyPair } from '../../src/crypto/keys.js';
 import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../src/protocol/mobile.js';
 import { stringifyWire, type WireObject } from '../../src/protocol/json.js';
 import type { EnvelopeKeys } from '../../src/protocol/envelope.js';
-import { getTxn } from '../../src/spec/index.js';
+import { getTxn, validateTxn } from '../../src/spec/index.js';
 import { createPlatform, type Platform } from '../../src/server/platform.js';
 import type { AppConfig, YibaoConfig } from '../../src/center/config.js';
 import type { StoreKind } from './db.js';
@@ -183,6 +183,12 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
       });
       const raw = await res.text();
       const opened = openResponse(raw, hisKeys(a));
+      // Every answer the center gives in any test meets its own catalogue (the spec's output table,
+      // with the cross-field rules for fields that exist only in some states).
+      if (opened.code === '0' && opened.plainData !== undefined) {
+        const issues = validateTxn(txn, 'output', opened.plainData);
+        if (issues.length > 0) throw new Error(`${txn} answer breaks its output table: ${issues.map((i) => i.message).join('；')}`);
+      }
       return { code: opened.code, message: opened.message, success: opened.success, data: opened.plainData, raw, httpStatus: res.status };
     },
     async post(path, body) {
