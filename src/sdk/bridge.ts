@@ -137,23 +137,29 @@ export class Bridge {
     return this.center(app, base, connection.signType, connection.encryptType).request(MOBILE_BY_PATH.get(suffix)!, plainBusiness);
   }
 
-  /** Why a request may not use the bridge, or undefined. */
-  private foreign(req: IncomingMessage, loopback: boolean, port: number): string | undefined {
+  /**
+   * Why a request may not use the bridge, or undefined. A connection that came in on a loopback
+   * address (whatever the bridge is bound to) must name a loopback Host: a page that rebinds its
+   * domain to 127.0.0.1 names its own.
+   */
+  private foreign(req: IncomingMessage, port: number): string | undefined {
     if (req.headers.origin !== undefined) return `bridge 不接受浏览器发起的请求（Origin: ${String(req.headers.origin).slice(0, 100)}）`;
-    if (!loopback) return undefined;
+    const local = req.socket.localAddress ?? '';
+    const onLoopback = local === '::1' || local.startsWith('127.') || local.startsWith('::ffff:127.');
+    if (!onLoopback) return undefined;
     const hostHeader = String(req.headers.host ?? '').toLowerCase();
-    const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+    const names = ['127.0.0.1', 'localhost', '[::1]'];
+    const allowed = names.map((n) => `${n}:${port}`).concat(port === 80 ? names : []);
     return allowed.includes(hostHeader) ? undefined : `bridge 只接受本机地址的请求（Host: ${hostHeader.slice(0, 100)}）`;
   }
 
   /** A Node http server for the bridge (any path, POST). */
   listen(port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
-    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       // The bridge signs with the institution's key for whoever reaches it. A web page in the
       // cashier's browser must not (a cross-site POST carries an Origin; a HIS client sends none),
       // nor may a page reach it by DNS rebinding (a Host that is not this loopback address).
-      const refusal = this.foreign(req, loopback, (server.address() as AddressInfo).port);
+      const refusal = this.foreign(req, (server.address() as AddressInfo).port);
       if (refusal) {
         req.resume();
         const answer = buildMobileTransResponse({ respCode: ErrorCode.FORBIDDEN, message: refusal, orgId: '' });

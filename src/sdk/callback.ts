@@ -229,6 +229,8 @@ export function generateTestCallback(params: {
   platformPrivateKey: string;
   data: Partial<Txn6302Input> & { payOrdId: string };
   encrypt?: boolean;
+  /** The envelope's timestamp (yyyyMMddHHmmss, Beijing time); default now. An old one tests the replay refusal. */
+  timestamp?: string;
 }): string {
   const data: Record<string, unknown> = {
     callType: '02',
@@ -248,6 +250,6 @@ export function generateTestCallback(params: {
     ...params.data,
   };
   return stringifyWire(
-    sealCallback(toWire(getTxn('6302').input, data), { appId: params.appId, appSecret: params.appSecret, privateKey: params.platformPrivateKey }, { encType: params.encrypt === false ? 'plain' : 'SM4' }),
+    sealCallback(toWire(getTxn('6302').input, data), { appId: params.appId, appSecret: params.appSecret, privateKey: params.platformPrivateKey }, { encType: params.encrypt === false ? 'plain' : 'SM4', ...(params.timestamp ? { timestamp: params.timestamp } : {}) }),
   );
 }

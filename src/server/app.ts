@@ -103,8 +103,10 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     if (status >= 500) platform.deps.log.error({ err, path: req.url.split('?')[0] }, 'unhandled error');
     if (status === 413) {
       // Read the rest of the body (kept nowhere) before answering: answered mid-upload, the client is
-      // still writing and gets a broken pipe instead of this answer. Past a hard cap, hang up.
-      await drain(req.raw, 8 * MAX_BODY_BYTES);
+      // still writing and gets a broken pipe instead of this answer. Not when it announced more than
+      // the cap (then answer at once and close), and never for longer than a few seconds.
+      const announced = Number(req.headers['content-length'] ?? NaN);
+      if (!(announced > DRAIN_CAP_BYTES)) await drain(req.raw, DRAIN_CAP_BYTES, DRAIN_MS);
       void reply.header('connection', 'close');
     }
     return reply.code(status).send({
@@ -116,21 +118,36 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   return app;
 }
 
-/** Reads and drops what is left of a request body, up to `cap` bytes (then closes the connection). */
-function drain(raw: IncomingMessage, cap: number): Promise<void> {
+/** What is read and dropped of an oversized body at most, and for how long. */
+const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
+/**
+ * Reads and drops what is left of a request body, up to `cap` bytes or `ms` milliseconds; past either
+ * (a client trickling bytes to hold the connection) it stops reading and the answer goes out at once,
+ * closing the connection after it (`connection: close`).
+ */
+function drain(raw: IncomingMessage, cap: number, ms: number): Promise<void> {
   if (raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     let read = 0;
-    raw.on('data', (c: Buffer) => {
+    const done = () => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const onData = (c: Buffer) => {
       read += c.length;
       if (read > cap) {
-        raw.destroy();
-        resolve();
+        raw.pause();
+        done();
       }
-    });
-    raw.once('end', () => resolve());
-    raw.once('close', () => resolve());
-    raw.once('error', () => resolve());
+    };
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
     raw.resume();
   });
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,8 +158,24 @@ describe('yibao serve (the README command, as a developer runs it)', () => {
       }
     }
     expect(outcomes.filter((o) => o !== '413 报文过大：请求体超过 8 MB')).toEqual([]);
+    // A client announcing 1 GB is answered at once; one that stops sending midway is answered too
+    // (the drain gives up after a few seconds), and neither keeps the server from stopping.
+    const { port } = new URL(r.url);
+    const raw = (head: string, body: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = connect(Number(port), '127.0.0.1', () => sock.write(Buffer.concat([Buffer.from(head), body])));
+        let answer = '';
+        sock.on('data', (c) => (answer += String(c)));
+        sock.on('close', () => resolve(answer));
+        sock.on('error', (e) => (answer ? resolve(answer) : reject(e)));
+      });
+    const path = '/org/local/api/hos/query_order_info';
+    const announced = await raw(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 1073741824\r\n\r\n`, Buffer.alloc(1024, 'x'));
+    expect(announced).toMatch(/^HTTP\/1\.1 413 [\s\S]*报文过大/);
+    const stalled = await raw(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`, Buffer.alloc(9 * 1024 * 1024, 'x'));
+    expect(stalled).toMatch(/^HTTP\/1\.1 413 [\s\S]*报文过大/);
     expect(await stop(r)).toBe(0);
-  });
+  }, 60_000);
 
   it('a bad config file is refused with one line, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yibao-badcfg-'));

@@ -91,6 +91,22 @@ describe.each(storeKinds)('MobileTrans bridge on $name', (kind) => {
     });
     expect(rebound.status).toBe(403);
     expect(JSON.parse(rebound.body).message).toBe(`bridge 只接受本机地址的请求（Host: rebind.example:${port}）`);
+    // Bound to every address, a connection that arrives on loopback is held to the same rule.
+    const wide = await new Bridge({ apps: [{ appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, orgCodg: t.app.config.orgCodg }] }).listen(0, '0.0.0.0');
+    try {
+      const widePort = (wide.server.address() as { port: number }).port;
+      const viaLoopback = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: widePort, method: 'POST', path: '/', headers: { host: `rebind.example:${widePort}`, 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+      expect(viaLoopback).toBe(403);
+    } finally {
+      await new Promise((r) => wide.server.close(r));
+    }
     // A Delphi or VB HIS sending GBK: refused as not UTF-8, naming the byte, rather than mis-signed.
     const gbk = Buffer.concat([Buffer.from('{"txn":"6301","data":{"userName":"'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('"}}')]);
     const notUtf8 = await fetch(bridgeUrl, { method: 'POST', body: gbk }).then((r) => r.json() as Promise<{ code: number; extra: string; message: string }>);

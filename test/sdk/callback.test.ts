@@ -83,8 +83,7 @@ describe('callback receiver (6302)', () => {
 
   it('a callback recorded and replayed later is refused by its timestamp, even by a receiver that forgot it (a restart)', async () => {
     const data = JSON.parse(body('ORD-OLD', false)).data as Record<string, unknown>;
-    const keys = { appId: app.appId, appSecret: app.appSecret, privateKey: platform.privateKey };
-    const old = stringifyWire(sealCallback(data as never, keys, { timestamp: formatCompact(new Date(Date.now() - 20 * 60_000)) }));
+    const old = generateTestCallback({ ...app, platformPrivateKey: platform.privateKey, data: data as never, encrypt: false, timestamp: formatCompact(new Date(Date.now() - 20 * 60_000)) });
     const settled: SettledEvent[] = [];
     const refused = await receiver(settled).handle(old);
     expect(refused.outcome).toBe('refused');
