@@ -52,6 +52,9 @@ function firstBadUtf8(b: Uint8Array): number {
   return Math.max(0, b.length - 1);
 }
 
+/** The largest request body the platform and the bridge take: no message of the four specs comes near it. */
+export const MAX_WIRE_BYTES = 8 * 1024 * 1024;
+
 /** Deeper than any message of the four specs (their lists nest two or three levels). */
 export const MAX_WIRE_DEPTH = 32;
 

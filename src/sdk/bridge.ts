@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { isPlainObject, parseWireObject, stringifyWire, toPlain, type WireObject, type WireText, type WireValue } from '../protocol/json.js';
+import { isPlainObject, MAX_WIRE_BYTES, parseWireObject, stringifyWire, toPlain, type WireObject, type WireText, type WireValue } from '../protocol/json.js';
 import { buildMobileTransResponse, parseMobileTrans } from '../protocol/portal.js';
 import { parseEncType, parseSignType } from '../protocol/signer.js';
 import { mobileTransactions, portalTransactions } from '../spec/index.js';
@@ -46,9 +46,6 @@ function respCodeOf(err: unknown): { respCode: string; message: string } {
   if (err instanceof YibaoError) return { respCode: err.code, message: err.message };
   return { respCode: ErrorCode.UNKNOWN, message: err instanceof Error ? err.message : String(err) };
 }
-
-/** Largest request body the bridge reads (as the platform's bodyLimit). */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export class Bridge {
   private readonly apps: Map<string, BridgeApp>;
@@ -177,10 +174,10 @@ export class Bridge {
         if (refused) return;
         size += c.length;
         // The same limit as the platform's: a HIS never sends more, and memory stays bounded.
-        if (size > MAX_BODY_BYTES) {
+        if (size > MAX_WIRE_BYTES) {
           refused = true;
           chunks.length = 0;
-          const answer = buildMobileTransResponse({ respCode: ErrorCode.INVALID_PARAM, message: `报文过大：请求体超过 ${MAX_BODY_BYTES / 1024 / 1024} MB`, orgId: '' });
+          const answer = buildMobileTransResponse({ respCode: ErrorCode.INVALID_PARAM, message: `报文过大：请求体超过 ${MAX_WIRE_BYTES / 1024 / 1024} MB`, orgId: '' });
           // The rest is read and dropped (not kept), so the client gets this answer rather than a reset.
           res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(answer as unknown as WireObject));
           return;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { hasBadText, stringifyWire } from '../protocol/json.js';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
@@ -46,15 +46,12 @@ export function queryDate(v: unknown): Date | undefined {
   return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === day ? d : undefined;
 }
 
-/** The largest request body taken (the bridge's limit too): no message of the specs comes near it. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
 export function buildHttpApp(platform: Platform): FastifyInstance {
   const app = Fastify({
     loggerInstance: platform.deps.log as FastifyBaseLogger,
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: MAX_BODY_BYTES,
+    bodyLimit: MAX_WIRE_BYTES,
     // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply)
@@ -111,7 +108,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     }
     return reply.code(status).send({
       code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
-      message: status === 413 ? `报文过大：请求体超过 ${MAX_BODY_BYTES / 1024 / 1024} MB` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
+      message: status === 413 ? `报文过大：请求体超过 ${MAX_WIRE_BYTES / 1024 / 1024} MB` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
       success: false,
     });
   });
