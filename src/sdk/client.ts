@@ -1,4 +1,4 @@
-import { checkKeys, openReply, plainAnswer, transportCode } from './transport.js';
+import { checkKeys, openReply, plainAnswer, transportCode, validateBeforeSend } from './transport.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -6,7 +6,7 @@ import { stringifyWire } from '../protocol/json.js';
 import { openResponse, sealRequest } from '../protocol/mobile.js';
 import type { EncType, SignType } from '../protocol/signer.js';
 import { formatCompact } from '../protocol/time.js';
-import { getTxn, toWire, validateTxn } from '../spec/index.js';
+import { getTxn, toWire } from '../spec/index.js';
 import type {
   Txn6101Input,
   Txn6101Output,
@@ -161,10 +161,7 @@ export class YibaoClient {
     const spec = getTxn(txn);
     if (!spec.path) throw new TypeError(`transaction ${txn} is not sent by an institution`);
     const data = this.complete(txn, input);
-    const issues = validateTxn(txn, 'input', data);
-    if (issues.length > 0) {
-      throw new YibaoApiError({ type: 'validation', code: ErrorCode.INVALID_PARAM, message: issues.map((i) => i.message).join('；'), txn, traceId: `local-${randomUUID()}`, issues });
-    }
+    validateBeforeSend(txn, data);
     const wire = toWire(spec.input, data);
     const idempotent = Object.values(RESOURCES).find((r) => r.txn === txn)?.idempotent ?? false;
     const maxAttempts = 1 + Math.max(0, opts.retries ?? this.o.retries);
