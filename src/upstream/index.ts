@@ -1,5 +1,4 @@
 import type { Queryable } from '../store/store.js';
-import { DEFAULT_PERSONS } from './persons.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { createSimChannels } from './sim-channels.js';
 import { createSimEVoucher } from './sim-evoucher.js';
