@@ -38,8 +38,21 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       `INSERT INTO channel_trades (trade_no, chnl_type, kind, pay_ord_id, org_codg, amount_fen, status, out_trade_no, created_at, orig_trade_no) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
       [tradeNo, p.chnlType, kind, p.payOrdId, p.orgCodg, p.amountFen, status, outNo, ctx.now, p.origTradeNo ?? null],
     );
-    const message = status === 'SUCC' ? undefined : status === 'FAIL' ? '渠道拒绝' : '渠道处理结果未知';
-    return { status, tradeNo, ...(message ? { message } : {}) };
+    return { status, tradeNo, ...outcomeMessage(status) };
+  }
+
+  function outcomeMessage(status: ChannelResult): { message?: string } {
+    return status === 'SUCC' ? {} : { message: status === 'FAIL' ? '渠道拒绝' : '渠道处理结果未知' };
+  }
+
+  /**
+   * A trade left unknown (EXP), asked about again: the simulated channel finds it went through unless
+   * a `query` rule says otherwise, and records what it found (an answer still EXP is left as it is).
+   */
+  async function askAgain(ctx: UpstreamContext, tradeNo: string, p: { chnlType: string; orgCodg: string; amountFen: number }): Promise<ChannelResult> {
+    const found = injected('query', p) ?? 'SUCC';
+    if (found !== 'EXP') await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [tradeNo, found]);
+    return found;
   }
 
   // An institution's out-trade numbers are its own: another institution's same number is another trade.
@@ -64,9 +77,7 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       const row = rows[0];
       if (!row) return undefined;
       if (row.status !== 'EXP') return { status: row.status, tradeNo: row.trade_no };
-      // The simulated channel finds out: the money went through, unless a `query` rule says otherwise.
-      const found = injected('query', { chnlType: row.chnl_type, orgCodg: p.orgCodg, amountFen: row.amount_fen }) ?? 'SUCC';
-      if (found !== 'EXP') await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [row.trade_no, found]);
+      const found = await askAgain(ctx, row.trade_no, { chnlType: row.chnl_type, orgCodg: p.orgCodg, amountFen: Number(row.amount_fen) });
       return { status: found, tradeNo: row.trade_no, ...(found === 'FAIL' ? { message: '渠道确认支付失败' } : {}) };
     },
     async refund(ctx, p) {
@@ -119,11 +130,9 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       const resolved: Array<{ outRefundNo: string; amountFen: number; status: 'SUCC' | 'FAIL'; origTradeNo: string | null }> = [];
       let pendingFen = 0;
       for (const r of rows) {
-        // The simulated channel finds out: the refund went through, unless a `query` rule says otherwise.
-        const found = injected('query', { chnlType: r.chnl_type, orgCodg: p.orgCodg, amountFen: Number(r.amount_fen) }) ?? 'SUCC';
+        const found = await askAgain(ctx, r.trade_no, { chnlType: r.chnl_type, orgCodg: p.orgCodg, amountFen: Number(r.amount_fen) });
         if (found === 'EXP') pendingFen += Number(r.amount_fen);
         else {
-          await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [r.trade_no, found]);
           resolved.push({ outRefundNo: r.out_trade_no, amountFen: Number(r.amount_fen), status: found, origTradeNo: r.orig_trade_no });
         }
       }
@@ -210,19 +219,16 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
         if (prior.status === 'SUCC') throw new UpstreamError('TRNS_PAID', `该交易流水号已付款：outTradeNo=${p.outTradeNo}，本付款凭据未扣款`);
         throw new UpstreamError('TRNS_TAKEN', `该交易流水号已用于另一付款凭据的交易（${prior.status === 'FAIL' ? '支付失败' : '结果未知'}），请换用新的流水号`);
       }
+      const channel = { chnlType: cert.chnl_type, orgCodg: p.orgCodg, amountFen: p.amountFen };
       let trade: ChannelTrade;
       if (prior) {
         // This credential's own earlier attempt, sent again. FAIL stays FAIL; an unknown result (EXP)
         // is asked of the channel, as queryPayment does, and completes the payment when it went through.
-        let status = prior.status;
-        if (status === 'EXP') {
-          status = injected('query', { chnlType: cert.chnl_type, orgCodg: p.orgCodg, amountFen: p.amountFen }) ?? 'SUCC';
-          if (status !== 'EXP') await ctx.tx.query('UPDATE channel_trades SET status = $2 WHERE trade_no = $1', [prior.tradeNo, status]);
-        }
-        if (status !== 'SUCC') return { status, tradeNo: prior.tradeNo, ...order, repeated: true, message: status === 'FAIL' ? '渠道拒绝' : '渠道处理结果未知' };
+        const status = prior.status === 'EXP' ? await askAgain(ctx, prior.tradeNo, channel) : prior.status;
+        if (status !== 'SUCC') return { status, tradeNo: prior.tradeNo, ...order, repeated: true, ...outcomeMessage(status) };
         trade = { status, tradeNo: prior.tradeNo };
       } else {
-        trade = await record(ctx, 'PAY', { chnlType: cert.chnl_type, payOrdId: cert.pay_ord_id ?? '', orgCodg: p.orgCodg, amountFen: p.amountFen }, p.outTradeNo, injected('pay', { chnlType: cert.chnl_type, orgCodg: p.orgCodg, amountFen: p.amountFen }) ?? 'SUCC');
+        trade = await record(ctx, 'PAY', { ...channel, payOrdId: cert.pay_ord_id ?? '' }, p.outTradeNo, injected('pay', channel) ?? 'SUCC');
       }
       // The trade is the credential's from its first attempt; the credential is spent once it is paid.
       await ctx.tx.query('UPDATE onecode_certs SET trade_no = $2, used_at = CASE WHEN $3 THEN $4::timestamptz ELSE used_at END WHERE pay_cert = $1', [p.payCert, trade.tradeNo, trade.status === 'SUCC', ctx.now]);
