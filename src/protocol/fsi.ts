@@ -228,8 +228,9 @@ export function openFsiRequest(raw: string | WireObject, keys: FsiKeys, onReject
   const header: WireObject = { ...message };
   delete header.input;
   // Downstream reads the header by 表 3's names, whichever spelling arrived.
-  for (const [field, other] of Object.entries(HEADER_SPELLINGS)) {
-    if ((header[field] === undefined || header[field] === '') && header[other] !== undefined) header[field] = header[other]!;
+  for (const field of Object.keys(HEADER_SPELLINGS)) {
+    const v = headerField(message, field);
+    if (v !== undefined) header[field] = v;
   }
   return { header, input: body, plainInput: toPlain(body) };
 }
