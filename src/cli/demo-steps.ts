@@ -1,6 +1,7 @@
 import { YibaoApiError } from '../sdk/errors.js';
 import type { Io } from './io.js';
 import type { Credentials } from './sandbox-file.js';
+import { personWithCash } from '../sdk/demo-data.js';
 
 export interface DemoStep {
   step: string;
@@ -98,15 +99,14 @@ export async function sandboxPost<T = Record<string, unknown>>(baseUrl: string, 
 
 /**
  * Who the demo pays for: the institution and persons of the sandbox file or flags, else of the sandbox
- * itself (GET /sandbox knows its apps and persons, so credentials given as flags are enough). The
- * default person is the one with the smallest positive personal-account balance, so that there is cash.
+ * itself (GET /sandbox knows its apps and persons, so credentials given as flags are enough).
  */
 export function demoSubject(cred: Credentials, sandbox: SandboxInfo, psnNo?: string): { orgCodg: string; orgName: string; person: Record<string, string> } {
   const app = sandbox.apps.find((a) => a.appId === cred.appId);
   const orgCodg = cred.orgCodg ?? app?.orgCodg ?? '';
   if (!orgCodg) throw new DemoFailure('sandbox', 'NO_ORG', `沙箱中没有 appId ${cred.appId} 的机构编码 orgCodg（用 --org-codg 指定）`);
   const persons = cred.persons?.length ? cred.persons : sandbox.persons;
-  const person = psnNo ? persons.find((p) => p.psnNo === psnNo) : persons.filter((p) => Number(p.balance) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+  const person = psnNo ? persons.find((p) => p.psnNo === psnNo) : personWithCash(persons);
   if (!person) throw new DemoFailure('sandbox', 'NO_PERSON', `沙箱中找不到参保人 ${psnNo ?? '（个账余额大于 0 者）'}`);
   return { orgCodg, orgName: cred.orgName ?? app?.orgName ?? orgCodg, person };
 }

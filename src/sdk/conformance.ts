@@ -8,7 +8,7 @@ import { canonicalize, canonicalJson } from '../protocol/signstring.js';
 import { exampleData, getTxn, toWire } from '../spec/index.js';
 import { yuanToFen } from '../spec/money.js';
 import { YibaoClient } from './client.js';
-import { demoUpload } from './demo-data.js';
+import { demoUpload, personWithCash } from './demo-data.js';
 
 /**
  * `yibao conformance`: a scripted suite of checks against any mobile payment center — signatures,
@@ -99,7 +99,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const orgCodg = o.orgCodg ?? sandbox?.apps?.find((a) => a.appId === o.appId)?.orgCodg;
   const client = new YibaoClient({ baseUrl, appId: o.appId, appSecret: o.appSecret, privateKey: o.privateKey, platformPublicKey: o.platformPublicKey, retries: 0, ...(orgCodg ? { orgCodg } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) });
   const queryNobody = { payOrdId: `ORD-CONFORMANCE-${randomUUID().slice(0, 8)}`, orgCodg: orgCodg ?? 'H00000000000', payToken: 'X', idNo: '110101199001010000', userName: '测试', idType: '01' };
-  const person = sandbox?.persons.find((p) => p.qrCode === o.qrCode) ?? sandbox?.persons.filter((p) => Number(p.balance ?? 0) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+  const person = sandbox?.persons.find((p) => p.qrCode === o.qrCode) ?? (sandbox ? personWithCash(sandbox.persons) : undefined);
   const qrCode = o.qrCode ?? person?.qrCode;
 
   await check('signature.reply', '应答带签名且可用平台公钥验证', async () => {

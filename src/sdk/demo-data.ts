@@ -88,3 +88,11 @@ export function demoUpload(p: {
     })),
   };
 }
+
+/**
+ * The test person a demo or a conformance run pays for when none is named: the smallest positive
+ * personal-account balance, so that the bill leaves a cash part for the channel to take.
+ */
+export function personWithCash<P extends { balance?: string }>(persons: readonly P[]): P | undefined {
+  return persons.filter((p) => Number(p.balance ?? 0) > 0).sort((a, b) => Number(a.balance) - Number(b.balance))[0];
+}
