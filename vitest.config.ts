@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `yibao/…` resolves to the toolkit's TypeScript sources in tests (the condition its exports put
+  // first), so the platform and the tests share one copy of every module, with no build in between.
+  resolve: { conditions: ['yibao-source'] },
+  ssr: { resolve: { conditions: ['yibao-source'], externalConditions: ['yibao-source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePrivateKey, privateKeyToPem, publicKeyToPem } from '../../src/crypto/keys.js';
-import { sm2Verify, signatureToDer } from '../../src/crypto/sm2.js';
+import { parsePrivateKey, privateKeyToPem, publicKeyToPem } from '../../packages/yibao/src/crypto/keys.js';
+import { sm2Verify, signatureToDer } from '../../packages/yibao/src/crypto/sm2.js';
 import { loadVector } from '../helpers/vectors.js';
 import { yibao } from '../helpers/cli.js';
 
@@ -95,7 +95,7 @@ describe('yibao protocol tools', () => {
   it('output into a pipe closed early: no stack trace', () => {
     const big = file('big.txt', 'x'.repeat(4 * 1024 * 1024));
     const errFile = join(dir, 'epipe.err');
-    const out = execFileSync('sh', ['-c', `node ${JSON.stringify(join(process.cwd(), 'bin/yibao.js'))} sm4 encrypt --app-id ${sm4v.appId} --app-secret ${sm4v.appSecret} --file ${JSON.stringify(big)} 2>${JSON.stringify(errFile)} | head -c 16`]).toString();
+    const out = execFileSync('sh', ['-c', `node ${JSON.stringify(join(process.cwd(), 'packages/platform/bin/yibao.js'))} sm4 encrypt --app-id ${sm4v.appId} --app-secret ${sm4v.appSecret} --file ${JSON.stringify(big)} 2>${JSON.stringify(errFile)} | head -c 16`]).toString();
     expect(out).toMatch(/^[0-9A-F]{16}$/);
     expect(readFileSync(errFile, 'utf8')).toBe('');
   });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(ROOT, 'bin', 'yibao.js');
+export const BIN = join(ROOT, 'packages', 'platform', 'bin', 'yibao.js');
 
 /** Runs the real `yibao` command (compiled by `npm test`'s build step), as a user would. */
 export function yibao(args: string[], opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {

@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import { LosslessNumber } from 'lossless-json';
+import type { Queryable, Store } from '../store/store.js';
+import type { Upstreams } from '../upstream/types.js';
+import { fenToYuan } from 'yibao/spec';
+import type { AppConfig, YibaoConfig } from './config.js';
+
+/** What every transaction of the center works with. The center never imports the server. */
+export interface CenterDeps {
+  store: Store;
+  upstreams: Upstreams;
+  config: YibaoConfig;
+  /** Base URL the platform is reachable at (cashierUrl, medBankPayUrl). */
+  publicUrl: string;
+  clock: () => Date;
+  log: Logger;
+  /** Wakes the callback worker after a commit that queued a callback. */
+  notifyCallbacks: () => void;
+}
+
+/** One authenticated, validated request of an institution. */
+export interface TxnRequest {
+  app: AppConfig;
+  /** Business data, numbers as decimal text, already checked against the catalogue. */
+  data: Record<string, unknown>;
+  now: Date;
+}
+
+export interface TxnContext extends TxnRequest {
+  deps: CenterDeps;
+  tx: Queryable;
+}
+
+/** A money value for the wire: JSON number with exactly two decimals (数值型 16,2 / 12,2). */
+export function money(fen: number): LosslessNumber {
+  return new LosslessNumber(fenToYuan(fen));
+}
+
+/** The text of an optional string field ('' when absent). */
+export function text(data: Record<string, unknown>, field: string): string {
+  const v = data[field];
+  return v === undefined || v === null ? '' : String(v);
+}

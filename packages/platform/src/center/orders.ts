@@ -1,0 +1,164 @@
+import type { Queryable } from '../store/store.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+
+/** One order of the center, as stored (money in fen). */
+export interface OrderRow {
+  payOrdId: string;
+  appId: string;
+  orgCodg: string;
+  orgName: string;
+  medOrgOrd: string;
+  psnNo: string;
+  idNo: string;
+  idType: string;
+  userName: string;
+  insutype: string;
+  medType: string;
+  insuplcAdmdvs: string;
+  payToken: string;
+  ordStas: string;
+  feeSumamtFen: number;
+  fundPayFen: number;
+  psnAcctPayFen: number;
+  ownPayAmtFen: number;
+  othFeeAmtFen: number;
+  depositFen: number;
+  acctUsedFlag: string;
+  chrgBchno: string;
+  mdtrtId: string;
+  hiRgstSn: string;
+  setlType: string | null;
+  chnlType: string | null;
+  hiDocSn: string | null;
+  hiChrgTime: string | null;
+  traceTime: string | null;
+  settledAt: Date | null;
+  revsToken: string | null;
+  revsTokenExpiresAt: Date | null;
+  cashPaidFen: number;
+  cashRefundedFen: number;
+  hiRefunded: boolean;
+  ecCode: string | null;
+  breakdown: unknown;
+  upload: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS: Array<[keyof OrderRow, string]> = [
+  ['payOrdId', 'pay_ord_id'],
+  ['appId', 'app_id'],
+  ['orgCodg', 'org_codg'],
+  ['orgName', 'org_name'],
+  ['medOrgOrd', 'med_org_ord'],
+  ['psnNo', 'psn_no'],
+  ['idNo', 'id_no'],
+  ['idType', 'id_type'],
+  ['userName', 'user_name'],
+  ['insutype', 'insutype'],
+  ['medType', 'med_type'],
+  ['insuplcAdmdvs', 'insuplc_admdvs'],
+  ['payToken', 'pay_token'],
+  ['ordStas', 'ord_stas'],
+  ['feeSumamtFen', 'fee_sumamt_fen'],
+  ['fundPayFen', 'fund_pay_fen'],
+  ['psnAcctPayFen', 'psn_acct_pay_fen'],
+  ['ownPayAmtFen', 'own_pay_amt_fen'],
+  ['othFeeAmtFen', 'oth_fee_amt_fen'],
+  ['depositFen', 'deposit_fen'],
+  ['acctUsedFlag', 'acct_used_flag'],
+  ['chrgBchno', 'chrg_bchno'],
+  ['mdtrtId', 'mdtrt_id'],
+  ['hiRgstSn', 'hi_rgst_sn'],
+  ['setlType', 'setl_type'],
+  ['chnlType', 'chnl_type'],
+  ['hiDocSn', 'hi_doc_sn'],
+  ['hiChrgTime', 'hi_chrg_time'],
+  ['traceTime', 'trace_time'],
+  ['settledAt', 'settled_at'],
+  ['revsToken', 'revs_token'],
+  ['revsTokenExpiresAt', 'revs_token_expires_at'],
+  ['cashPaidFen', 'cash_paid_fen'],
+  ['cashRefundedFen', 'cash_refunded_fen'],
+  ['hiRefunded', 'hi_refunded'],
+  ['ecCode', 'ec_code'],
+  ['breakdown', 'breakdown'],
+  ['upload', 'upload'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+];
+const TO_COLUMN = new Map(COLUMNS);
+
+export function rowToOrder(row: Record<string, unknown>): OrderRow {
+  const out: Record<string, unknown> = {};
+  for (const [prop, col] of COLUMNS) out[prop] = row[col];
+  return out as unknown as OrderRow;
+}
+
+export type NewOrder = Omit<OrderRow, 'createdAt' | 'updatedAt' | 'settledAt' | 'revsToken' | 'revsTokenExpiresAt' | 'cashPaidFen' | 'cashRefundedFen' | 'hiRefunded' | 'setlType' | 'chnlType' | 'hiDocSn' | 'hiChrgTime' | 'traceTime'>;
+
+export async function insertOrder(tx: Queryable, order: NewOrder): Promise<void> {
+  const entries = Object.entries(order).filter(([, v]) => v !== undefined);
+  const cols = entries.map(([k]) => TO_COLUMN.get(k as keyof OrderRow)!);
+  const values = entries.map(([k, v]) => (k === 'upload' || k === 'breakdown' ? JSON.stringify(v) : v));
+  await tx.query(`INSERT INTO orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+}
+
+/**
+ * Loads an order of this institution. Another institution's order is answered exactly as a missing
+ * one (tenant isolation: same code, same message).
+ */
+export async function loadOrder(tx: Queryable, payOrdId: string, orgCodg: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow> {
+  const rows = await tx.query(`SELECT * FROM orders WHERE pay_ord_id = $1 AND org_codg = $2${opts.forUpdate ? ' FOR UPDATE' : ''}`, [payOrdId, orgCodg]);
+  if (rows.length === 0) throw orderNotFound(payOrdId);
+  return rowToOrder(rows[0]!);
+}
+
+export function orderNotFound(payOrdId: string): YibaoError {
+  return new YibaoError(ErrorCode.BUSINESS, `订单不存在：payOrdId=${payOrdId}`, { field: 'data.payOrdId' });
+}
+
+/**
+ * The only way a state changes: a conditional update from the expected states, with the event in the
+ * same transaction (STYLE.md: `UPDATE … WHERE status = $expected RETURNING`). Zero rows means another
+ * request moved the order first.
+ */
+export async function transition(
+  tx: Queryable,
+  order: Pick<OrderRow, 'payOrdId'>,
+  from: readonly string[],
+  to: string,
+  changes: Partial<Record<keyof OrderRow, unknown>>,
+  event: { txn: string; detail?: unknown },
+): Promise<OrderRow> {
+  const sets = ['ord_stas = $3', 'updated_at = now()'];
+  const values: unknown[] = [order.payOrdId, from, to];
+  for (const [k, v] of Object.entries(changes)) {
+    const col = TO_COLUMN.get(k as keyof OrderRow);
+    if (!col) throw new Error(`unknown order column ${k}`);
+    values.push(k === 'breakdown' || k === 'upload' ? JSON.stringify(v) : v);
+    sets.push(`${col} = $${values.length}`);
+  }
+  const rows = await tx.query(
+    `WITH prev AS (SELECT ord_stas FROM orders WHERE pay_ord_id = $1)
+     UPDATE orders SET ${sets.join(', ')} WHERE pay_ord_id = $1 AND ord_stas = ANY($2::text[])
+     RETURNING orders.*, (SELECT ord_stas FROM prev) AS prev_stas`,
+    values,
+  );
+  if (rows.length === 0) {
+    throw new YibaoError(ErrorCode.BUSINESS, `订单状态已变化，请查询后重试：payOrdId=${order.payOrdId}`, { field: 'data.payOrdId' });
+  }
+  const row = rows[0]!;
+  await addEvent(tx, order.payOrdId, event.txn, row.prev_stas as string, to, event.detail);
+  return rowToOrder(row);
+}
+
+export async function addEvent(tx: Queryable, payOrdId: string, txn: string, from: string | null, to: string, detail?: unknown): Promise<void> {
+  await tx.query('INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) VALUES ($1, $2, $3, $4, $5)', [
+    payOrdId,
+    txn,
+    from,
+    to,
+    detail === undefined ? null : JSON.stringify(detail),
+  ]);
+}

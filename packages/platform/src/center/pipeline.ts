@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from 'yibao/protocol';
+import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
+import type { EnvelopeKeys } from 'yibao/protocol';
+import type { AppConfig } from './config.js';
+import type { CenterDeps, TxnContext } from './context.js';
+import { signatureIdentity } from './replay.js';
+import { asYibaoError, requireValid } from './errors.js';
+import type { Gate } from './gate.js';
+import type { TxnResult } from './txn/common.js';
+import { decodeQr } from './txn/decode-qr.js';
+import { uploadFees } from './txn/upload-fees.js';
+import { bankCardPay, payOrder } from './txn/pay-order.js';
+import { refundOrder } from './txn/refund-order.js';
+import { queryOrder } from './txn/query-order.js';
+import { revokeOrder } from './txn/revoke-order.js';
+
+/** The center's transactions, HIS → center (DESIGN.md §2); paths come from the catalogue. */
+export const CENTER_TXNS = {
+  '6101': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await decodeQr(ctx) }),
+  '6201': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await uploadFees(ctx) }),
+  '6202': payOrder,
+  '6203': refundOrder,
+  '6205': bankCardPay,
+  '6301': queryOrder,
+  '6401': revokeOrder,
+} as const;
+
+export type CenterTxnId = keyof typeof CENTER_TXNS;
+
+export interface CenterReply {
+  body: WireObject;
+  traceId: string;
+  code: string;
+}
+
+/**
+ * One request of an institution, from raw text to sealed reply (DESIGN.md §3, §5):
+ * app → rate limit → decrypt and verify → timestamp window → catalogue validation → one transaction
+ * (replay check + the transaction's phases) → signed, encrypted reply. Every failure is answered in
+ * the request's own envelope with the spec's code and a Chinese message naming the field.
+ */
+export class MobileCenter {
+  constructor(
+    private readonly deps: CenterDeps,
+    private readonly platformPrivateKey: string,
+    readonly gate: Gate,
+  ) {}
+
+  app(appId: string): AppConfig | undefined {
+    return this.gate.app(appId);
+  }
+
+  keysFor(app: AppConfig): EnvelopeKeys {
+    return { appId: app.appId, appSecret: app.appSecret, privateKey: this.platformPrivateKey, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
+  }
+
+  /** `source`: the sending address, for the limit taken before verification. */
+  async handle(txn: CenterTxnId, rawBody: WireText, source?: string): Promise<CenterReply> {
+    const traceId = randomUUID();
+    const started = Date.now();
+    const now = this.deps.clock();
+    let app: AppConfig | undefined;
+    let appIdText = '';
+    try {
+      const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
+      appIdText = appId;
+      // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
+      // app is looked up first all the same, so that a -6 to it is signed with its keys.
+      app = this.gate.app(appId);
+      this.gate.admitSource(source, started);
+      app = this.gate.require(appId);
+      const keys = this.keysFor(app);
+      const theAppId = app.appId;
+      // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.
+      const onReject = (reason: string) => this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
+      const opened = openRequest(message, keys, { onReject, signTypes: [app.signType ?? 'SM2'] });
+      // Remembered in its own commit, before validation and the business transaction: a request that
+      // fails (bad field, order not found, wrong state…) must not become replayable.
+      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData), nowMs: started });
+      requireValid(txn, opened.plainData);
+      const handler = CENTER_TXNS[txn];
+      const theApp = app;
+      const run = () => this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
+      let result: TxnResult;
+      try {
+        result = await run();
+      } catch (err) {
+        // Two identical requests at once (6201 medOrgOrd, 6202 orgBizSer, 6203 appRefdSn): the loser
+        // hits the unique key the winner just committed. Run it once more: it now sees the winner's row
+        // and takes the idempotent path — the same answer, or the clear refusal of a reused key.
+        if ((err as { code?: string } | null)?.code !== '23505') throw err;
+        result = await run();
+      }
+      this.deps.notifyCallbacks();
+      const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
+      this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
+      return { body, traceId, code: ErrorCode.OK };
+    } catch (err) {
+      const e = asYibaoError(err, this.deps.log, traceId, { txn, appId: appIdText });
+      this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
+      const keys: EnvelopeKeys = app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
+      const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
+      return { body, traceId, code: e.code };
+    }
+  }
+
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import type { Queryable } from '../store/store.js';
+import { parseSignature } from 'yibao/crypto';
+
+/**
+ * Replay protection (issue: "the same signData again, or a timestamp outside ±5 minutes → 010010").
+ * A signData is remembered per app for twice the window in a table, so every instance on the
+ * database sees it. It is committed before the request's business transaction, whatever that
+ * transaction's outcome; a concurrent duplicate hits the unique key and fails.
+ */
+export function checkTimestamp(timestamp: Date, now: Date, windowSeconds: number, field = 'timestamp'): void {
+  const skew = Math.abs(now.getTime() - timestamp.getTime());
+  if (skew > windowSeconds * 1000) {
+    throw new YibaoError(
+      ErrorCode.REPLAY,
+      `${field}: 与服务器时间相差 ${Math.round(skew / 1000)} 秒，超出 ±${windowSeconds} 秒，疑似重放（请校准时钟后重新签名发送）`,
+      { field },
+    );
+  }
+}
+
+/**
+ * One signature has several spellings the verifier accepts: SM2 as raw r||s or DER, in base64 or hex;
+ * SM3 hex in either case. What is remembered is the signature itself — SM2's (r, s), SM3's digest —
+ * so a replay cannot pass as new by being re-encoded.
+ */
+export function signatureIdentity(signType: string, signData: string): string {
+  const t = signData.trim();
+  if (signType === 'SM2') {
+    try {
+      const { r, s } = parseSignature(t);
+      return `SM2:${r.toString(16).padStart(64, '0')}${s.toString(16).padStart(64, '0')}`;
+    } catch {
+      return `SM2:${t}`;
+    }
+  }
+  return `${signType}:${/^[0-9a-fA-F]+$/.test(t) ? t.toUpperCase() : t}`;
+}
+
+export async function rememberSignature(tx: Queryable, appId: string, signData: string): Promise<void> {
+  const hash = createHash('sha256').update(signData).digest('hex');
+  const rows = await tx.query('INSERT INTO seen_signatures (app_id, sign_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [appId, hash]);
+  if (rows.length === 0) {
+    throw new YibaoError(ErrorCode.REPLAY, '重放攻击拦截器,请勿重复操作：该 signData 已处理过，请重新签名后发送', { field: 'signData' });
+  }
+}
+
+/** Forgets signatures older than twice the window: a replay of them fails the timestamp check anyway. */
+export async function pruneSignatures(db: Queryable, windowSeconds: number): Promise<void> {
+  await db.query(`DELETE FROM seen_signatures WHERE seen_at < now() - make_interval(secs => $1)`, [windowSeconds * 2]);
+}

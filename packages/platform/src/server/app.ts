@@ -1,0 +1,150 @@
+import type { IncomingMessage } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
+import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
+import { rawBody } from './body.js';
+import type { Platform } from './platform.js';
+import { registerAdminRoutes } from './routes-admin.js';
+import { registerDocsRoutes } from './routes-docs.js';
+import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
+import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
+
+/**
+ * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by
+ * the protocol layer (numbers verbatim, duplicate keys refused), never by a generic JSON parser.
+ */
+/** Why a path or query parameter is refused, or undefined. */
+export function badParam(params: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(params)) {
+    for (const text of Array.isArray(v) ? v : [v]) {
+      if (typeof text !== 'string') continue;
+      if (hasBadText(text)) return `${k}: 含有不允许的字符`;
+      if (k === 'limit' && !/^\d{1,4}$/.test(text)) return 'limit: 应为 1–500 的整数（每页条数）';
+      if ((k === 'from' || k === 'to') && text !== '' && queryDate(text) === undefined) return `${k}: 应为日期 yyyy-MM-dd（北京时间）或 ISO 8601 时间`;
+    }
+  }
+  return undefined;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A `from`/`to` query value: a day (yyyy-MM-dd, midnight Beijing time) or an ISO 8601 time with its
+ * zone. Nothing else: V8's Date reads "1" as 2001 and rolls 2024-02-30 over to March.
+ */
+export function queryDate(v: unknown): Date | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = DAY.exec(v) ?? ISO_TIME.exec(v);
+  if (!m) return undefined;
+  const d = new Date(m[0].length === 10 ? `${v}T00:00:00+08:00` : v);
+  if (Number.isNaN(d.getTime())) return undefined;
+  // The calendar day as written must exist (no roll-over).
+  const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, day));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === day ? d : undefined;
+}
+
+export function buildHttpApp(platform: Platform): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: platform.deps.log as FastifyBaseLogger,
+    // The center logs one line per request itself, without bodies (no personal data in logs).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_WIRE_BYTES,
+    // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply)
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ code: '000105', message: `请求格式有误：${err.code === 'FST_ERR_BAD_URL' ? '请求地址的百分号编码无效' : err.message}`, success: false }));
+    },
+    ...(platform.config.server?.trustProxy !== undefined ? { trustProxy: platform.config.server.trustProxy } : {}),
+  });
+  // Path and query values no field can hold (NUL, unpaired surrogates) and malformed `limit`s are
+  // refused here, for every route, before they reach a query: 400 with the parameter named.
+  app.addHook('preValidation', async (req, reply) => {
+    const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
+    if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
+  });
+  app.removeAllContentTypeParsers();
+  // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
+  // anything else in its own envelope, naming the bad byte.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
+    app.post(getTxn(txn).path!, async (req, reply) => {
+      const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
+      reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
+    });
+  }
+
+  registerSystemRoutes(app, platform);
+  registerPatientPages(app, platform);
+  if (platform.sandbox) {
+    registerSandboxHelpers(app, platform);
+    registerSystemSandbox(app, platform);
+  }
+  registerAdminRoutes(app, platform);
+  registerDocsRoutes(app, platform);
+
+  app.get('/healthz', async () => ({ status: 'ok', store: platform.deps.store.kind, sandbox: platform.sandbox }));
+
+  // Never a stack trace or an HTML error page: a JSON line with a portal response code.
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ code: '-5', message: `无效的请求地址：${req.method} ${req.url.split('?')[0]}`, success: false });
+  });
+  app.setErrorHandler(async (err, req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    // The path only: query strings may carry an ID number (the patient's message list).
+    if (status >= 500) platform.deps.log.error({ err, path: req.url.split('?')[0] }, 'unhandled error');
+    if (status === 413) {
+      // Read the rest of the body (kept nowhere) before answering: answered mid-upload, the client is
+      // still writing and gets a broken pipe instead of this answer. Not when it announced more than
+      // the cap (then answer at once and close), and never for longer than a few seconds.
+      const announced = Number(req.headers['content-length'] ?? NaN);
+      if (!(announced > DRAIN_CAP_BYTES)) await drain(req.raw, DRAIN_CAP_BYTES, DRAIN_MS);
+      void reply.header('connection', 'close');
+    }
+    return reply.code(status).send({
+      code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
+      message: status === 413 ? `报文过大：请求体超过 ${MAX_WIRE_BYTES / 1024 / 1024} MB` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
+      success: false,
+    });
+  });
+  return app;
+}
+
+/** What is read and dropped of an oversized body at most, and for how long. */
+const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 5_000;
+
+/**
+ * Reads and drops what is left of a request body, up to `cap` bytes or `ms` milliseconds; past either
+ * (a client trickling bytes to hold the connection) it stops reading and the answer goes out at once,
+ * closing the connection after it (`connection: close`).
+ */
+function drain(raw: IncomingMessage, cap: number, ms: number): Promise<void> {
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let read = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const onData = (c: Buffer) => {
+      read += c.length;
+      if (read > cap) {
+        raw.pause();
+        done();
+      }
+    };
+    raw.on('data', onData);
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+    raw.resume();
+  });
+}
