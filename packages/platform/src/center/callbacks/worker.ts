@@ -100,10 +100,10 @@ export class CallbackWorker {
   /** Claims and delivers due callbacks until none is due. Exposed for tests. */
   async drain(): Promise<void> {
     // A pool, not batches: each finished delivery frees a slot that is filled at once, so one slow
-    // HIS holds its own deliveries only. No app takes more than half the slots, so an institution
-    // whose endpoint hangs (up to timeoutMs per attempt) never stalls the others' callbacks.
+    // HIS holds its own deliveries only. Each institution gets at most its share of the slots
+    // (mayTakeSlot), so N institutions whose endpoints hang (up to timeoutMs per attempt) never
+    // stall another's callbacks (issue 14 point 3).
     const limit = Math.max(1, this.o.batch ?? 10);
-    const perApp = Math.max(1, Math.ceil(limit / 2));
     const inFlight = new Set<Promise<void>>();
     const byApp = new Map<string, number>();
     try {
@@ -111,8 +111,8 @@ export class CallbackWorker {
         if (this.stopped) return;
         // Here, not once per drain: under steady traffic a drain may never end.
         await this.housekeep();
-        const full = [...byApp].filter(([, n]) => n >= perApp).map(([appId]) => appId);
-        const rows = inFlight.size < limit ? await this.claim(limit - inFlight.size, full, perApp, byApp) : [];
+        const full = [...byApp.keys()].filter((appId) => !mayTakeSlot(appId, byApp, limit));
+        const rows = inFlight.size < limit ? await this.claim(limit - inFlight.size, full, limit, byApp) : [];
         for (const r of rows) {
           byApp.set(r.app_id, (byApp.get(r.app_id) ?? 0) + 1);
           const p: Promise<void> = this.deliver(r)
@@ -160,10 +160,10 @@ export class CallbackWorker {
   }
 
   /**
-   * Claims up to `n` due callbacks, none of the apps in `full`, and no more of one app than it has
-   * slots left (`perApp` less what it has under way).
+   * Claims up to `n` due callbacks, none of the apps in `full`, and no more of one app than its
+   * share of the `limit` slots allows (mayTakeSlot, counting what is under way).
    */
-  private async claim(n: number, full: string[], perApp: number, byApp: Map<string, number>): Promise<ClaimedRow[]> {
+  private async claim(n: number, full: string[], limit: number, byApp: Map<string, number>): Promise<ClaimedRow[]> {
     const leaseMs = this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
     return this.o.store.transaction(async (tx) => {
       // Candidates in due order, then at most the slots each app has left; the rest stay PENDING,
@@ -175,12 +175,11 @@ export class CallbackWorker {
          FOR UPDATE SKIP LOCKED`,
         [n, full],
       );
-      const taken = new Map<string, number>();
+      const held = new Map(byApp);
       const ids = due
         .filter((d) => {
-          const k = (byApp.get(d.app_id) ?? 0) + (taken.get(d.app_id) ?? 0);
-          if (k >= perApp) return false;
-          taken.set(d.app_id, (taken.get(d.app_id) ?? 0) + 1);
+          if (!mayTakeSlot(d.app_id, held, limit)) return false;
+          held.set(d.app_id, (held.get(d.app_id) ?? 0) + 1);
           return true;
         })
         .map((d) => d.id);
@@ -237,12 +236,14 @@ export class CallbackWorker {
         redirect: 'manual',
       });
       httpStatus = res.status;
-      responseBody = (await res.text()).slice(0, 2000);
+      const answer = await readCapped(res, MAX_ANSWER_BYTES);
+      responseBody = answer.text.slice(0, 2000);
+      if (answer.tooLarge) throw new AnswerTooLarge();
       const acked = channel ? channelAck(responseBody) : parseCallbackAck(responseBody);
       success = res.status >= 200 && res.status < 300 && acked.success;
       if (!success) error = `HIS 未确认：HTTP ${res.status}${acked.message ? `，${acked.message}` : ''}`;
     } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      error = err instanceof AnswerTooLarge ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
     const duration = Date.now() - started.getTime();
     await this.o.store.transaction(async (tx) => {
@@ -270,6 +271,64 @@ export class CallbackWorker {
     });
     this.o.log.info({ callbackId: row.id, payOrdId: row.pay_ord_id, attempt: row.attempts, success, httpStatus, ms: duration }, 'callback attempt');
   }
+}
+
+/**
+ * Whether `appId` may take one more delivery slot of `limit`, given what each app holds (`held`):
+ * at most an equal share among the apps under way plus one more (a newcomer's), and never the last
+ * free slot for an app that already has one: N hanging institutions hold at most N/(N+1) of the
+ * slots, and an institution with nothing under way always finds one (issue 14 point 3).
+ */
+export function mayTakeSlot(appId: string, held: ReadonlyMap<string, number>, limit: number): boolean {
+  const mine = held.get(appId) ?? 0;
+  let total = 0;
+  let apps = 0;
+  for (const n of held.values()) {
+    total += n;
+    if (n > 0) apps += 1;
+  }
+  if (total >= limit) return false;
+  if (mine === 0) return true;
+  const share = Math.max(1, Math.floor(limit / (apps + 1)));
+  return mine < share && total < limit - 1;
+}
+
+/**
+ * An answer we only need to recognise (an ack of a few dozen bytes) is read up to this many bytes;
+ * past it the connection is dropped (issue 14 point 4: an endpoint streaming its answer must not
+ * fill the instance's memory).
+ */
+export const MAX_ANSWER_BYTES = 4096;
+
+class AnswerTooLarge extends Error {
+  constructor() {
+    super(`HIS 应答过大：超过 ${MAX_ANSWER_BYTES} 字节，已中止读取（应答只需确认报文）`);
+    this.name = 'AnswerTooLarge';
+  }
+}
+
+/** The body up to `cap` bytes; beyond it (announced or streamed) reading stops and the stream is cancelled. */
+async function readCapped(res: Response, cap: number): Promise<{ text: string; tooLarge: boolean }> {
+  const announced = Number(res.headers.get('content-length') ?? NaN);
+  if (!res.body) return { text: '', tooLarge: false };
+  if (announced > cap) {
+    await res.body.cancel().catch(() => {});
+    return { text: '', tooLarge: true };
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => {});
+      return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: true };
+    }
+    chunks.push(value);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
 
 /**
