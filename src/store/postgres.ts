@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Queryable, Store } from './store.js';
 
@@ -15,6 +16,24 @@ const types = {
   },
 };
 
+/**
+ * Statements with parameters run as named (prepared) statements: each connection parses and plans
+ * one once, then only binds and executes it. Names come from the text; the platform's statements are
+ * a fixed set, and past PREPARED_LIMIT distinct texts (generated SQL) new ones run unnamed, so that a
+ * connection never accumulates prepared statements without bound.
+ */
+const PREPARED_LIMIT = 1000;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < PREPARED_LIMIT) {
+    name = `yb_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 export async function openPostgresStore(connectionString: string, options: { max?: number } = {}): Promise<Store> {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types: types as pg.CustomTypesConfig });
   // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.
@@ -23,7 +42,8 @@ export async function openPostgresStore(connectionString: string, options: { max
   client.release();
   const asQueryable = (q: { query: pg.Pool['query'] }): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
-      const res = await q.query(sql, params as unknown[]);
+      const name = params.length > 0 ? statementName(sql) : undefined;
+      const res = await q.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
       return res.rows as T[];
     },
   });
