@@ -1,8 +1,8 @@
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { AppConfig, YibaoConfig } from './config.js';
 import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, monotonicMs, RateLimiter } from './ratelimit.js';
-import { checkTimestamp, rememberSignature } from './replay.js';
-import type { Store } from '../store/store.js';
+import { checkTimestamp, rememberSignature, signatureHash } from './replay.js';
+import type { Queryable, Store } from '../store/store.js';
 
 /**
  * What every system of the platform does before the business: find the app (-8); limit the sending
@@ -66,5 +66,25 @@ export class Gate {
     // Charged now, on the monotonic clock, not at the request's arrival: after a slow replay insert
     // (a database pause) requests reach this point out of order (issue 14 point 7).
     this.admit(app, p.nowMs);
+  }
+
+  /**
+   * The center's cheaper order of the same checks (pipeline.ts): the timestamp window before any
+   * database work, then — inside the request's own transaction, so that it costs no commit of its
+   * own — the once-only signature and the app's bucket (admitOnce). A request that fails after that
+   * is remembered by rememberFailed, so that it does not become replayable when its transaction
+   * rolls back.
+   */
+  checkTime(p: { timestamp: Date; now: Date; timeField?: string }): void {
+    checkTimestamp(p.timestamp, p.now, this.config.replayWindowSeconds ?? 300, p.timeField ?? 'timestamp');
+  }
+
+  async admitOnce(tx: Queryable, app: AppConfig, signature: string, nowMs?: number): Promise<void> {
+    await rememberSignature(tx, app.appId, signature);
+    this.admit(app, nowMs);
+  }
+
+  async rememberFailed(app: AppConfig, signature: string): Promise<void> {
+    await this.store.query('INSERT INTO seen_signatures (app_id, sign_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.appId, signatureHash(signature)]);
   }
 }

@@ -88,6 +88,12 @@ const COLUMNS: Array<[keyof OrderRow, string]> = [
   ['updatedAt', 'updated_at'],
 ];
 const TO_COLUMN = new Map(COLUMNS);
+/**
+ * Every column but the stored 6201 upload (its fee lines: kilobytes), which only the transactions that
+ * settle or revoke need. Explicit lists, never `*`: what a statement ships is what it names.
+ */
+const COLUMNS_WITHOUT_UPLOAD = COLUMNS.filter(([, c]) => c !== 'upload').map(([, c]) => c).join(', ');
+const ALL_COLUMNS = `${COLUMNS_WITHOUT_UPLOAD}, upload`;
 
 export function rowToOrder(row: Record<string, unknown>): OrderRow {
   const out: Record<string, unknown> = {};
@@ -97,19 +103,30 @@ export function rowToOrder(row: Record<string, unknown>): OrderRow {
 
 export type NewOrder = Omit<OrderRow, 'createdAt' | 'updatedAt' | 'settledAt' | 'revsToken' | 'revsTokenExpiresAt' | 'cashPaidFen' | 'cashRefundedFen' | 'hiRefunded' | 'setlType' | 'chnlType' | 'hiDocSn' | 'hiChrgTime' | 'traceTime'>;
 
-export async function insertOrder(tx: Queryable, order: NewOrder): Promise<void> {
+/** Inserts the order and, in the same statement, its first event. */
+export async function insertOrder(tx: Queryable, order: NewOrder, event?: { txn: string; detail?: unknown }): Promise<void> {
   const entries = Object.entries(order).filter(([, v]) => v !== undefined);
   const cols = entries.map(([k]) => TO_COLUMN.get(k as keyof OrderRow)!);
   const values = entries.map(([k, v]) => (k === 'upload' || k === 'breakdown' ? JSON.stringify(v) : v));
-  await tx.query(`INSERT INTO orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+  const insert = `INSERT INTO orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
+  if (!event) {
+    await tx.query(insert, values);
+    return;
+  }
+  values.push(event.txn, event.detail === undefined ? null : JSON.stringify(event.detail));
+  await tx.query(
+    `WITH created AS (${insert} RETURNING pay_ord_id, ord_stas)
+     INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) SELECT pay_ord_id, $${values.length - 1}, NULL, ord_stas, $${values.length}::jsonb FROM created`,
+    values,
+  );
 }
 
 /**
  * Loads an order of this institution. Another institution's order is answered exactly as a missing
  * one (tenant isolation: same code, same message).
  */
-export async function loadOrder(tx: Queryable, payOrdId: string, orgCodg: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow> {
-  const rows = await tx.query(`SELECT * FROM orders WHERE pay_ord_id = $1 AND org_codg = $2${opts.forUpdate ? ' FOR UPDATE' : ''}`, [payOrdId, orgCodg]);
+export async function loadOrder(tx: Queryable, payOrdId: string, orgCodg: string, opts: { forUpdate?: boolean; withoutUpload?: boolean } = {}): Promise<OrderRow> {
+  const rows = await tx.query(`SELECT ${opts.withoutUpload ? COLUMNS_WITHOUT_UPLOAD : ALL_COLUMNS} FROM orders WHERE pay_ord_id = $1 AND org_codg = $2${opts.forUpdate ? ' FOR UPDATE' : ''}`, [payOrdId, orgCodg]);
   if (rows.length === 0) throw orderNotFound(payOrdId);
   return rowToOrder(rows[0]!);
 }
@@ -125,32 +142,35 @@ export function orderNotFound(payOrdId: string): YibaoError {
  */
 export async function transition(
   tx: Queryable,
-  order: Pick<OrderRow, 'payOrdId'>,
+  order: Pick<OrderRow, 'payOrdId'> & { upload?: OrderRow['upload'] },
   from: readonly string[],
   to: string,
   changes: Partial<Record<keyof OrderRow, unknown>>,
   event: { txn: string; detail?: unknown },
 ): Promise<OrderRow> {
   const sets = ['ord_stas = $3', 'updated_at = now()'];
-  const values: unknown[] = [order.payOrdId, from, to];
+  const values: unknown[] = [order.payOrdId, from, to, event.txn, event.detail === undefined ? null : JSON.stringify(event.detail)];
   for (const [k, v] of Object.entries(changes)) {
     const col = TO_COLUMN.get(k as keyof OrderRow);
     if (!col) throw new Error(`unknown order column ${k}`);
     values.push(k === 'breakdown' || k === 'upload' ? JSON.stringify(v) : v);
     sets.push(`${col} = $${values.length}`);
   }
+  // The update and its event in one statement. The upload is not shipped back when the caller has it.
+  const returning = order.upload !== undefined ? COLUMNS_WITHOUT_UPLOAD : ALL_COLUMNS;
   const rows = await tx.query(
-    `WITH prev AS (SELECT ord_stas FROM orders WHERE pay_ord_id = $1)
-     UPDATE orders SET ${sets.join(', ')} WHERE pay_ord_id = $1 AND ord_stas = ANY($2::text[])
-     RETURNING orders.*, (SELECT ord_stas FROM prev) AS prev_stas`,
+    `WITH prev AS (SELECT ord_stas FROM orders WHERE pay_ord_id = $1),
+     moved AS (UPDATE orders SET ${sets.join(', ')} WHERE pay_ord_id = $1 AND ord_stas = ANY($2::text[]) RETURNING ${returning}),
+     event AS (INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) SELECT pay_ord_id, $4, (SELECT ord_stas FROM prev), $3, $5::jsonb FROM moved)
+     SELECT moved.* FROM moved`,
     values,
   );
   if (rows.length === 0) {
     throw new YibaoError(ErrorCode.BUSINESS, `订单状态已变化，请查询后重试：payOrdId=${order.payOrdId}`, { field: 'data.payOrdId' });
   }
-  const row = rows[0]!;
-  await addEvent(tx, order.payOrdId, event.txn, row.prev_stas as string, to, event.detail);
-  return rowToOrder(row);
+  const moved = rowToOrder(rows[0]!);
+  if (order.upload !== undefined) moved.upload = order.upload;
+  return moved;
 }
 
 export async function addEvent(tx: Queryable, payOrdId: string, txn: string, from: string | null, to: string, detail?: unknown): Promise<void> {

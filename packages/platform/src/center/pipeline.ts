@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from 'yibao/protocol';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { callbacksQueued } from './callbacks/outbox.js';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
@@ -76,24 +77,41 @@ export class MobileCenter {
       // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.
       const onReject = (reason: string) => this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
       const opened = openRequest(message, keys, { onReject, signTypes: [app.signType ?? 'SM2'] });
-      // Remembered in its own commit, before validation and the business transaction: a request that
-      // fails (bad field, order not found, wrong state…) must not become replayable.
-      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData) });
-      requireValid(txn, opened.plainData);
+      this.gate.checkTime({ timestamp: opened.timestamp, now });
+      const signature = signatureIdentity(opened.signType, opened.signData);
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      const run = () => this.deps.store.transaction((tx) => handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now }));
-      let result: TxnResult;
+      let outcome: { result: TxnResult; queued: boolean };
       try {
-        result = await run();
+        // The replay check runs inside the request's own transaction (no commit of its own); the
+        // callback worker is woken only when the transaction queued a callback.
+        const run = () =>
+          this.deps.store.transaction(async (tx) => {
+            await this.gate.admitOnce(tx, theApp, signature);
+            requireValid(txn, opened.plainData);
+            const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
+            return { result, queued: callbacksQueued(tx) };
+          });
+        try {
+          outcome = await run();
+        } catch (err) {
+          // Two identical requests at once (6201 medOrgOrd, 6202 orgBizSer, 6203 appRefdSn): the loser
+          // hits the unique key the winner just committed. Run it once more: it now sees the winner's row
+          // and takes the idempotent path — the same answer, or the clear refusal of a reused key.
+          if ((err as { code?: string } | null)?.code !== '23505') throw err;
+          outcome = await run();
+        }
       } catch (err) {
-        // Two identical requests at once (6201 medOrgOrd, 6202 orgBizSer, 6203 appRefdSn): the loser
-        // hits the unique key the winner just committed. Run it once more: it now sees the winner's row
-        // and takes the idempotent path — the same answer, or the clear refusal of a reused key.
-        if ((err as { code?: string } | null)?.code !== '23505') throw err;
-        result = await run();
+        // A request that fails (bad field, order not found, wrong state, rate limit…) rolled its
+        // signature back with its transaction: remember it now, so that it cannot be replayed.
+        const replayed = err instanceof YibaoError && err.code === ErrorCode.REPLAY && err.field === 'signData';
+        if (!replayed) {
+          await this.gate.rememberFailed(theApp, signature).catch((e: unknown) => this.deps.log.warn({ traceId, err: e }, 'could not remember a failed request signature'));
+        }
+        throw err;
       }
-      this.deps.notifyCallbacks();
+      const { result } = outcome;
+      if (outcome.queued) this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
       return { body, traceId, code: ErrorCode.OK };

@@ -6,8 +6,9 @@ import { parseSignature } from 'yibao/crypto';
 /**
  * Replay protection (issue: "the same signData again, or a timestamp outside ±5 minutes → 010010").
  * A signData is remembered per app for twice the window in a table, so every instance on the
- * database sees it. It is committed before the request's business transaction, whatever that
- * transaction's outcome; a concurrent duplicate hits the unique key and fails.
+ * database sees it. The center remembers it inside the request's business transaction and, when that
+ * fails, in a commit of its own (gate.ts rememberFailed): whatever the outcome, the request cannot be
+ * sent again. A concurrent duplicate waits on the unique key and fails once the first commits.
  */
 export function checkTimestamp(timestamp: Date, now: Date, windowSeconds: number, field = 'timestamp'): void {
   const skew = Math.abs(now.getTime() - timestamp.getTime());
@@ -38,8 +39,12 @@ export function signatureIdentity(signType: string, signData: string): string {
   return `${signType}:${/^[0-9a-fA-F]+$/.test(t) ? t.toUpperCase() : t}`;
 }
 
+export function signatureHash(signData: string): string {
+  return createHash('sha256').update(signData).digest('hex');
+}
+
 export async function rememberSignature(tx: Queryable, appId: string, signData: string): Promise<void> {
-  const hash = createHash('sha256').update(signData).digest('hex');
+  const hash = signatureHash(signData);
   const rows = await tx.query('INSERT INTO seen_signatures (app_id, sign_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [appId, hash]);
   if (rows.length === 0) {
     throw new YibaoError(ErrorCode.REPLAY, '重放攻击拦截器,请勿重复操作：该 signData 已处理过，请重新签名后发送', { field: 'signData' });

@@ -76,7 +76,7 @@ export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfi
     if (trade.status === 'EXP') state = OrdStas.ABNORMAL;
     else cashPaid = collect;
   }
-  await tx.query('RELEASE SAVEPOINT yb_settle');
+  // The savepoint is not released: COMMIT ends it, and a RELEASE would be one more round trip.
   const settled = await transition(
     tx,
     settling,

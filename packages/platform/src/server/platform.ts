@@ -22,6 +22,7 @@ import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
 import { pruneSignatures } from '../center/replay.js';
 import { buildHttpApp } from './app.js';
+import { workerConfig } from './cluster.js';
 
 export interface PlatformOptions {
   config?: YibaoConfig;
@@ -36,6 +37,8 @@ export interface PlatformOptions {
   port?: number;
   logger?: Logger;
   clock?: () => Date;
+  /** One of this many worker processes (`serve --workers`): rate limits are shared among them (cluster.ts). */
+  workers?: number;
 }
 
 type SimUpstreams = ReturnType<typeof createSimUpstreams>;
@@ -133,6 +136,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     demoPrivateKey = privateKey;
     config.apps = [demo];
   }
+  if ((options.workers ?? 1) > 1) Object.assign(config, workerConfig(config, options.workers!));
   const persons = config.persons ?? DEFAULT_PERSONS;
   // Every logged error goes through safeError, whoever made the logger: a database error's row and
   // parameters (personal data, tokens) never reach a log.

@@ -328,4 +328,12 @@ ALTER TABLE callback_attempts ALTER COLUMN duration_ms DROP NOT NULL;
 ALTER TABLE callback_attempts ALTER COLUMN success DROP NOT NULL;
 `,
   },
+  {
+    id: '0006_channel_trades_out_trade_no',
+    sql: `
+-- Simulated channels: a payment or refund is looked up by the institution's own number before it is
+-- made (idempotency). Without this index every 6202 with a cash part scanned channel_trades.
+CREATE INDEX channel_trades_out_trade_no ON channel_trades (org_codg, out_trade_no);
+`,
+  },
 ];

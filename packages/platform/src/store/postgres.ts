@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { StoreUnavailableError, type Queryable, type Store } from './store.js';
 
@@ -14,6 +15,24 @@ const types = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
+
+/**
+ * Statements with parameters run as named (prepared) statements: each connection parses and plans
+ * one once, then only binds and executes it. Names come from the text; the platform's statements are
+ * a fixed set, and past PREPARED_LIMIT distinct texts (generated SQL) new ones run unnamed, so that a
+ * connection never accumulates prepared statements without bound.
+ */
+const PREPARED_LIMIT = 1000;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < PREPARED_LIMIT) {
+    name = `yb_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 /**
  * Bounds on every wait for the database (issue 14 point 2; docs/config.md `database`). A frozen
@@ -63,7 +82,8 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const asQueryable = (q: { query: pg.Pool['query'] }): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
       try {
-        const res = await q.query(sql, params as unknown[]);
+        const name = params.length > 0 ? statementName(sql) : undefined;
+        const res = await q.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
         return res.rows as T[];
       } catch (err) {
         throw StoreUnavailableError.from(err, 'not-committed') ?? err;

@@ -62,9 +62,21 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
   }
 
   async function pay(ctx: UpstreamContext, p: { chnlType: ChannelType; payOrdId: string; orgCodg: string; amountFen: number; outTradeNo: string }): Promise<ChannelTrade> {
-    const prior = await earlier(ctx, p.orgCodg, p.outTradeNo, 'PAY');
-    if (prior) return prior;
-    return record(ctx, 'PAY', p, p.outTradeNo, injected('pay', p) ?? 'SUCC');
+    // The trade and the idempotency check in one statement: recorded unless this outTradeNo already
+    // is; only then is the earlier trade read. (The failure rule is consumed only for a new trade.)
+    const tradeNo = newId('CP', 10, ctx.now);
+    // With failure rules configured, a repeat is recognised before a rule's count is spent on it.
+    const repeat = rules.length > 0 ? await earlier(ctx, p.orgCodg, p.outTradeNo, 'PAY') : undefined;
+    if (repeat) return repeat;
+    const status = injected('pay', p) ?? 'SUCC';
+    const rows = await ctx.tx.query(
+      `INSERT INTO channel_trades (trade_no, chnl_type, kind, pay_ord_id, org_codg, amount_fen, status, out_trade_no, created_at, orig_trade_no)
+       SELECT $1, $2, 'PAY', $3, $4, $5, $6, $7, $8, NULL
+       WHERE NOT EXISTS (SELECT 1 FROM channel_trades WHERE org_codg = $4 AND out_trade_no = $7 AND kind = 'PAY') RETURNING 1`,
+      [tradeNo, p.chnlType, p.payOrdId, p.orgCodg, p.amountFen, status, p.outTradeNo, ctx.now],
+    );
+    if (rows.length === 0) return (await earlier(ctx, p.orgCodg, p.outTradeNo, 'PAY'))!;
+    return { status, tradeNo, ...outcomeMessage(status) };
   }
 
   return {
@@ -121,6 +133,10 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
         return { ...t, message: `退款金额超过可退金额（可退 ${fenToYuan(Math.max(left, 0))} 元）` };
       }
       return record(ctx, 'REFUND', p, p.outRefundNo, injected('refund', p) ?? 'SUCC');
+    },
+    async hasPendingRefunds(ctx, p) {
+      const rows = await ctx.tx.query(`SELECT 1 FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = $2 AND kind = 'REFUND' AND status = 'EXP' LIMIT 1`, [p.orgCodg, p.payOrdId]);
+      return rows.length > 0;
     },
     async resolveRefunds(ctx, p) {
       const rows = await ctx.tx.query<{ trade_no: string; chnl_type: string; amount_fen: number; out_trade_no: string; orig_trade_no: string | null }>(

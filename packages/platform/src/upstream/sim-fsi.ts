@@ -112,15 +112,28 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
     },
 
     async uploadFees(ctx, p) {
-      const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1 FOR UPDATE', [p.mdtrtId]);
-      const visit = visits[0];
-      if (!visit || visit.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
-      const known = new Set((visit.fee_lines ?? []).map((l) => l.feedetlSn));
-      for (const l of p.lines) {
-        if (known.has(l.feedetlSn)) throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${l.feedetlSn}`);
-        known.add(l.feedetlSn);
+      // One statement: the lines are appended only to an open visit that has none of their serial
+      // numbers yet; when nothing was updated, a second look says why.
+      const sns = p.lines.map((l) => l.feedetlSn);
+      if (new Set(sns).size !== sns.length) {
+        const dup = sns.find((sn, i) => sns.indexOf(sn) !== i)!;
+        throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${dup}`);
       }
-      await ctx.tx.query('UPDATE fsi_visits SET fee_lines = $2 WHERE mdtrt_id = $1', [p.mdtrtId, JSON.stringify([...(visit.fee_lines ?? []), ...p.lines])]);
+      const updated = await ctx.tx.query(
+        `UPDATE fsi_visits SET fee_lines = COALESCE(fee_lines, '[]'::jsonb) || $2::jsonb
+         WHERE mdtrt_id = $1 AND status = 'OPEN'
+           AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(fee_lines, '[]'::jsonb)) e WHERE e->>'feedetlSn' = ANY($3::text[]))
+         RETURNING 1`,
+        [p.mdtrtId, JSON.stringify(p.lines), sns],
+      );
+      if (updated.length === 0) {
+        const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1', [p.mdtrtId]);
+        const visit = visits[0];
+        if (!visit || visit.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
+        const known = new Set((visit.fee_lines ?? []).map((l) => l.feedetlSn));
+        const dup = sns.find((sn) => known.has(sn)) ?? sns[0];
+        throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${dup}`);
+      }
       return { lines: p.lines.map((l) => ({ feedetlSn: l.feedetlSn, detItemFeeSumamtFen: l.detItemFeeSumamtFen, chrgitmLv: categoryOf(opts.policy, l.medListCodg) })) };
     },
 

@@ -35,9 +35,21 @@ export function callbackData(order: OrderRow): Record<string, unknown> {
   };
 }
 
+/**
+ * The transactions that queued a callback. The pipeline wakes the callback worker after the commit of
+ * those only: a wake with nothing queued costs the worker a claiming transaction that finds nothing.
+ */
+const queuedIn = new WeakSet<Queryable>();
+
+/** True when `tx` queued a callback (enqueueCallback, enqueueChannelNotify). */
+export function callbacksQueued(tx: Queryable): boolean {
+  return queuedIn.has(tx);
+}
+
 /** Queues the 6302 of a settled order; no-op for an app without notifyUrl. Returns the row id. */
 export async function enqueueCallback(tx: Queryable, app: AppConfig, order: OrderRow): Promise<number | undefined> {
   if (!app.notifyUrl) return undefined;
+  queuedIn.add(tx);
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO callbacks (app_id, org_codg, pay_ord_id, call_type, url, data, status)
      VALUES ($1, $2, $3, '02', $4, $5, 'PENDING') RETURNING id`,
@@ -55,6 +67,7 @@ export async function enqueueCallback(tx: Queryable, app: AppConfig, order: Orde
 export const CHANNEL_NOTIFY = 'CHNL';
 
 export async function enqueueChannelNotify(tx: Queryable, app: AppConfig, payOrdId: string, url: string, fields: Record<string, unknown>): Promise<number> {
+  queuedIn.add(tx);
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO callbacks (app_id, org_codg, pay_ord_id, call_type, url, data, status)
      VALUES ($1, $2, $3, $4, $5, $6, 'PENDING') RETURNING id`,

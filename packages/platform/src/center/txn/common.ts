@@ -19,7 +19,7 @@ export interface TxnResult {
  * Loads the order named by data.payOrdId for this app's institution, locked. A request naming
  * another institution's orgCodg gets exactly the not-found answer (tenant isolation).
  */
-export async function ownOrder(tx: Queryable, app: AppConfig, data: Record<string, unknown>, opts: { forUpdate?: boolean } = {}): Promise<OrderRow> {
+export async function ownOrder(tx: Queryable, app: AppConfig, data: Record<string, unknown>, opts: { forUpdate?: boolean; withoutUpload?: boolean } = {}): Promise<OrderRow> {
   const payOrdId = text(data, 'payOrdId');
   if ('orgCodg' in data && text(data, 'orgCodg') !== app.orgCodg) throw orderNotFound(payOrdId);
   return loadOrder(tx, payOrdId, app.orgCodg, opts);

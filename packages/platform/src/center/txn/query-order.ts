@@ -1,6 +1,6 @@
 import type { TxnContext } from '../context.js';
 import { money } from '../context.js';
-import { wireOrdStas } from '../ord-stas.js';
+import { OrdStas, wireOrdStas } from '../ord-stas.js';
 import { expectPatient, expectSame, ownOrder, type TxnResult } from './common.js';
 import { reconcileAbnormal, resolvePendingRefunds } from '../reconcile.js';
 
@@ -10,12 +10,19 @@ import { reconcileAbnormal, resolvePendingRefunds } from '../reconcile.js';
  */
 export async function queryOrder(ctx: TxnContext): Promise<TxnResult> {
   const { data, app, tx, deps, now } = ctx;
-  const found = await ownOrder(tx, app, data, { forUpdate: true });
-  expectSame(data, 'payToken', found.payToken, '支付 token');
-  expectPatient(data, found);
-  // The HIS polls 6301 when no callback arrives: an order left 异常 by the channel is settled now.
-  // …and a cash refund it left unknown is asked about again.
-  const order = (await resolvePendingRefunds(deps, tx, await reconcileAbnormal(deps, tx, app, found, now, '6301'), now)).order;
+  // A plain read: 6301 is polled, and a row lock is a write. The order is locked (and read again)
+  // only when there is something to settle — see below.
+  let order = await ownOrder(tx, app, data, { withoutUpload: true });
+  expectSame(data, 'payToken', order.payToken, '支付 token');
+  expectPatient(data, order);
+  // The HIS polls 6301 when no callback arrives: an order left 异常 by the channel is settled now,
+  // and a cash refund it left unknown is asked about again — both under the order's lock.
+  const channels = deps.upstreams.channels;
+  const pending = order.chnlType !== null && (channels.hasPendingRefunds ? await channels.hasPendingRefunds({ tx, now }, { orgCodg: order.orgCodg, payOrdId: order.payOrdId }) : true);
+  if (order.ordStas === OrdStas.ABNORMAL || pending) {
+    const locked = await ownOrder(tx, app, data, { forUpdate: true });
+    order = (await resolvePendingRefunds(deps, tx, await reconcileAbnormal(deps, tx, app, locked, now, '6301'), now)).order;
+  }
   const settled = order.hiDocSn !== null;
   return {
     data: {

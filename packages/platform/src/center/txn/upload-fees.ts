@@ -8,7 +8,7 @@ import type { TxnContext } from '../context.js';
 import { money, text } from '../context.js';
 import { assertOwnOrg, business, invalid, upstream } from '../errors.js';
 import { OrdStas, REVOCABLE } from '../ord-stas.js';
-import { insertOrder, addEvent, rowToOrder } from '../orders.js';
+import { insertOrder } from '../orders.js';
 
 /**
  * 【6201】费用明细上传 (mobile-payment.txt 2.3.1.2.1). The center checks the person through the
@@ -35,18 +35,20 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
 
   const uploadHash = createHash('sha256').update(canonicalJson(canonicalize(data))).digest('hex');
   const medOrgOrd = text(data, 'medOrgOrd');
-  const existing = await tx.query(`SELECT * FROM orders WHERE org_codg = $1 AND med_org_ord = $2 AND ord_stas <> $3 FOR UPDATE`, [
-    app.orgCodg,
-    medOrgOrd,
-    OrdStas.REVOKED,
-  ]);
+  // '12' (撤销) written out, not a parameter: a prepared statement's generic plan could not use the
+  // partial unique index (WHERE ord_stas <> '12') it is meant to hit.
+  const existing = await tx.query<{ pay_ord_id: string; ord_stas: string; pay_token: string; mdtrt_id: string; hi_rgst_sn: string; breakdown: unknown; upload_hash: string | null }>(
+    `SELECT pay_ord_id, ord_stas, pay_token, mdtrt_id, hi_rgst_sn, breakdown, upload->>'_hash' AS upload_hash FROM orders
+     WHERE org_codg = $1 AND med_org_ord = $2 AND ord_stas <> '${OrdStas.REVOKED}' FOR UPDATE`,
+    [app.orgCodg, medOrgOrd],
+  );
   if (existing.length > 0) {
-    const prior = rowToOrder(existing[0]!);
-    if (REVOCABLE.includes(prior.ordStas) && (prior.upload as { _hash?: string })._hash === uploadHash) {
-      return output(deps.publicUrl, prior.payOrdId, prior.payToken, prior.mdtrtId, prior.hiRgstSn, prior.breakdown as SettlementBreakdown);
+    const prior = existing[0]!;
+    if (REVOCABLE.includes(prior.ord_stas) && prior.upload_hash === uploadHash) {
+      return output(deps.publicUrl, prior.pay_ord_id, prior.pay_token, prior.mdtrt_id, prior.hi_rgst_sn, prior.breakdown as SettlementBreakdown);
     }
     throw business(
-      `medOrgOrd 已存在订单（payOrdId=${prior.payOrdId}，ordStas=${prior.ordStas}），修改处方请先撤销上传(6401)后重新上传`,
+      `medOrgOrd 已存在订单（payOrdId=${prior.pay_ord_id}，ordStas=${prior.ord_stas}），修改处方请先撤销上传(6401)后重新上传`,
       'data.medOrgOrd',
     );
   }
@@ -111,8 +113,7 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
     ecCode: null,
     breakdown,
     upload: { ...data, _hash: uploadHash, _fsiMdtrtId: visit.mdtrtId },
-  });
-  await addEvent(tx, payOrdId, '6201', null, OrdStas.PRESETTLED, { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) });
+  }, { txn: '6201', detail: { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) } });
   return output(deps.publicUrl, payOrdId, payToken, mdtrtId, visit.hiRgstSn, breakdown);
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { YibaoConfig } from '../../center/config.js';
 import { CliError, untilSignal, type Io } from '../io.js';
 
@@ -12,7 +14,8 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
     .option('--host <host>', '监听地址 / listen address (default 127.0.0.1)')
     .option('--config <file>', '配置文件 / config file (docs/config.md)')
     .option('--data <dir>', '数据目录 / data directory (default ./.yibao)')
-    .action(async (opts: { port?: string; host?: string; config?: string; data?: string }) => {
+    .option('--workers <n>', '工作进程数（需 PostgreSQL），auto = CPU 核数 / worker processes (PostgreSQL only), auto = one per core (docs/performance.md)')
+    .action(async (opts: { port?: string; host?: string; config?: string; data?: string; workers?: string }) => {
       let config: YibaoConfig | undefined;
       if (opts.config) {
         try {
@@ -24,24 +27,71 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new CliError(`--port 应为 0–65535 的整数：${opts.port}`);
       // Loaded on demand: the protocol tools should not pay for the server, PGlite and Fastify.
-      const { startPlatform } = await import('../../server/platform.js');
-      const platform = await startPlatform({
-        ...(config ? { config } : {}),
+      const { parseWorkers, forkWorkers } = await import('../../server/cluster.js');
+      const workers = parseWorkers(opts.workers, availableParallelism()) ?? 1;
+      if (Number.isNaN(workers)) throw new CliError(`--workers 应为 1–256 的整数或 auto / --workers must be 1–256 or auto: ${opts.workers}`);
+      // PGlite is an embedded database in one process's memory: a second process cannot open it.
+      if (workers > 1 && !process.env.DATABASE_URL) {
+        throw new CliError('--workers 大于 1 需要 PostgreSQL（设置 DATABASE_URL）：内嵌的 PGlite 只能由一个进程打开 / --workers > 1 needs PostgreSQL (DATABASE_URL): PGlite is single-process');
+      }
+      const { createPlatform, startPlatform } = await import('../../server/platform.js');
+      const options = {
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
         ...(port !== undefined ? { port } : {}),
         ...(opts.host ? { host: opts.host } : {}),
+      };
+
+      if (workers > 1 && cluster.isPrimary) {
+        // Once, before the workers: migrations, the simulated upstreams' seed, and (sandbox) the
+        // generated keys in state.json, which every worker must then read alike.
+        const prepared = await createPlatform({ ...options, ...(config ? { config } : {}) });
+        const sandboxFile = prepared.sandboxFile;
+        const sandbox = prepared.sandbox;
+        await prepared.close();
+        const pool = forkWorkers(workers, { onEvent: (m) => io.err(`yibao: ${m}`) });
+        const at = await pool.listening;
+        const host = at.address === '0.0.0.0' || at.address === '::' ? '127.0.0.1' : at.address;
+        keepAlive(
+          untilSignal(
+            () =>
+              io.err(
+                `yibao 平台已启动 / platform listening on http://${host}:${at.port} (store: postgres, ${workers} workers${sandbox ? ', sandbox' : ''})` +
+                  (sandboxFile ? `\n沙箱信息 / sandbox details: ${sandboxFile}` : ''),
+              ),
+            () => {
+              io.err('yibao: 正在停止 / shutting down');
+              return pool.stop();
+            },
+          ),
+        );
+        return;
+      }
+
+      const worker = cluster.isWorker;
+      if (worker) {
+        // The primary stops us with SIGTERM, and a terminal's Ctrl-C reaches us too: the second
+        // signal must not kill a worker that is closing after the first.
+        process.on('SIGINT', () => {});
+        process.on('SIGTERM', () => {});
+      }
+      const platform = await startPlatform({
+        ...options,
+        ...(config ? { config } : {}),
+        ...(worker ? { workers } : {}),
       });
       keepAlive(
         untilSignal(
           // One write, so that whoever waits for the first line has the whole announcement.
           () =>
-            io.err(
-              `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
-                (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
-            ),
+            worker
+              ? undefined
+              : io.err(
+                  `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
+                    (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
+                ),
           () => {
-            io.err('yibao: 正在停止 / shutting down');
+            if (!worker) io.err('yibao: 正在停止 / shutting down');
             return platform.close();
           },
         ),
