@@ -4,6 +4,7 @@ import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
+import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
@@ -52,6 +53,8 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_WIRE_BYTES,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler,
     // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply)

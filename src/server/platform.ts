@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
@@ -10,7 +10,8 @@ import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';
 import { createSimUpstreams, DEFAULT_PERSONS, DEFAULT_POLICY } from '../upstream/index.js';
 import type { PersonConfig } from '../upstream/types.js';
-import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
+import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, isSandbox, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
+import { assertOutbound, badAllowEntry, refusedUrlSync, type OutboundPolicy } from '../center/outbound.js';
 import type { CenterDeps } from '../center/context.js';
 import { MobileCenter } from '../center/pipeline.js';
 import { servedPaths } from './paths.js';
@@ -114,8 +115,23 @@ function checkKeys(config: YibaoConfig, platformKeys: { privateKey: string; publ
 export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const config: YibaoConfig = structuredClone(options.config ?? {});
   checkConfig(config);
-  const sandbox = config.sandbox ?? true;
+  const sandbox = isSandbox(config);
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? '.yibao');
+  // The data directory holds keys and, embedded, the database: nobody else's to read (issue 14 point 12).
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  }
+  const outbound: OutboundPolicy = { sandbox, allow: config.outbound?.allow ?? [] };
+  for (const e of outbound.allow) {
+    const bad = badAllowEntry(e);
+    if (bad) throw new ConfigError(bad);
+  }
+  // What can be told without resolving names is told at start: a notifyUrl on a refused host or address.
+  for (const [i, app] of (config.apps ?? []).entries()) {
+    const why = app.notifyUrl ? refusedUrlSync(outbound, app.notifyUrl) : undefined;
+    if (why) throw new ConfigError(`apps[${i}].notifyUrl 不允许：${why}（生产模式的出站地址见 docs/config.md 的 outbound.allow）`);
+  }
   const state = sandbox ? loadOrCreateState(dataDir) : undefined;
 
   const platformKeys =
@@ -166,6 +182,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     clock: options.clock ?? (() => new Date()),
     log,
     notifyCallbacks: () => worker?.notify(),
+    outbound,
   };
   const gate = new Gate(config, store);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
@@ -179,6 +196,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     app: (id) => center.app(id),
     keysFor: (a) => center.keysFor(a),
     housekeeping: () => pruneSignatures(store, config.replayWindowSeconds ?? 300),
+    checkUrl: (url) => assertOutbound(outbound, url),
   });
 
   const platform: Platform = {
