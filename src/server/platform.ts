@@ -21,6 +21,7 @@ import { PortalGateway } from '../center/portal.js';
 import { TerminalGateway } from '../center/terminal.js';
 import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
+import { Reconciler } from '../center/reconciler.js';
 import { pruneSignatures } from '../center/replay.js';
 import { buildHttpApp } from './app.js';
 
@@ -51,6 +52,8 @@ export interface Platform {
   terminal: TerminalGateway;
   channelApi: ChannelApi;
   worker: CallbackWorker;
+  /** Settles orders left 14 and unknown refunds in the background (started with the worker). */
+  reconciler: Reconciler;
   upstreams: SimUpstreams;
   persons: PersonConfig[];
   operatorToken: string;
@@ -209,6 +212,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     terminal: new TerminalGateway(deps, gate, platformKeys.privateKey),
     channelApi: new ChannelApi(deps, gate),
     worker,
+    reconciler: new Reconciler({ deps, app: (id) => center.app(id), ...(config.reconciler ? { config: config.reconciler } : {}) }),
     upstreams,
     persons,
     operatorToken,
@@ -216,6 +220,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     http: undefined as unknown as FastifyInstance,
     url: deps.publicUrl,
     async close() {
+      await platform.reconciler.stop();
       await worker!.stop();
       await platform.http.close();
       if (!options.store) await store.close();
@@ -237,6 +242,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (platform.sandbox && platform.sandboxFile) writeSandboxFile(resolve(options.dataDir ?? '.yibao'), platform, undefined);
   }
   platform.worker.start();
+  platform.reconciler.start();
   return platform;
 }
 
