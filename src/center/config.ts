@@ -37,6 +37,34 @@ export interface CallbackConfig {
   pollMs?: number;
 }
 
+/**
+ * HTTP timeouts (issue 14 point 6; docs/config.md): a client trickling its headers or body, or
+ * holding an idle connection, is cut off after these. None of them bounds a request's processing.
+ */
+export interface ServerTimeouts {
+  /** Complete request headers within (default 10 s); else 408 and the connection closed. */
+  headersMs?: number;
+  /** Complete request (headers and body) within (default 30 s); else 408. */
+  requestMs?: number;
+  /** An idle keep-alive connection is closed after (default 5 s). */
+  keepAliveMs?: number;
+  /** A connection with no traffic either way is closed after (default 120 s; longer than any answer takes). */
+  idleMs?: number;
+}
+
+export interface DatabaseConfig {
+  /** Connections per instance (default 10). */
+  poolSize?: number;
+  /** statement_timeout (default 15000). */
+  statementTimeoutMs?: number;
+  /** lock_timeout (default 5000). */
+  lockTimeoutMs?: number;
+  /** Waiting for a pooled or new connection (default 5000). */
+  acquireTimeoutMs?: number;
+  /** How long /readyz waits for the database (default 2000). */
+  readyTimeoutMs?: number;
+}
+
 export interface YibaoConfig {
   /**
    * Sandbox mode: the /sandbox helpers, the simulated channels' failure injection and loopback
@@ -48,7 +76,7 @@ export interface YibaoConfig {
    * `trustProxy`: behind a load balancer, whose X-Forwarded-For to believe for the sending address
    * (the per-address limit): true, or addresses/CIDRs (Fastify's trustProxy).
    */
-  server?: { host?: string; port?: number; publicUrl?: string; trustProxy?: boolean | string | string[] };
+  server?: { host?: string; port?: number; publicUrl?: string; trustProxy?: boolean | string | string[]; timeouts?: ServerTimeouts };
   platform?: { privateKey?: string; publicKey?: string; admdvs?: string; name?: string };
   /** Bearer token of the operator endpoints (/admin). Generated in sandbox mode when absent. */
   operatorToken?: string;
@@ -61,6 +89,8 @@ export interface YibaoConfig {
    */
   channels?: { failures?: ChannelFailureRule[]; simulated?: boolean };
   callbacks?: CallbackConfig;
+  /** PostgreSQL pool size and timeouts (docs/config.md; issue 14 point 2). PGlite ignores them. */
+  database?: DatabaseConfig;
   /** Token bucket per sending address, checked before signature verification (default 1000/s, burst 2000). */
   addressRateLimit?: { perSecond: number; burst: number };
   /** ±window for request timestamps, and how long a signData is remembered (010010). Default 300. */
@@ -175,6 +205,15 @@ export function checkConfig(config: YibaoConfig): void {
     seenPsn.add(p.psnNo);
   }
   for (const s of config.callbacks?.schedule ?? []) parseDuration(s);
+  const positive: Array<[string, unknown]> = [
+    ...Object.entries(config.database ?? {}).map(([k, v]): [string, unknown] => [`database.${k}`, v]),
+    ...Object.entries(config.server?.timeouts ?? {}).map(([k, v]): [string, unknown] => [`server.timeouts.${k}`, v]),
+  ];
+  for (const [where, v] of positive) {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v > 0)) throw new ConfigError(`${where} 应为正整数（毫秒；poolSize 为连接数）`);
+  }
+  const t = { headersMs: 10_000, requestMs: 30_000, ...config.server?.timeouts };
+  if (t.headersMs > t.requestMs) throw new ConfigError('server.timeouts.headersMs 不能大于 server.timeouts.requestMs');
   if (config.replayWindowSeconds !== undefined && !(config.replayWindowSeconds > 0)) throw new ConfigError('replayWindowSeconds 应为正数');
   const limits: Array<[string, { perSecond: number; burst: number } | undefined]> = [['addressRateLimit', config.addressRateLimit], ...(config.apps ?? []).map((a, i): [string, AppConfig['rateLimit']] => [`apps[${i}].rateLimit`, a.rateLimit])];
   for (const [where, l] of limits) {

@@ -4,6 +4,7 @@ import { UpstreamError } from '../upstream/types.js';
 import { validateTxn } from '../spec/index.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
+import { StoreUnavailableError } from '../store/store.js';
 
 /**
  * Upstream refusals become center errors the institution can act on: token problems are -4
@@ -66,9 +67,24 @@ export function assertOwnOrg(value: unknown, app: AppConfig, field: string, name
  */
 export function asYibaoError(err: unknown, log: Logger, traceId: string, context: Record<string, unknown> = {}): YibaoError {
   if (err instanceof YibaoError) return err;
+  const unavailable = StoreUnavailableError.from(err, 'not-committed');
+  if (unavailable) {
+    // Issue 14 points 1–2: a dropped connection or a database past its timeouts is -3 (超时), with
+    // what the institution may do; the operator's log has the cause. Only a failure during COMMIT
+    // leaves the outcome unknown: then the HIS must query (6301) before trying again.
+    log.warn({ traceId, ...context, reason: unavailable.reason, outcome: unavailable.outcome, err: unavailable.cause }, 'database unavailable');
+    return new YibaoError(ErrorCode.TIMEOUT, `${UNAVAILABLE[unavailable.reason]}，${unavailable.outcome === 'unknown' ? '处理结果未知，请先查询订单状态（6301）再决定是否重试' : '本次请求未生效，请稍后重试'}（traceId=${traceId}）`, { cause: unavailable });
+  }
   const pgCode = (err as { code?: string } | null)?.code;
   if (pgCode === '40001' || pgCode === '40P01') return new YibaoError(ErrorCode.BUSINESS, '并发冲突，请稍后重试（订单正被其他请求处理）');
   if (pgCode === '23505') return new YibaoError(ErrorCode.BUSINESS, '重复请求：相同的业务流水号正被另一请求处理或已处理，请查询结果后再试');
   log.error({ traceId, ...context, err }, 'unexpected error');
   return new YibaoError(ErrorCode.SYSTEM, `系统错误，请联系管理员（traceId=${traceId}）`);
 }
+
+const UNAVAILABLE: Record<StoreUnavailableError['reason'], string> = {
+  connection: '数据库连接中断',
+  'statement-timeout': '数据库处理超时',
+  'lock-timeout': '数据库锁等待超时（订单正被其他请求处理）',
+  'acquire-timeout': '数据库繁忙，未能及时获得连接',
+};

@@ -1,6 +1,6 @@
 import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import type { AppConfig, YibaoConfig } from './config.js';
-import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.js';
+import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, monotonicMs, RateLimiter } from './ratelimit.js';
 import { checkTimestamp, rememberSignature } from './replay.js';
 import type { Store } from '../store/store.js';
 
@@ -40,14 +40,14 @@ export class Gate {
   }
 
   /** The per-app token bucket, or -6. */
-  private admit(app: AppConfig, nowMs = Date.now()): void {
+  private admit(app: AppConfig, nowMs = monotonicMs()): void {
     if (!this.limiter.take(app.appId, app.rateLimit ?? DEFAULT_RATE_LIMIT, nowMs)) {
       throw new YibaoError(ErrorCode.RATE_LIMITED, '业务子系统限流，并发数过大，触发限流：请降低请求频率后重试');
     }
   }
 
   /** The per-address bucket checked before verification (config `addressRateLimit`), or -6. */
-  admitSource(source: string | undefined, nowMs = Date.now()): void {
+  admitSource(source: string | undefined, nowMs = monotonicMs()): void {
     if (!source) return;
     if (!this.addresses.take(source, this.config.addressRateLimit ?? DEFAULT_ADDRESS_RATE_LIMIT, nowMs)) {
       throw new YibaoError(ErrorCode.RATE_LIMITED, '业务子系统限流，并发数过大，触发限流：本地址请求过于频繁，请降低请求频率后重试');
@@ -63,6 +63,8 @@ export class Gate {
   async admitVerified(app: AppConfig, p: { timestamp: Date; now: Date; signature?: string; timeField?: string; nowMs?: number }): Promise<void> {
     checkTimestamp(p.timestamp, p.now, this.config.replayWindowSeconds ?? 300, p.timeField ?? 'timestamp');
     if (p.signature !== undefined) await rememberSignature(this.store, app.appId, p.signature);
+    // Charged now, on the monotonic clock, not at the request's arrival: after a slow replay insert
+    // (a database pause) requests reach this point out of order (issue 14 point 7).
     this.admit(app, p.nowMs);
   }
 }

@@ -69,7 +69,7 @@ export class MobileCenter {
       // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
       // app is looked up first all the same, so that a -6 to it is signed with its keys.
       app = this.gate.app(appId);
-      this.gate.admitSource(source, started);
+      this.gate.admitSource(source);
       app = this.gate.require(appId);
       const keys = this.keysFor(app);
       const theAppId = app.appId;
@@ -78,7 +78,7 @@ export class MobileCenter {
       const opened = openRequest(message, keys, { onReject, signTypes: [app.signType ?? 'SM2'] });
       // Remembered in its own commit, before validation and the business transaction: a request that
       // fails (bad field, order not found, wrong state…) must not become replayable.
-      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData), nowMs: started });
+      await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData) });
       requireValid(txn, opened.plainData);
       const handler = CENTER_TXNS[txn];
       const theApp = app;

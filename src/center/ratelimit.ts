@@ -12,12 +12,24 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 50, burst: 100 };
 /** Per sending address, before signatures are checked: room for a busy HIS host serving many counters and apps. */
 export const DEFAULT_ADDRESS_RATE_LIMIT: RateLimit = { perSecond: 1000, burst: 2000 };
 
+/**
+ * Milliseconds on a monotonic clock (performance.now): a wall-clock step (NTP, a VM resumed) never
+ * refills or drains a bucket.
+ */
+export function monotonicMs(): number {
+  return performance.now();
+}
+
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number; limit: RateLimit }>();
   private takes = 0;
 
-  /** True when the request may proceed. */
-  take(key: string, limit: RateLimit, nowMs: number = Date.now()): boolean {
+  /**
+   * True when the request may proceed. `nowMs` is the monotonic time of the take itself (not of the
+   * request's arrival): a time earlier than the bucket's (two requests finishing out of order after a
+   * slow database) refills nothing and never moves the bucket back, so it cannot drain it either.
+   */
+  take(key: string, limit: RateLimit, nowMs: number = monotonicMs()): boolean {
     if (++this.takes % 1000 === 0) this.sweep(nowMs);
     let b = this.buckets.get(key);
     if (!b) {
@@ -25,8 +37,10 @@ export class RateLimiter {
       this.buckets.set(key, b);
     }
     b.limit = limit;
-    b.tokens = Math.min(limit.burst, b.tokens + ((nowMs - b.at) / 1000) * limit.perSecond);
-    b.at = nowMs;
+    if (nowMs > b.at) {
+      b.tokens = Math.min(limit.burst, b.tokens + ((nowMs - b.at) / 1000) * limit.perSecond);
+      b.at = nowMs;
+    }
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
@@ -35,7 +49,7 @@ export class RateLimiter {
   /** Forgets buckets that have refilled: a new one would be the same. Keeps memory to the active keys (addresses). */
   private sweep(nowMs: number): void {
     for (const [key, b] of this.buckets) {
-      if (b.tokens + ((nowMs - b.at) / 1000) * b.limit.perSecond >= b.limit.burst) this.buckets.delete(key);
+      if (b.tokens + (Math.max(0, nowMs - b.at) / 1000) * b.limit.perSecond >= b.limit.burst) this.buckets.delete(key);
     }
   }
 

@@ -10,6 +10,8 @@ import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
 import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
+import { registerHealthRoutes } from './routes-health.js';
+import { StoreUnavailableError } from '../store/store.js';
 
 /**
  * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by
@@ -53,7 +55,6 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_WIRE_BYTES,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
     clientErrorHandler,
     // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
     frameworkErrors: (err, _req, reply) => {
@@ -63,6 +64,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
         .send(JSON.stringify({ code: '000105', message: `请求格式有误：${err.code === 'FST_ERR_BAD_URL' ? '请求地址的百分号编码无效' : err.message}`, success: false }));
     },
     ...(platform.config.server?.trustProxy !== undefined ? { trustProxy: platform.config.server.trustProxy } : {}),
+    ...httpTimeouts(platform),
   });
   // Path and query values no field can hold (NUL, unpaired surrogates) and malformed `limit`s are
   // refused here, for every route, before they reach a query: 400 with the parameter named.
@@ -92,12 +94,19 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   registerDocsRoutes(app, platform);
 
   app.get('/healthz', async () => ({ status: 'ok', store: platform.deps.store.kind, sandbox: platform.sandbox }));
+  registerHealthRoutes(app, platform);
 
   // Never a stack trace or an HTML error page: a JSON line with a portal response code.
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ code: '-5', message: `无效的请求地址：${req.method} ${req.url.split('?')[0]}`, success: false });
   });
   app.setErrorHandler(async (err, req, reply) => {
+    // The database gone or past its timeouts, on a route without its own envelope (admin, pages): -3, 503.
+    const unavailable = StoreUnavailableError.from(err, 'not-committed');
+    if (unavailable) {
+      platform.deps.log.warn({ reason: unavailable.reason, path: req.url.split('?')[0] }, 'database unavailable');
+      return reply.code(503).send({ code: '-3', message: '数据库暂不可用，请稍后重试', success: false });
+    }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     // The path only: query strings may carry an ID number (the patient's message list).
     if (status >= 500) platform.deps.log.error({ err, path: req.url.split('?')[0] }, 'unhandled error');
@@ -116,6 +125,21 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     });
   });
   return app;
+}
+
+/**
+ * Node's and Fastify's defaults keep a trickling client for minutes (issue 14 point 6): headers and
+ * the whole request must arrive within bounds, idle keep-alive connections are closed, and Node
+ * checks those bounds every second instead of every 30.
+ */
+function httpTimeouts(platform: Platform) {
+  const t = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 120_000, ...platform.config.server?.timeouts };
+  return {
+    connectionTimeout: t.idleMs,
+    keepAliveTimeout: t.keepAliveMs,
+    requestTimeout: t.requestMs,
+    http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs, connectionsCheckingInterval: Math.min(1000, t.headersMs) },
+  };
 }
 
 /** What is read and dropped of an oversized body at most, and for how long. */

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { safeError } from '../util/mask.js';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair, parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
-import { openStore } from '../store/index.js';
+import { openStore, type PostgresOptions } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';
 import { createSimUpstreams, DEFAULT_PERSONS, DEFAULT_POLICY } from '../upstream/index.js';
@@ -162,6 +162,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     (await openStore({
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(dataDir && !options.databaseUrl ? { dataDir: join(dataDir, 'pgdata') } : {}),
+      postgres: postgresOptions(config),
     }));
   if (options.store) await migrate(store);
 
@@ -229,6 +230,17 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   platform.http = buildHttpApp(platform);
   if (sandbox && dataDir) platform.sandboxFile = writeSandboxFile(dataDir, platform, demoPrivateKey);
   return platform;
+}
+
+/** The `database` section as the PostgreSQL store takes it (issue 14 point 2). */
+function postgresOptions(config: YibaoConfig): PostgresOptions {
+  const d = config.database ?? {};
+  return {
+    ...(d.poolSize ? { max: d.poolSize } : {}),
+    ...(d.statementTimeoutMs ? { statementTimeoutMs: d.statementTimeoutMs } : {}),
+    ...(d.lockTimeoutMs ? { lockTimeoutMs: d.lockTimeoutMs } : {}),
+    ...(d.acquireTimeoutMs ? { acquireTimeoutMs: d.acquireTimeoutMs } : {}),
+  };
 }
 
 /** Starts listening and the callback worker. */

@@ -1,19 +1,20 @@
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPgliteStore } from './pglite.js';
-import { openPostgresStore } from './postgres.js';
+import { openPostgresStore, type PostgresOptions } from './postgres.js';
 import { migrate } from './migrate.js';
 import type { Store } from './store.js';
 
 export type { Queryable, Store } from './store.js';
-export { toSafeInt } from './store.js';
+export { toSafeInt, StoreUnavailableError } from './store.js';
+export type { PostgresOptions } from './postgres.js';
 export { migrate } from './migrate.js';
 
 /** PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory); migrated either way. */
-export async function openStore(options: { databaseUrl?: string; dataDir?: string }): Promise<Store> {
+export async function openStore(options: { databaseUrl?: string; dataDir?: string; postgres?: PostgresOptions }): Promise<Store> {
   let store: Store;
   if (options.databaseUrl) {
-    store = await openPostgresStore(options.databaseUrl);
+    store = await openPostgresStore(options.databaseUrl, options.postgres);
   } else {
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });

@@ -323,7 +323,7 @@ describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
 describe('rate limits: forgeries cannot spend an app\'s budget; an address flooding junk is limited (PGlite)', () => {
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(storeKinds[0]!, { addressRateLimit: { perSecond: 1, burst: 60 } });
+    t = await startTestPlatform(storeKinds[0]!, { addressRateLimit: { perSecond: 0.01, burst: 60 } });
   });
   afterAll(async () => {
     await t?.close();

@@ -19,3 +19,34 @@ describe('token buckets', () => {
     expect(k.take('x', limit, 10)).toBe(false);
   });
 });
+
+describe('token buckets on a monotonic clock (issue 14 point 7)', () => {
+  it('requests finishing out of order never drain a bucket nor move its clock back', () => {
+    const l = new RateLimiter();
+    const limit = { perSecond: 1, burst: 3 };
+    // The one that finished late (time 40 s) is charged first; the ones that started before it
+    // (times 0–2 s) come after: each takes one token, none drains the bucket.
+    expect(l.take('app', limit, 40_000)).toBe(true);
+    expect([l.take('app', limit, 0), l.take('app', limit, 1000)]).toEqual([true, true]);
+    expect(l.take('app', limit, 2000)).toBe(false); // the burst of 3 spent, nothing more
+    // The bucket's clock stayed at 40 s: half a second later, half a token — not 38.5 s worth.
+    expect(l.take('app', limit, 40_500)).toBe(false);
+    expect(l.take('app', limit, 41_000)).toBe(true);
+    expect(l.take('app', limit, 41_000)).toBe(false);
+  });
+
+  it('a wall-clock step back (NTP, a resumed VM) does not touch the buckets: the default clock is performance.now()', async () => {
+    const { Gate } = await import('../../src/center/gate.js');
+    const app = { appId: 'A'.repeat(32), appSecret: 'S', orgCodg: 'H1', orgName: 'n', rateLimit: { perSecond: 1, burst: 2 } };
+    const gate = new Gate({ apps: [app], addressRateLimit: { perSecond: 1, burst: 2 } }, undefined as never);
+    const realNow = Date.now;
+    try {
+      gate.admitSource('10.0.0.1');
+      // Wall time jumps back a minute between two requests of the same address.
+      Date.now = () => realNow() - 60_000;
+      expect(() => gate.admitSource('10.0.0.1')).not.toThrow();
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
