@@ -8,7 +8,9 @@ import { DEFAULT_POLICY } from '../../packages/platform/src/upstream/policy.js';
 describe('configuration file', () => {
   it('the documented example file is a valid configuration', () => {
     const example = JSON.parse(readFileSync(join(ROOT, 'yibao.config.example.json'), 'utf8')) as YibaoConfig;
-    expect(() => checkConfig(example)).not.toThrow();
+    // Its operatorToken is a placeholder, refused as such in production: a copied example never runs with it.
+    expect(() => checkConfig(example)).toThrow(/operatorToken 是占位符/);
+    expect(() => checkConfig({ ...example, operatorToken: 'k3J9xQ2mLp7RtV5wY8zA1bC4dE6fG0hI' })).not.toThrow();
     expect(example.callbacks!.schedule!.map(parseDuration)[3]).toBe(180_000);
   });
   it('the policy example of docs/policy.md is a valid policy', () => {

@@ -63,7 +63,7 @@ describe.each(storeKinds)('idempotent refunds, plain callbacks, non-sandbox mode
   });
 
   it('outside sandbox mode the /sandbox helpers do not exist', async () => {
-    const prod = await startTestPlatform(kind, { sandbox: false }, t.reuse);
+    const prod = await startTestPlatform(kind, { sandbox: false, operatorToken: 'a-strong-operator-token-0123456789', outbound: { allow: ['127.0.0.1'] } }, t.reuse);
     try {
       const r = await fetch(`${prod.url}/sandbox/auth`, { method: 'POST', body: JSON.stringify({ psnNo: LISI.psnNo }) });
       expect(r.status).toBe(404);

@@ -87,6 +87,7 @@ describe('yibao serve (the README command, as a developer runs it)', () => {
     const r = await serve(['--data', join(dir, '.yibao')]);
     running.push(r);
     expect(r.stderr()).toContain('store: pglite, sandbox');
+    expect(r.stderr()).toContain('沙箱模式 / SANDBOX MODE');
     const file = join(dir, '.yibao', 'sandbox.json');
     expect(r.stderr()).toContain(file);
     const sandbox = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,4 +1,5 @@
 import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { refusedUrl } from './outbound.js';
 import { sealChannel, verifyChannel } from 'yibao/protocol';
 import { formatCompact, requireWireTime } from 'yibao/protocol';
 import { fenToYuan } from 'yibao/spec';
@@ -61,6 +62,9 @@ export class ChannelApi {
     const amountFen = positiveFen(body.amount, 'amount', '支付金额');
     const notifyUrl = typeof body.notifyUrl === 'string' ? body.notifyUrl : '';
     if (notifyUrl && !/^https?:\/\/\S+$/.test(notifyUrl)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'notifyUrl: 应为 http(s) 地址（支付结果通知地址）', { field: 'notifyUrl' });
+    // SSRF (issue 14 point 11): refused at once, not retried against an internal address for days.
+    const refused = notifyUrl && this.deps.outbound ? await refusedUrl(this.deps.outbound, notifyUrl) : undefined;
+    if (refused) throw new YibaoError(ErrorCode.INVALID_PARAM, `notifyUrl: 不允许的通知地址（${refused}）`, { field: 'notifyUrl' });
     let queued = false;
     const answer = await this.deps.store.transaction(async (tx) => {
       // The order the credential was issued for must still be waiting for exactly this cash (ordStas 4):

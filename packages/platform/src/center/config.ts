@@ -1,4 +1,4 @@
-import type { ChannelFailureRule, PersonConfig, PolicyConfig } from '../upstream/types.js';
+import type { ChannelFailureRule, ChannelType, PersonConfig, PolicyConfig } from '../upstream/types.js';
 import { ONE_CODE_INFNO } from 'yibao/spec';
 
 /**
@@ -22,6 +22,8 @@ export interface AppConfig {
   signType?: 'SM2' | 'SM3';
   /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
   rateLimit?: { perSecond: number; burst: number };
+  /** Payment channels the cashier offers this app's patients (default all: WX, ALI, UP, BANK). */
+  chnlTypes?: ChannelType[];
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
   portal?: Array<'pushMsg' | 'verificationDrug'>;
 }
@@ -64,7 +66,11 @@ export interface DatabaseConfig {
 }
 
 export interface YibaoConfig {
-  /** Sandbox mode: the /sandbox helpers are on and sandbox.json is written. Default true. */
+  /**
+   * Sandbox mode: the /sandbox helpers, the simulated channels' failure injection and loopback
+   * callbacks are on, and sandbox.json is written. Explicit (issue 14 point 10): `npm start` with no
+   * config is a sandbox; a config with platform keys and no `sandbox` key is production.
+   */
   sandbox?: boolean;
   /**
    * `trustProxy`: behind a load balancer, whose X-Forwarded-For to believe for the sending address
@@ -77,7 +83,11 @@ export interface YibaoConfig {
   apps?: AppConfig[];
   persons?: PersonConfig[];
   policy?: PolicyConfig;
-  channels?: { failures?: ChannelFailureRule[] };
+  /**
+   * `simulated`: serve the simulated channels' merchant API (/channel/*; default: in sandbox mode only).
+   * `failures`: failure injection, sandbox mode only.
+   */
+  channels?: { failures?: ChannelFailureRule[]; simulated?: boolean };
   callbacks?: CallbackConfig;
   /** PostgreSQL pool size and timeouts (docs/config.md; issue 14 point 2). PGlite ignores them. */
   database?: DatabaseConfig;
@@ -90,6 +100,52 @@ export interface YibaoConfig {
   oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number; requireSettledOrder?: boolean };
   /** Wire codes of order states where a region's table differs: yibao's code → the region's (docs/config.md). */
   ordStas?: Record<string, string>;
+  /**
+   * Where the platform may send requests outside sandbox mode (6302 callbacks, channel notifications):
+   * host names (`his.example.cn`, `*.example.cn`) and addresses or CIDRs (`10.20.0.0/16`). With host
+   * names listed, other hosts are refused; private, loopback and link-local addresses are refused
+   * unless an address entry covers them (docs/config.md, issue 14 point 11).
+   */
+  outbound?: { allow?: string[] };
+  /** The background reconciler of 异常 (14) orders and EXP refunds (docs/operations.md). */
+  reconciler?: ReconcilerConfig;
+}
+
+export interface ReconcilerConfig {
+  /** How often each instance looks for unresolved orders and refunds (default "30s"). */
+  every?: string;
+  /** Asked again at most this often per order (default "1m"). */
+  retryAfter?: string;
+  /** An order still unknown this long after it became so is flagged for an operator (default "24h"). */
+  flagAfter?: string;
+  /** Orders taken per turn (default 50). */
+  batch?: number;
+}
+
+/**
+ * Sandbox or production (issue 14 point 10): what the config says; with no `sandbox` key, a sandbox
+ * only when the config holds no platform keys (so no config at all, as `npm start`, is a sandbox and a
+ * production config that forgot the key is production, never the other way round).
+ */
+export function isSandbox(config: YibaoConfig): boolean {
+  if (config.sandbox !== undefined) return config.sandbox;
+  return !(config.platform?.privateKey || config.platform?.publicKey);
+}
+
+/** Whether the simulated channels' merchant API (/channel/*) is served (issue 14 point 11). */
+export function servesSimulatedChannel(config: YibaoConfig): boolean {
+  return config.channels?.simulated ?? isSandbox(config);
+}
+
+/**
+ * An operator token strong enough to guard /admin in production: at least 24 characters of which at
+ * least 12 differ, and not a single repeated pattern (a "x", a "changeme", the example's placeholder).
+ */
+export function weakOperatorToken(token: string): string | undefined {
+  if (token.length < 24) return `operatorToken 过短（${token.length} 个字符）：生产模式至少 24 个字符，可用 openssl rand -base64 32 生成`;
+  if (new Set(token).size < 12) return 'operatorToken 过于简单（不同字符少于 12 个）：请用随机生成的令牌，如 openssl rand -base64 32';
+  if (/^<.*>$/.test(token) || /^(.{1,8})\1+$/.test(token)) return 'operatorToken 是占位符或重复的模式：请用随机生成的令牌，如 openssl rand -base64 32';
+  return undefined;
 }
 
 /** WeChat Pay's notification schedule, the issue's suggested default. */
@@ -134,6 +190,9 @@ export function checkConfig(config: YibaoConfig): void {
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
     }
+    if (app.chnlTypes !== undefined && !(Array.isArray(app.chnlTypes) && app.chnlTypes.every((c) => ['WX', 'ALI', 'UP', 'BANK'].includes(c)))) {
+      throw new ConfigError(`${where}.chnlTypes 应为数组，元素为 WX / ALI / UP / BANK`);
+    }
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }
   const seenPsn = new Set<string>();
@@ -174,6 +233,22 @@ export function checkConfig(config: YibaoConfig): void {
   const ttl = config.oneCode?.payCertTtlSeconds;
   if (ttl !== undefined && !(ttl > 0)) throw new ConfigError('oneCode.payCertTtlSeconds 应为正数');
   if (config.policy !== undefined) checkPolicy(config.policy);
+  const sandbox = isSandbox(config);
+  if (config.sandbox !== undefined && typeof config.sandbox !== 'boolean') throw new ConfigError('sandbox 应为 true 或 false');
+  if (!sandbox) {
+    // Production: no failure injection, no weak operator token (a startup error, not a warning).
+    if ((config.channels?.failures ?? []).length > 0) throw new ConfigError('channels.failures 仅用于沙箱（"sandbox": true）：生产模式不能注入渠道故障');
+    if (typeof config.operatorToken === 'string') {
+      const weak = weakOperatorToken(config.operatorToken);
+      if (weak) throw new ConfigError(weak);
+    }
+  }
+  if (config.outbound?.allow !== undefined && !(Array.isArray(config.outbound.allow) && config.outbound.allow.every((e) => typeof e === 'string' && e.trim() !== ''))) {
+    throw new ConfigError('outbound.allow 应为字符串数组（主机名、*.后缀、IP 或 CIDR）');
+  }
+  const rc = config.reconciler ?? {};
+  for (const f of ['every', 'retryAfter', 'flagAfter'] as const) if (rc[f] !== undefined) parseDuration(rc[f]!);
+  if (rc.batch !== undefined && !(Number.isInteger(rc.batch) && rc.batch > 0)) throw new ConfigError('reconciler.batch 应为正整数');
   const rso = config.oneCode?.requireSettledOrder;
   if (rso !== undefined && typeof rso !== 'boolean') throw new ConfigError('oneCode.requireSettledOrder 应为 true 或 false');
 }

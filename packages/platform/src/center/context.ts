@@ -4,6 +4,7 @@ import type { Queryable, Store } from '../store/store.js';
 import type { Upstreams } from '../upstream/types.js';
 import { fenToYuan } from 'yibao/spec';
 import type { AppConfig, YibaoConfig } from './config.js';
+import type { OutboundPolicy } from './outbound.js';
 
 /** What every transaction of the center works with. The center never imports the server. */
 export interface CenterDeps {
@@ -16,6 +17,8 @@ export interface CenterDeps {
   log: Logger;
   /** Wakes the callback worker after a commit that queued a callback. */
   notifyCallbacks: () => void;
+  /** Where outbound requests may go (outbound.ts; SSRF). Absent: everything (tests of the center alone). */
+  outbound?: OutboundPolicy;
 }
 
 /** One authenticated, validated request of an institution. */

@@ -1,4 +1,5 @@
 import { build6204Redirect, openCashierLaunchParams } from 'yibao/protocol';
+import { checkCashierChnlType } from './cashier-channel.js';
 import { YibaoError, ErrorCode } from 'yibao/protocol';
 import { yuanToFen } from 'yibao/spec';
 import type { CenterDeps } from './context.js';
@@ -61,6 +62,7 @@ export async function openCashier(deps: CenterDeps, app: AppConfig | undefined, 
  */
 export async function cashierPay(deps: CenterDeps, launch: CashierLaunch, chnlType: string): Promise<string> {
   const { app } = launch;
+  chnlType = checkCashierChnlType(app, chnlType);
   if (!app.redirectUrl) throw new YibaoError(ErrorCode.SYSTEM, '该应用未配置 redirectUrl，无法完成收银台支付');
   const now = deps.clock();
   const order = await deps.store.transaction(async (tx) => {

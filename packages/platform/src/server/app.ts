@@ -4,6 +4,7 @@ import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
 import { getTxn } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
+import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
@@ -54,6 +55,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     // The center logs one line per request itself, without bodies (no personal data in logs).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_WIRE_BYTES,
+    clientErrorHandler,
     // Errors Fastify raises before any route (a badly encoded URL, a bad content type): our shape too.
     frameworkErrors: (err, _req, reply) => {
       void (reply as unknown as FastifyReply)
@@ -136,7 +138,7 @@ function httpTimeouts(platform: Platform) {
     connectionTimeout: t.idleMs,
     keepAliveTimeout: t.keepAliveMs,
     requestTimeout: t.requestMs,
-    http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs, connectionsCheckingInterval: Math.min(1000, t.headersMs) },
+    http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs, connectionsCheckingInterval: Math.min(1000, t.headersMs) },
   };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
@@ -10,7 +10,8 @@ import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';
 import { createSimUpstreams, DEFAULT_PERSONS, DEFAULT_POLICY } from '../upstream/index.js';
 import type { PersonConfig } from '../upstream/types.js';
-import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
+import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, isSandbox, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
+import { assertOutbound, badAllowEntry, refusedUrlSync, type OutboundPolicy } from '../center/outbound.js';
 import type { CenterDeps } from '../center/context.js';
 import { MobileCenter } from '../center/pipeline.js';
 import { servedPaths } from './paths.js';
@@ -20,6 +21,7 @@ import { PortalGateway } from '../center/portal.js';
 import { TerminalGateway } from '../center/terminal.js';
 import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
+import { Reconciler } from '../center/reconciler.js';
 import { pruneSignatures } from '../center/replay.js';
 import { buildHttpApp } from './app.js';
 import { workerConfig } from './cluster.js';
@@ -53,6 +55,8 @@ export interface Platform {
   terminal: TerminalGateway;
   channelApi: ChannelApi;
   worker: CallbackWorker;
+  /** Settles orders left 14 and unknown refunds in the background (started with the worker). */
+  reconciler: Reconciler;
   upstreams: SimUpstreams;
   persons: PersonConfig[];
   operatorToken: string;
@@ -117,8 +121,23 @@ function checkKeys(config: YibaoConfig, platformKeys: { privateKey: string; publ
 export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const config: YibaoConfig = structuredClone(options.config ?? {});
   checkConfig(config);
-  const sandbox = config.sandbox ?? true;
+  const sandbox = isSandbox(config);
   const dataDir = options.inMemory ? undefined : resolve(options.dataDir ?? '.yibao');
+  // The data directory holds keys and, embedded, the database: nobody else's to read (issue 14 point 12).
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  }
+  const outbound: OutboundPolicy = { sandbox, allow: config.outbound?.allow ?? [] };
+  for (const e of outbound.allow) {
+    const bad = badAllowEntry(e);
+    if (bad) throw new ConfigError(bad);
+  }
+  // What can be told without resolving names is told at start: a notifyUrl on a refused host or address.
+  for (const [i, app] of (config.apps ?? []).entries()) {
+    const why = app.notifyUrl ? refusedUrlSync(outbound, app.notifyUrl) : undefined;
+    if (why) throw new ConfigError(`apps[${i}].notifyUrl 不允许：${why}（生产模式的出站地址见 docs/config.md 的 outbound.allow）`);
+  }
   const state = sandbox ? loadOrCreateState(dataDir) : undefined;
 
   const platformKeys =
@@ -171,6 +190,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     clock: options.clock ?? (() => new Date()),
     log,
     notifyCallbacks: () => worker?.notify(),
+    outbound,
   };
   const gate = new Gate(config, store);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
@@ -184,6 +204,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     app: (id) => center.app(id),
     keysFor: (a) => center.keysFor(a),
     housekeeping: () => pruneSignatures(store, config.replayWindowSeconds ?? 300),
+    checkUrl: (url) => assertOutbound(outbound, url),
   });
 
   const platform: Platform = {
@@ -196,6 +217,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     terminal: new TerminalGateway(deps, gate, platformKeys.privateKey),
     channelApi: new ChannelApi(deps, gate),
     worker,
+    reconciler: new Reconciler({ deps, app: (id) => center.app(id), ...(config.reconciler ? { config: config.reconciler } : {}) }),
     upstreams,
     persons,
     operatorToken,
@@ -203,6 +225,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     http: undefined as unknown as FastifyInstance,
     url: deps.publicUrl,
     async close() {
+      await platform.reconciler.stop();
       await worker!.stop();
       await platform.http.close();
       if (!options.store) await store.close();
@@ -235,6 +258,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (platform.sandbox && platform.sandboxFile) writeSandboxFile(resolve(options.dataDir ?? '.yibao'), platform, undefined);
   }
   platform.worker.start();
+  platform.reconciler.start();
   return platform;
 }
 

@@ -5,6 +5,7 @@ import { resendCallback } from '../center/callbacks/worker.js';
 import { listPortalMessages } from '../center/portal.js';
 import { loadOrder } from '../center/orders.js';
 import { reconcileAbnormal } from '../center/reconcile.js';
+import { listUnresolved } from '../center/reconciler.js';
 import { queryDate } from './app.js';
 import type { Platform } from './platform.js';
 
@@ -42,6 +43,11 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
     admin.get('/admin/orders/:payOrdId', async (req, reply) => {
       const found = await getOrder(store, (req.params as { payOrdId: string }).payOrdId);
       return found ?? reply.code(404).send({ code: '-1', message: '订单不存在' });
+    });
+    /** What the background reconciler could not settle yet (`?flagged=1`: only what waits for an operator). */
+    admin.get('/admin/unresolved', async (req) => {
+      const q = req.query as Record<string, string>;
+      return { unresolved: await listUnresolved(store, { flaggedOnly: q.flagged === '1' || q.flagged === 'true', ...(q.limit ? { limit: Number(q.limit) } : {}) }) };
     });
     /** Asks the channel about an order left 异常 (14) and settles it: 6 (callback queued) or 15 (insurance reversed). */
     admin.post('/admin/orders/:payOrdId/reconcile', async (req, reply) => {

@@ -1,4 +1,5 @@
 import { readBody } from './body.js';
+import { cashierChannels, checkCashierChnlType } from '../center/cashier-channel.js';
 import type { FastifyInstance } from 'fastify';
 import { YibaoError } from 'yibao/protocol';
 import { fenToYuan } from 'yibao/spec';
@@ -71,7 +72,7 @@ export function registerPatientPages(app: FastifyInstance, platform: Platform): 
     const q = req.query as Record<string, string>;
     try {
       const launch = await openCashier(deps, center.app(q.chnlAppId ?? ''), q.payOrdId ?? '', q.chnlEncData ?? '');
-      const channels = ['WX', 'ALI', 'UP', 'BANK']
+      const channels = cashierChannels(launch.app)
         .map((c, i) => `<label><input type="radio" name="chnlType" value="${c}"${i === 0 ? ' checked' : ''}> ${esc({ WX: '微信支付', ALI: '支付宝', UP: '云闪付', BANK: '银行卡' }[c])}</label>`)
         .join('');
       reply.type('text/html; charset=utf-8').send(
@@ -92,7 +93,7 @@ export function registerPatientPages(app: FastifyInstance, platform: Platform): 
     const form = new URLSearchParams(String(req.body ?? ''));
     try {
       const launch = await openCashier(deps, center.app(form.get('chnlAppId') ?? ''), form.get('payOrdId') ?? '', form.get('chnlEncData') ?? '');
-      const location = await cashierPay(deps, launch, form.get('chnlType') ?? 'WX');
+      const location = await cashierPay(deps, launch, checkCashierChnlType(launch.app, form.get('chnlType')));
       reply.redirect(location, 302);
     } catch (err) {
       reply.code(400).type('text/html; charset=utf-8').send(errorPage(err));

@@ -13,6 +13,7 @@ import type { ChannelType } from '../upstream/types.js';
 import { esc, page } from './html.js';
 import { portalTransactions } from 'yibao/spec';
 import type { Platform } from './platform.js';
+import { servesSimulatedChannel } from '../center/config.js';
 
 function json(reply: FastifyReply, traceId: string, body: unknown): void {
   reply.header('x-yibao-trace-id', traceId).type('application/json; charset=utf-8').send(stringifyWire(body));
@@ -41,6 +42,9 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
   });
 
   // The simulated channels' merchant API (docs/systems.md): JSON in, signed JSON out, failures too.
+  // Only where the simulated channel is configured (sandbox, or channels.simulated): a production
+  // platform must not take payments nor queue notifications through a simulation.
+  if (!servesSimulatedChannel(platform.config)) return;
   const send = (reply: FastifyReply, body: unknown) => reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
   app.post('/channel/pay', async (req, reply) => {
     const body = readBody(req.body);

@@ -336,4 +336,29 @@ ALTER TABLE callback_attempts ALTER COLUMN success DROP NOT NULL;
 CREATE INDEX channel_trades_out_trade_no ON channel_trades (org_codg, out_trade_no);
 `,
   },
+  {
+    id: '0007_unresolved',
+    sql: `
+-- The background reconciler (issue 14 point 9): one row per order left 异常 (14) and per order with a
+-- cash refund the channel answered EXP, while it is asked about; flagged_at marks one still unknown
+-- after reconciler.flagAfter, for an operator (GET /admin/unresolved, the console). Rows stay after
+-- resolution (resolved_at, resolution) as the history of what the reconciler did.
+CREATE TABLE unresolved (
+  kind text NOT NULL CHECK (kind IN ('ORDER_14', 'REFUND_EXP')),
+  org_codg text NOT NULL,
+  pay_ord_id text NOT NULL,
+  since timestamptz NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  last_attempt_at timestamptz,
+  next_attempt_at timestamptz NOT NULL,
+  last_result text,
+  flagged_at timestamptz,
+  resolved_at timestamptz,
+  resolution text,
+  PRIMARY KEY (kind, org_codg, pay_ord_id)
+);
+CREATE INDEX unresolved_open ON unresolved (next_attempt_at) WHERE resolved_at IS NULL;
+CREATE INDEX unresolved_flagged ON unresolved (flagged_at) WHERE flagged_at IS NOT NULL AND resolved_at IS NULL;
+`,
+  },
 ];

@@ -154,6 +154,14 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       }
       return { resolved, pendingFen };
     },
+    async unresolvedRefunds(ctx, p) {
+      const rows = await ctx.tx.query<{ org_codg: string; pay_ord_id: string; since: Date }>(
+        `SELECT org_codg, pay_ord_id, min(created_at) AS since FROM channel_trades WHERE kind = 'REFUND' AND status = 'EXP'
+         GROUP BY org_codg, pay_ord_id ORDER BY min(created_at) LIMIT $1`,
+        [p.limit],
+      );
+      return rows.map((r) => ({ orgCodg: r.org_codg, payOrdId: r.pay_ord_id, since: new Date(r.since) }));
+    },
     async statement(ctx, p) {
       const rows = await ctx.tx.query<{ trade_no: string; kind: 'PAY' | 'REFUND'; chnl_type: string; pay_ord_id: string; out_trade_no: string | null; orig_trade_no: string | null; amount_fen: number; status: ChannelResult; created_at: Date }>(
         `SELECT trade_no, kind, chnl_type, pay_ord_id, out_trade_no, orig_trade_no, amount_fen, status, created_at FROM channel_trades

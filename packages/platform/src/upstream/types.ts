@@ -299,6 +299,12 @@ export interface PaymentChannels {
    */
   hasPendingRefunds?(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<boolean>;
   resolveRefunds(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<{ resolved: Array<{ outRefundNo: string; amountFen: number; status: 'SUCC' | 'FAIL'; origTradeNo: string | null }>; pendingFen: number }>;
+  /**
+   * The cash refunds this channel left unknown (EXP), oldest first, by order ('' for a trade of no
+   * order): what the background reconciler asks about (issue 14 point 9). A real adapter lists the
+   * refunds it recorded as unknown; the simulation reads its trades.
+   */
+  unresolvedRefunds(ctx: UpstreamContext, p: { limit: number }): Promise<Array<{ orgCodg: string; payOrdId: string; since: Date }>>;
   /** The channel's statement of one institution for one day (reconciliation, face-one-code-pay.txt 4.3). */
   statement(ctx: UpstreamContext, p: { orgCodg: string; date: string; chnlType?: ChannelType }): Promise<StatementLine[]>;
   /**

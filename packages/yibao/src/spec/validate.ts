@@ -56,12 +56,28 @@ function issue(path: string, rule: FieldIssue['rule'], m: FieldMeta, text: strin
   return { path, rule, field, name: m.name, message: `${path}: ${text}（${m.name}）` };
 }
 
+/**
+ * Bidi controls and zero-width characters (issue 14 point 13): in an identifier they make two ids look
+ * alike or reorder what an operator reads (U+202E turns "ORD-1234" around), so identifier fields
+ * refuse them with 000105. Free text (names, messages) keeps them: emoji and Arabic need some.
+ */
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/u;
+
+/** Identifier fields by their spec name: …No, …Id, …Sn, …Ser, …Codg, …Code, …Token, …Ord, …Type, infno, msgid. */
+const IDENTIFIER = /(no|id|sn|ser|codg|code|token|ord|type|flag|stas|infno|msgid|admdvs)$/i;
+
+function isIdentifierField(path: string): boolean {
+  return IDENTIFIER.test(path.slice(path.lastIndexOf('.') + 1).replace(/\[\d+\]$/, ''));
+}
+
 /** Checks one present value against its field; returns the issues (possibly nested). */
 function checkValue(path: string, schema: TSchema, m: FieldMeta, v: unknown): FieldIssue[] {
   switch (m.kind) {
     case '字符型': {
       const t = scalarText(v);
       if (t === undefined) return [issue(path, 'type', m, '应为字符串')];
+      const hidden = isIdentifierField(path) ? INVISIBLE.exec(t) : null;
+      if (hidden) return [issue(path, 'format', m, `含有不可见或改变文字方向的字符 U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}，标识字段不允许`)];
       if (m.length !== undefined && [...t].length > m.length) return [issue(path, 'length', m, `长度不能超过 ${m.length}`)];
       if (m.format) {
         const r = FORMATS[m.format]!.exec(t);

@@ -23,6 +23,8 @@ export interface CallbackWorkerOptions {
   keysFor(app: AppConfig): EnvelopeKeys;
   /** Housekeeping run every minute or so (replay-table pruning). */
   housekeeping?: () => Promise<void>;
+  /** Throws when a URL may not be called (outbound.ts, SSRF); the attempt fails with its reason. */
+  checkUrl?: (url: string) => Promise<void>;
 }
 
 interface ClaimedRow {
@@ -219,6 +221,7 @@ export class CallbackWorker {
     const app = this.o.app(row.app_id);
     try {
       if (!app) throw new Error(`应用已不在配置中：${row.app_id}`);
+      await this.o.checkUrl?.(row.url);
       const channel = row.call_type === CHANNEL_NOTIFY;
       const body = channel
         ? JSON.stringify(sealChannel({ ...row.data, timestamp: formatCompact(new Date()) }, app.appSecret))

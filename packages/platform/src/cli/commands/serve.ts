@@ -88,6 +88,10 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
               ? undefined
               : io.err(
                   `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
+                    // Issue 14 point 10: which mode is running is said, not guessed.
+                    (platform.sandbox
+                      ? '\n沙箱模式 / SANDBOX MODE: /sandbox/* 与故障注入已开放，密钥与人员为虚构，勿用于生产 / test keys and persons, not for production'
+                      : '\n生产模式 / production mode: 无 /sandbox/*，出站地址受 outbound.allow 限制 / no sandbox helpers, outbound allow-list enforced') +
                     (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
                 ),
           () => {
