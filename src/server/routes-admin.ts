@@ -17,6 +17,15 @@ function authorized(req: FastifyRequest, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Who performed an admin request, for the audit log (src/center/audit.ts). With the shared
+ * operatorToken there is no one to name; the console's operator sessions and per-operator tokens
+ * (issue 13) replace this with the logged-in operator's name.
+ */
+export function adminActor(_request: FastifyRequest): string {
+  return 'operatorToken';
+}
+
 /** Operator endpoints (JSON, `Authorization: Bearer <operatorToken>`), docs/operations.md. */
 export function registerAdminRoutes(app: FastifyInstance, platform: Platform): void {
   const { store } = platform.deps;

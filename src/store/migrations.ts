@@ -328,4 +328,27 @@ ALTER TABLE callback_attempts ALTER COLUMN duration_ms DROP NOT NULL;
 ALTER TABLE callback_attempts ALTER COLUMN success DROP NOT NULL;
 `,
   },
+  {
+    id: '0006_audit_log',
+    sql: `
+-- Every operator action (resend, reconcile, app change, key change, statement regeneration…) with who,
+-- when, what and a required reason (issue 13). Append-only: a trigger refuses UPDATE and DELETE, so
+-- nobody edits the log through the application's own connection.
+CREATE TABLE audit_log (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT now(),
+  actor text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL DEFAULT '',
+  reason text NOT NULL CHECK (btrim(reason) <> ''),
+  detail jsonb
+);
+CREATE INDEX audit_log_at ON audit_log (at DESC, id DESC);
+CREATE INDEX audit_log_actor ON audit_log (actor, id DESC);
+CREATE INDEX audit_log_action ON audit_log (action, id DESC);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+`,
+  },
 ];
