@@ -24,6 +24,11 @@ import type {
   Txn6401Output,
 } from '../spec/mobile.js';
 import { YibaoApiError } from './errors.js';
+import type { Static } from '@sinclair/typebox';
+import type { OutStatement, StatementLine } from '../spec/statement.js';
+
+/** The answer of downloadStatement (docs/statements.md): amounts as yuan text, lines always present. */
+export type StatementData = Omit<Static<typeof OutStatement>, 'lines'> & { lines: Array<Static<typeof StatementLine>> };
 
 /**
  * The institution's client of a mobile payment center (mobile-payment.txt 2.3). It follows the spec
@@ -163,7 +168,8 @@ export class YibaoClient {
     const data = this.complete(txn, input);
     validateBeforeSend(txn, data);
     const wire = toWire(spec.input, data);
-    const idempotent = Object.values(RESOURCES).find((r) => r.txn === txn)?.idempotent ?? false;
+    // downloadStatement only reads (a yibao extension, docs/statements.md): safe to repeat.
+    const idempotent = Object.values(RESOURCES).find((r) => r.txn === txn)?.idempotent ?? txn === 'downloadStatement';
     const maxAttempts = 1 + Math.max(0, opts.retries ?? this.o.retries);
     const doFetch = this.o.fetch ?? fetch;
     let attempt = 0;
@@ -230,6 +236,19 @@ export class YibaoClient {
       if (typeof result === 'object' && result !== null) LAST_RESPONSES.set(result, { code: opened.code, message: opened.message, traceId: centerTrace, raw, httpStatus: res.status });
       return result;
     }
+  }
+
+  /**
+   * 下载对账单 — a yibao extension (docs/statements.md), not in mobile-payment.txt: the institution's
+   * statement of one Beijing-time day (yyyy-MM-dd, a day that has ended), verified like every answer.
+   * With `format: 'CSV'` the answer also carries `csv`, inside the signed data. `lines` is always an
+   * array (the envelope drops an empty one).
+   */
+  async downloadStatement(stmtDate: string, opts: CallOptions & { format?: 'JSON' | 'CSV'; orgCodg?: string } = {}): Promise<StatementData> {
+    const { format, orgCodg, ...callOpts } = opts;
+    const data = await this.request<StatementData>('downloadStatement', { stmtDate, ...(orgCodg ? { orgCodg } : {}), ...(format ? { format } : {}) }, callOpts);
+    if (!Array.isArray(data.lines)) (data as { lines: StatementData['lines'] }).lines = [];
+    return data;
   }
 
   private backoff(attempt: number): Promise<void> {

@@ -7,6 +7,8 @@ import { loadOrder } from '../center/orders.js';
 import { reconcileAbnormal } from '../center/reconcile.js';
 import { queryDate } from './app.js';
 import type { Platform } from './platform.js';
+import { registerStatementRoutes } from './routes-statements.js';
+import { registerAppRoutes } from './routes-apps.js';
 
 function authorized(req: FastifyRequest, token: string): boolean {
   const header = req.headers.authorization ?? '';
@@ -102,5 +104,7 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       platform.worker.notify();
       return { ok: true, id };
     });
+    registerStatementRoutes(admin, platform);
+    registerAppRoutes(admin, platform);
   });
 }
