@@ -73,7 +73,7 @@ async function loadApp(q: Queryable, appId: string, forUpdate = false): Promise<
  */
 export class AppRegistry {
   private enabled = new Map<string, AppConfig>();
-  private off = new Set<string>();
+  private off = new Map<string, AppConfig>();
   private version = -1;
   private checkedAt = -Infinity;
   private pending: Promise<void> | undefined;
@@ -90,6 +90,11 @@ export class AppRegistry {
 
   isDisabled(appId: string): boolean {
     return this.off.has(appId);
+  }
+
+  /** A disabled app, for signing its refusal with its own keys. */
+  disabled(appId: string): AppConfig | undefined {
+    return this.off.get(appId);
   }
 
   list(): AppConfig[] {
@@ -136,9 +141,9 @@ export class AppRegistry {
 
   private apply(apps: AppRecord[], version: number): void {
     const enabled = new Map<string, AppConfig>();
-    const off = new Set<string>();
+    const off = new Map<string, AppConfig>();
     for (const { disabled, version: _v, ...app } of apps) {
-      if (disabled) off.add(app.appId);
+      if (disabled) off.set(app.appId, app);
       else enabled.set(app.appId, app);
     }
     this.enabled = enabled;

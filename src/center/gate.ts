@@ -27,6 +27,11 @@ export class Gate {
     return this.registry ? this.registry.get(appId) : (this.config.apps ?? []).find((a) => a.appId === appId);
   }
 
+  /** An app that is known but disabled: its refusal is still signed with its own keys. */
+  disabledApp(appId: string): AppConfig | undefined {
+    return this.registry?.disabled(appId);
+  }
+
   byOrg(orgCodg: string): AppConfig | undefined {
     return (this.registry ? this.registry.list() : (this.config.apps ?? [])).find((a) => a.orgCodg === orgCodg);
   }

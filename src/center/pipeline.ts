@@ -73,7 +73,7 @@ export class MobileCenter {
       appIdText = appId;
       // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
       // app is looked up first all the same, so that a -6 to it is signed with its keys.
-      app = this.gate.app(appId);
+      app = this.gate.app(appId) ?? this.gate.disabledApp(appId);
       this.gate.admitSource(source, started);
       app = this.gate.require(appId);
       const theAppId = app.appId;
