@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { parsePublicKey } from '../crypto/keys.js';
+import { parsePublicKey } from 'yibao/crypto';
 import type { Queryable, Store } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
 import { recordAudit } from './audit.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDate } from '../../src/protocol/time.js';
-import { parseCsv, STATEMENT_COLUMNS } from '../../src/protocol/statement-csv.js';
-import { YibaoClient } from '../../src/sdk/client.js';
+import { formatDate } from '../../packages/yibao/src/protocol/time.js';
+import { parseCsv, STATEMENT_COLUMNS } from '../../packages/yibao/src/protocol/statement-csv.js';
+import { YibaoClient } from '../../packages/yibao/src/sdk/client.js';
 import { storeKinds } from '../helpers/db.js';
 import { ORG, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, fen, LISI, payData, queryData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
