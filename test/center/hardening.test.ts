@@ -207,8 +207,8 @@ describe('input the platform refuses (issue 14 point 13)', () => {
 
   it('the cashier refuses a chnlType outside the app\'s channels before settling anything', async () => {
     expect(() => checkCashierChnlType(t.app.config, '<html>'.repeat(10))).toThrow(/chnlType: 应为 WX\/ALI\/UP\/BANK 之一/);
-    expect(checkCashierChnlType({ ...t.app.config, chnlTypes: ['WX'] }, 'WX')).toBe('WX');
-    expect(() => checkCashierChnlType({ ...t.app.config, chnlTypes: ['WX'] }, 'ALI')).toThrow(/应为 WX 之一/);
+    expect(checkCashierChnlType({ ...t.app.config, channels: ['WX'] }, 'WX')).toBe('WX');
+    expect(() => checkCashierChnlType({ ...t.app.config, channels: ['WX'] }, 'ALI')).toThrow(/应为 WX 之一/);
 
     const u = await scanAndUpload(t, LISI);
     const pre = await t.call('6201', u.upload);

@@ -2,12 +2,12 @@ import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { ChannelType } from '../upstream/types.js';
 import type { AppConfig } from './config.js';
 
-/** The payment channels a cashier offers when the app names none (config apps[].chnlTypes). */
+/** The payment channels a cashier offers when the app names none (config apps[].channels). */
 export const ALL_CHANNELS: readonly ChannelType[] = ['WX', 'ALI', 'UP', 'BANK'];
 
 /** The channels the cashier offers this app's patients. */
 export function cashierChannels(app: AppConfig): readonly ChannelType[] {
-  return app.chnlTypes && app.chnlTypes.length > 0 ? app.chnlTypes : ALL_CHANNELS;
+  return app.channels && app.channels.length > 0 ? app.channels : ALL_CHANNELS;
 }
 
 /**

@@ -5,6 +5,7 @@ import { getTxn } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
 import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
+import { KEY_ID_HEADER } from 'yibao/protocol';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
@@ -72,6 +73,8 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
+  // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
+  app.addHook('onRequest', async () => platform.apps.fresh());
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.
@@ -80,7 +83,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
     app.post(getTxn(txn).path!, async (req, reply) => {
       const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
-      reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
+      reply.header('x-yibao-trace-id', result.traceId).header(KEY_ID_HEADER, platform.platformKeyId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }
 

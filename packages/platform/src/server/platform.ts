@@ -23,6 +23,9 @@ import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
 import { Reconciler } from '../center/reconciler.js';
 import { pruneSignatures } from '../center/replay.js';
+import { AppRegistry, seedApps } from '../center/apps.js';
+import { StatementJobs } from '../center/statements.js';
+import { keyId } from 'yibao/protocol';
 import { buildHttpApp } from './app.js';
 import { workerConfig } from './cluster.js';
 
@@ -61,6 +64,12 @@ export interface Platform {
   persons: PersonConfig[];
   operatorToken: string;
   platformKeys: { privateKey: string; publicKey: string };
+  /** The id of the platform key that signs answers (header x-yibao-key-id, docs/apps.md). */
+  platformKeyId: string;
+  /** The apps, from the database, re-read when changed (center/apps.ts). */
+  apps: AppRegistry;
+  /** Daily statements (center/statements.ts). */
+  statements: StatementJobs;
   http: FastifyInstance;
   /** Set once listening. */
   url: string;
@@ -178,6 +187,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     ...(config.tokens?.payAuthNoTtlSeconds ? { payAuthNoTtlMs: config.tokens.payAuthNoTtlSeconds * 1000 } : {}),
   });
   await upstreams.seed(store);
+  await seedApps(store, config.apps);
+  // Older readers of config.apps (sandbox pages, sandbox.json) see the database's apps too.
+  const apps = new AppRegistry(store, config.appsCacheMs ?? 1000, (list) => {
+    config.apps = list;
+  });
+  await apps.load();
 
   const host = options.host ?? config.server?.host ?? '127.0.0.1';
   const port = options.port ?? config.server?.port ?? 8080;
@@ -192,7 +207,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     notifyCallbacks: () => worker?.notify(),
     outbound,
   };
-  const gate = new Gate(config, store);
+  const gate = new Gate(config, store, apps);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
   const schedule = (config.callbacks?.schedule ?? DEFAULT_CALLBACK_SCHEDULE).map(parseDuration);
   worker = new CallbackWorker({
@@ -222,10 +237,15 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     persons,
     operatorToken,
     platformKeys,
+    platformKeyId: keyId(platformKeys.publicKey),
+    apps,
+    statements: new StatementJobs(deps),
     http: undefined as unknown as FastifyInstance,
     url: deps.publicUrl,
     async close() {
       await platform.reconciler.stop();
+      platform.statements.stop();
+      apps.stop();
       await worker!.stop();
       await platform.http.close();
       if (!options.store) await store.close();
@@ -259,6 +279,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
   platform.worker.start();
   platform.reconciler.start();
+  platform.statements.start();
+  platform.apps.watch();
   return platform;
 }
 

@@ -8,6 +8,8 @@ import { reconcileAbnormal } from '../center/reconcile.js';
 import { listUnresolved } from '../center/reconciler.js';
 import { queryDate } from './app.js';
 import type { Platform } from './platform.js';
+import { registerStatementRoutes } from './routes-statements.js';
+import { registerAppRoutes } from './routes-apps.js';
 
 function authorized(req: FastifyRequest, token: string): boolean {
   const header = req.headers.authorization ?? '';
@@ -16,6 +18,15 @@ function authorized(req: FastifyRequest, token: string): boolean {
   const a = Buffer.from(m[1]!.trim());
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Who performed an admin request, for the audit log (src/center/audit.ts). With the shared
+ * operatorToken there is no one to name; the console's operator sessions and per-operator tokens
+ * (issue 13) replace this with the logged-in operator's name.
+ */
+export function adminActor(_request: FastifyRequest): string {
+  return 'operatorToken';
 }
 
 /** Operator endpoints (JSON, `Authorization: Bearer <operatorToken>`), docs/operations.md. */
@@ -99,5 +110,7 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       platform.worker.notify();
       return { ok: true, id };
     });
+    registerStatementRoutes(admin, platform);
+    registerAppRoutes(admin, platform);
   });
 }

@@ -9,3 +9,5 @@ export * from './fsi.js';
 export * from './portal.js';
 export * from './terminal.js';
 export * from './channel.js';
+export * from './key-id.js';
+export * from './statement-csv.js';

@@ -15,3 +15,4 @@ export type * from '../spec/fsi.js';
 export type * from '../spec/terminal.js';
 export type * from '../spec/portal.js';
 export { demoUpload, personWithCash } from './demo-data.js';
+export { parseLedger, compareLedger, describeDifference, LedgerError, type LedgerLine, type Difference, type DifferenceKind } from './reconcile.js';
