@@ -16,6 +16,8 @@ export interface CenterDeps {
   log: Logger;
   /** Wakes the callback worker after a commit that queued a callback. */
   notifyCallbacks: () => void;
+  /** HMAC key of the order search by ID number and name (search.ts). */
+  searchKey: Buffer;
 }
 
 /** One authenticated, validated request of an institution. */

@@ -33,6 +33,8 @@ export interface CenterReply {
   body: WireObject;
   traceId: string;
   code: string;
+  /** The appId the request named, when it could be read (metrics: signature failures per app). */
+  appId?: string;
 }
 
 /**
@@ -96,13 +98,13 @@ export class MobileCenter {
       this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
-      return { body, traceId, code: ErrorCode.OK };
+      return { body, traceId, code: ErrorCode.OK, appId: app.appId };
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, traceId, { txn, appId: appIdText });
       this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
       const keys: EnvelopeKeys = app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
       const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
-      return { body, traceId, code: e.code };
+      return { body, traceId, code: e.code, ...(app ? { appId: app.appId } : {}) };
     }
   }
 

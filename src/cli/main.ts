@@ -3,6 +3,7 @@ import { registerCryptoCommands } from './commands/crypto.js';
 import { registerEnvelopeCommands } from './commands/envelope.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerToolkitCommands } from './commands/toolkit.js';
+import { registerOperatorCommands } from './commands/operator.js';
 import { describeError, processIo, type Io } from './io.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive: (p: Promise<void>) => void = () => {}): Command {
@@ -17,6 +18,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive:
   registerEnvelopeCommands(program, io);
   registerServeCommand(program, io, keepAlive);
   registerToolkitCommands(program, io, setExit, keepAlive);
+  registerOperatorCommands(program, io);
   // Subcommands inherit exitOverride/output so that their usage errors also come back here.
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput(program.configureOutput());

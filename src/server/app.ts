@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
 import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
+import { registerConsole, registerMetrics } from './console/routes.js';
 
 /**
  * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by
@@ -67,6 +68,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
+  registerMetrics(app, platform);
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.
@@ -74,7 +76,9 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
 
   for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
     app.post(getTxn(txn).path!, async (req, reply) => {
+      const started = performance.now();
       const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
+      platform.metrics.request(txn, result.code, result.appId, (performance.now() - started) / 1000);
       reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }
@@ -87,6 +91,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   }
   registerAdminRoutes(app, platform);
   registerDocsRoutes(app, platform);
+  registerConsole(app, platform);
 
   app.get('/healthz', async () => ({ status: 'ok', store: platform.deps.store.kind, sandbox: platform.sandbox }));
 

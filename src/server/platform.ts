@@ -22,6 +22,8 @@ import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
 import { pruneSignatures } from '../center/replay.js';
 import { buildHttpApp } from './app.js';
+import { backfillOrderSearch, loadSearchKey } from '../center/search.js';
+import { PlatformMetrics } from './metrics.js';
 
 export interface PlatformOptions {
   config?: YibaoConfig;
@@ -50,6 +52,7 @@ export interface Platform {
   terminal: TerminalGateway;
   channelApi: ChannelApi;
   worker: CallbackWorker;
+  metrics: PlatformMetrics;
   upstreams: SimUpstreams;
   persons: PersonConfig[];
   operatorToken: string;
@@ -145,6 +148,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       ...(dataDir && !options.databaseUrl ? { dataDir: join(dataDir, 'pgdata') } : {}),
     }));
   if (options.store) await migrate(store);
+  const searchKey = await loadSearchKey(store, config.console?.searchKey);
+  await backfillOrderSearch(store, searchKey);
+  const metrics = new PlatformMetrics(store, log);
 
   const upstreams = createSimUpstreams({
     persons,
@@ -166,6 +172,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     clock: options.clock ?? (() => new Date()),
     log,
     notifyCallbacks: () => worker?.notify(),
+    searchKey,
   };
   const gate = new Gate(config, store);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
@@ -179,6 +186,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     app: (id) => center.app(id),
     keysFor: (a) => center.keysFor(a),
     housekeeping: () => pruneSignatures(store, config.replayWindowSeconds ?? 300),
+    onOutcome: (o) => metrics.callback(o),
   });
 
   const platform: Platform = {
@@ -191,6 +199,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     terminal: new TerminalGateway(deps, gate, platformKeys.privateKey),
     channelApi: new ChannelApi(deps, gate),
     worker,
+    metrics,
     upstreams,
     persons,
     operatorToken,
@@ -200,6 +209,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     async close() {
       await worker!.stop();
       await platform.http.close();
+      await metrics.flush();
       if (!options.store) await store.close();
     },
   };

@@ -9,6 +9,7 @@ import { money, text } from '../context.js';
 import { assertOwnOrg, business, invalid, upstream } from '../errors.js';
 import { OrdStas, REVOCABLE } from '../ord-stas.js';
 import { insertOrder, addEvent, rowToOrder } from '../orders.js';
+import { indexOrderForSearch } from '../search.js';
 
 /**
  * 【6201】费用明细上传 (mobile-payment.txt 2.3.1.2.1). The center checks the person through the
@@ -112,6 +113,7 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
     breakdown,
     upload: { ...data, _hash: uploadHash, _fsiMdtrtId: visit.mdtrtId },
   });
+  await indexOrderForSearch(tx, deps.searchKey, { payOrdId, idNo: person.idNo, userName: person.userName });
   await addEvent(tx, payOrdId, '6201', null, OrdStas.PRESETTLED, { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) });
   return output(deps.publicUrl, payOrdId, payToken, mdtrtId, visit.hiRgstSn, breakdown);
 }
