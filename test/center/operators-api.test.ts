@@ -47,7 +47,7 @@ describe.each(storeKinds)('operator API tokens, roles, order search, callback ca
     expect(v.headers.get('deprecation')).toBeNull();
     const refused = await post('/admin/callbacks/1/resend', viewerToken, { reason: 'x' });
     expect(refused.status).toBe(403);
-    expect((await refused.json()).message).toMatch(/权限不足.*operator/);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/权限不足.*operator/);
     const legacy = await get('/admin/orders', 'operator-test-token');
     expect(legacy.status).toBe(200);
     expect(legacy.headers.get('deprecation')).toBe('true');
@@ -80,7 +80,7 @@ describe.each(storeKinds)('operator API tokens, roles, order search, callback ca
     for (const bad of ['idNumber=1', 'foo=bar', 'name=x']) {
       const r = await get(`/admin/orders?${bad}`, viewerToken);
       expect(r.status, bad).toBe(400);
-      expect((await r.json()).message).toMatch(/不支持的查询条件/);
+      expect(((await r.json()) as { message: string }).message).toMatch(/不支持的查询条件/);
     }
     expect((await get('/admin/orders?payOrdId=' + u.payOrdId, viewerToken)).status).toBe(200);
   });

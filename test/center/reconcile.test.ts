@@ -65,7 +65,7 @@ describe.each(storeKinds)('an order left 异常 (14) by the channel is settled o
     // An operator action needs a reason (audited): without one nothing happens.
     const noReason = await post({});
     expect(noReason.status).toBe(400);
-    expect((await noReason.json()).message).toMatch(/reason/);
+    expect(((await noReason.json()) as { message: string }).message).toMatch(/reason/);
     const r = await post({ reason: '渠道已确认扣款' });
     expect(await r.json()).toEqual({ payOrdId: v.payOrdId, before: '14', ordStas: '6' });
     const [entry] = await t.platform.deps.store.query<{ actor: string; action: string; reason: string }>("SELECT actor, action, reason FROM audit_log WHERE target = $1", [v.payOrdId]);

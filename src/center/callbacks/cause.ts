@@ -44,7 +44,9 @@ export function deliveryCause(err: unknown, timeoutMs: number): DeliveryCause {
   }
   const code = codeOf(err instanceof Error ? err.cause ?? err : err);
   if (code) return { kind: code, text: `${code}：${SYSTEM[code] ?? (err instanceof Error && err.cause instanceof Error ? err.cause.message : '网络错误')}` };
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  // No system code: still the cause's own words (undici: "bad port", "invalid URL"…), not only "fetch failed".
+  const inner = err instanceof Error && err.cause instanceof Error ? `：${err.cause.message}` : '';
+  const message = err instanceof Error ? `${err.name}: ${err.message}${inner}` : String(err);
   return { kind: 'error', text: message };
 }
 

@@ -8,7 +8,7 @@ import { roleAllows } from '../../center/operators.js';
  * served by the platform (no CDN), under a strict CSP (docs/console.md).
  */
 export const CONSOLE_CSP =
-  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function layout(p: { title: string; operator?: RequestOperator; csrf?: string; active?: string; body: Html | Html[] }): Html {
   const op = p.operator;
