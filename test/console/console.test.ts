@@ -159,7 +159,11 @@ describe.skipIf(!haveChromium)('operator console in Chromium', () => {
     const { context, page } = await loggedIn('li.operator');
     await page.goto(`${t.url}/console/orders`);
     await page.fill('input[name=idNo]', LISI.idNo);
-    await Promise.all([page.waitForURL(/idNo=/), page.click('#order-search button[type=submit]')]);
+    await Promise.all([page.waitForURL(/idNoHash=/), page.click('#order-search button[type=submit]')]);
+    // The clear value went in a POST body; the address bar (history, proxy logs) holds its keyed hash.
+    expect(page.url()).not.toContain(LISI.idNo);
+    expect(new URL(page.url()).searchParams.get('idNoHash')).toMatch(/^[0-9a-f]{64}$/);
+    expect(await page.locator('#hashed-search').textContent()).toContain('证件号码');
     const rows = page.locator('#orders tr td:first-child a');
     expect(await rows.allTextContents()).toContain(paid.payOrdId);
     const htmlText = await page.content();
@@ -169,12 +173,12 @@ describe.skipIf(!haveChromium)('operator console in Chromium', () => {
     await page.goto(`${t.url}/console/orders`);
     await page.fill('input[name=userName]', LISI.userName);
     await page.fill('input[name=medOrgOrd]', paid.upload.medOrgOrd);
-    await Promise.all([page.waitForURL(/userName=/), page.click('#order-search button[type=submit]')]);
+    await Promise.all([page.waitForURL(/nameHash=/), page.click('#order-search button[type=submit]')]);
     expect(await rows.allTextContents()).toEqual([paid.payOrdId]);
     await page.goto(`${t.url}/console/orders`);
     await page.fill('input[name=userName]', '王五');
     await page.fill('input[name=medOrgOrd]', paid.upload.medOrgOrd);
-    await Promise.all([page.waitForURL(/userName=/), page.click('#order-search button[type=submit]')]);
+    await Promise.all([page.waitForURL(/nameHash=/), page.click('#order-search button[type=submit]')]);
     expect(await page.locator('#no-orders').count()).toBe(1);
     const bad = await page.goto(`${t.url}/console/orders?idNumber=1`);
     expect(bad!.status()).toBe(400);

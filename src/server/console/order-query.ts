@@ -9,6 +9,9 @@ import { queryDate } from '../app.js';
  */
 export const ORDER_QUERY_KEYS = ['orgCodg', 'appId', 'payOrdId', 'medOrgOrd', 'psnNo', 'idNo', 'userName', 'ordStas', 'from', 'to', 'limit', 'after'] as const;
 
+/** The console's page takes the hashes instead (its search form posts the clear values, see page-orders.ts). */
+export const CONSOLE_ORDER_QUERY_KEYS = [...ORDER_QUERY_KEYS, 'idNoHash', 'nameHash'] as const;
+
 export type OrderQueryResult = { ok: true; filter: OrderFilter } | { ok: false; message: string };
 
 export function parseOrderQuery(q: Record<string, unknown>, key: Buffer, allowed: readonly string[] = ORDER_QUERY_KEYS): OrderQueryResult {
@@ -23,6 +26,11 @@ export function parseOrderQuery(q: Record<string, unknown>, key: Buffer, allowed
   for (const k of ['orgCodg', 'appId', 'payOrdId', 'medOrgOrd', 'psnNo', 'ordStas', 'after'] as const) if (text[k]) f[k] = text[k];
   if (text.idNo) f.idNoHash = searchHash(key, 'idNo', text.idNo);
   if (text.userName) f.nameHash = searchHash(key, 'name', text.userName);
+  for (const [k, prop] of [['idNoHash', 'idNoHash'], ['nameHash', 'nameHash']] as const) {
+    if (!text[k]) continue;
+    if (!/^[0-9a-f]{64}$/.test(text[k])) return { ok: false, message: `${k}: 应为 64 位十六进制（由查询表单生成）` };
+    f[prop] = text[k];
+  }
   if (text.ordStas && !/^\d{1,2}$/.test(text.ordStas)) return { ok: false, message: 'ordStas: 应为订单状态代码，如 6、14' };
   for (const k of ['from', 'to'] as const) {
     if (!text[k]) continue;

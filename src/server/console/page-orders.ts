@@ -5,7 +5,9 @@ import { yuanToFen } from '../../spec/money.js';
 import type { Platform } from '../platform.js';
 import { html, type Html } from './html.js';
 import { errorPage, layout, sendPage } from './layout.js';
-import { ORDER_QUERY_KEYS, parseOrderQuery } from './order-query.js';
+import { CONSOLE_ORDER_QUERY_KEYS, ORDER_QUERY_KEYS, parseOrderQuery } from './order-query.js';
+import { searchHash } from '../../center/search.js';
+import { bodyFields } from './form.js';
 import { ORD_STAS_NAMES, stasName, yuan } from './format.js';
 import { timeline, type TimelineEvent } from './svg.js';
 import { beijingTime } from './time.js';
@@ -18,24 +20,23 @@ export function registerOrderPages(c: FastifyInstance, platform: Platform): void
 
   c.get('/console/orders', async (req, reply) => {
     const q = req.query as Record<string, string>;
-    const parsed = parseOrderQuery(q, platform.deps.searchKey);
+    const parsed = parseOrderQuery(q, platform.deps.searchKey, CONSOLE_ORDER_QUERY_KEYS);
     if (!parsed.ok) return errorPage(req, reply, 400, parsed.message);
-    const searched = Object.values(q).some((v) => typeof v === 'string' && v.trim() !== '');
     const result = await listOrders(store, { limit: 50, ...parsed.filter });
     // The form shows back what was typed, except ID number and name: the page (and so the browser's
     // history and any screenshot) never holds them in clear once searched.
-    const field = (name: string, label: string, extra: Html | string = '') =>
+    const field = (name: string, label: string, extra: Html = html``) =>
       html`<label>${label}<input name="${name}" value="${name === 'idNo' || name === 'userName' ? '' : (q[name] ?? '')}" ${extra}></label>`;
     const apps = platform.config.apps ?? [];
     const next = result.next ? `/console/orders?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'after')), after: result.next }).toString()}` : undefined;
-    const body = html`<form method="get" action="/console/orders" class="filters card" id="order-search">
+    const body = html`<form method="post" action="/console/orders" class="filters card" id="order-search"><input type="hidden" name="_csrf" value="${req.csrf!}">
 <label>机构<select name="orgCodg"><option value="">全部</option>${apps.map((a) => html`<option value="${a.orgCodg}" ${q.orgCodg === a.orgCodg ? 'selected' : ''}>${a.orgName}（${a.orgCodg}）</option>`)}</select></label>
 ${field('payOrdId', '支付订单号 payOrdId')}${field('medOrgOrd', '医院订单号 medOrgOrd')}${field('psnNo', '人员编号 psnNo')}
-${field('idNo', '证件号码（精确）', 'autocomplete="off"')}${field('userName', '姓名（精确）', 'autocomplete="off"')}
+${field('idNo', '证件号码（精确）', html`autocomplete="off"`)}${field('userName', '姓名（精确）', html`autocomplete="off"`)}
 <label>状态<select name="ordStas"><option value="">全部</option>${Object.entries(ORD_STAS_NAMES).map(([code, name]) => html`<option value="${code}" ${q.ordStas === code ? 'selected' : ''}>${code} ${name}</option>`)}</select></label>
 <label>起（含）<input type="date" name="from" value="${q.from ?? ''}"></label><label>止（不含）<input type="date" name="to" value="${q.to ?? ''}"></label>
 <button type="submit">查询</button></form>
-${searched && (q.idNo || q.userName) ? html`<p class="muted">证件号码、姓名按密钥哈希精确匹配，页面不回显明文。</p>` : ''}
+${q.idNoHash || q.nameHash || q.idNo || q.userName ? html`<p class="muted" id="hashed-search">已按${q.idNoHash || q.idNo ? '证件号码' : ''}${(q.idNoHash || q.idNo) && (q.nameHash || q.userName) ? '、' : ''}${q.nameHash || q.userName ? '姓名' : ''}精确匹配（密钥哈希），页面与地址栏不含明文。</p>` : ''}
 <table id="orders"><tr><th>支付订单号</th><th>机构</th><th>医院订单号</th><th>人员</th><th>状态</th><th class="num">总额（元）</th><th>创建时间</th></tr>
 ${result.orders.map(
   (o) => html`<tr><td><a href="/console/orders/${encodeURIComponent(o.payOrdId)}">${o.payOrdId}</a></td><td>${o.orgName}</td><td>${o.medOrgOrd}</td><td>${o.userName} ${o.idNo}</td><td>${o.ordStas} ${o.ordStasName}</td><td class="num">${yuan(fen(o.feeSumamt))}</td><td>${beijingTime(o.createdAt)}</td></tr>`,
@@ -45,6 +46,23 @@ ${result.orders.length === 0 ? html`<p class="muted" id="no-orders">没有符合
 ${next ? html`<p><a href="${next}" id="next-page">下一页</a></p>` : ''}
 <p class="muted">可用条件：${ORDER_QUERY_KEYS.join('、')}；未知条件将被拒绝（400）。</p>`;
     return sendPage(reply, 200, layout({ title: '订单查询', operator: req.operator!, csrf: req.csrf!, active: 'orders', body }));
+  });
+
+  /**
+   * The search form posts here: ID number and name become their keyed hashes before they reach a URL,
+   * so no address bar, browser history or proxy log holds them in clear. Then the results, by GET.
+   */
+  c.post('/console/orders', { config: { role: 'viewer' } }, async (req, reply) => {
+    const f = bodyFields(req);
+    const params = new URLSearchParams();
+    for (const k of ORDER_QUERY_KEYS) {
+      const v = (f[k] ?? '').trim();
+      if (v === '' || k === 'idNo' || k === 'userName' || k === 'after' || k === 'limit') continue;
+      params.set(k, v);
+    }
+    if (f.idNo?.trim()) params.set('idNoHash', searchHash(platform.deps.searchKey, 'idNo', f.idNo));
+    if (f.userName?.trim()) params.set('nameHash', searchHash(platform.deps.searchKey, 'name', f.userName));
+    return reply.redirect(`/console/orders${params.size ? `?${params.toString()}` : ''}`, 303);
   });
 
   c.get('/console/orders/:payOrdId', async (req, reply) => {
