@@ -92,7 +92,7 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
       expect(attempts.map((a) => a.success)).toEqual([false, false, true]);
       expect(attempts.map((a) => a.http_status)).toEqual([200, 200, 200]);
       for (const a of attempts.slice(0, 2)) {
-        expect(a.error).toBe('HIS 未确认：HTTP 200，院内订单处理中，请稍后重试');
+        expect(a.error).toMatch(/^HIS 未确认：HTTP 200，院内订单处理中，请稍后重试；应答：\{/);
         expect(JSON.parse(a.response_body).data).toEqual({ success: false, message: '院内订单处理中，请稍后重试' });
       }
       expect(attempts[2]!.error).toBeNull();
@@ -117,8 +117,8 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     });
     expect(cb.attempts).toBe(5); // the first attempt and one per schedule entry
     t.receiver.failFirst = 0;
-    const resend = await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST' });
-    expect(resend.json).toEqual({ ok: true, id: cb.id });
+    const resend = await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST', body: { reason: '医院已修复接口' } });
+    expect(resend.json).toEqual({ ok: true, id: cb.id, url: t.receiver.url });
     await t.receiver.waitForOrder(u.payOrdId);
     const detail = await until(async () => {
       const d = await t.admin(`/admin/callbacks/${cb.id}`);
@@ -140,7 +140,7 @@ describe.each(storeKinds)('6302 callbacks on $name', (kind) => {
     );
     // While a delivery holds the lease, the operator's resend is refused (it would deliver twice at once).
     await t.platform.deps.store.query("UPDATE callbacks SET lease_until = now() + interval '1 minute' WHERE id = $1", [cb.id]);
-    expect((await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST' })).status).toBe(409);
+    expect((await t.admin(`/admin/callbacks/${cb.id}/resend`, { method: 'POST', body: { reason: '重发' } })).status).toBe(409);
     await t.platform.deps.store.query("UPDATE callbacks SET lease_until = now() - interval '1 second', next_attempt_at = now() WHERE id = $1", [cb.id]);
     t.receiver.failFirst = 0;
     const detail = await until(async () => {

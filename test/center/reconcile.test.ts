@@ -60,8 +60,16 @@ describe.each(storeKinds)('an order left 异常 (14) by the channel is settled o
     expect((await t.call('6202', payData(v, (await authorise(t, LISI)).payAuthNo))).data!.ordStas).toBe('14');
     const unauthorised = await fetch(`${t.url}/admin/orders/${v.payOrdId}/reconcile`, { method: 'POST' });
     expect(unauthorised.status).toBe(401);
-    const r = await fetch(`${t.url}/admin/orders/${v.payOrdId}/reconcile`, { method: 'POST', headers: { authorization: 'Bearer operator-test-token' } });
+    const post = (body: unknown) =>
+      fetch(`${t.url}/admin/orders/${v.payOrdId}/reconcile`, { method: 'POST', headers: { authorization: 'Bearer operator-test-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // An operator action needs a reason (audited): without one nothing happens.
+    const noReason = await post({});
+    expect(noReason.status).toBe(400);
+    expect(((await noReason.json()) as { message: string }).message).toMatch(/reason/);
+    const r = await post({ reason: '渠道已确认扣款' });
     expect(await r.json()).toEqual({ payOrdId: v.payOrdId, before: '14', ordStas: '6' });
+    const [entry] = await t.platform.deps.store.query<{ actor: string; action: string; reason: string }>("SELECT actor, action, reason FROM audit_log WHERE target = $1", [v.payOrdId]);
+    expect(entry).toEqual({ actor: 'operatorToken (legacy)', action: 'order.reconcile', reason: '渠道已确认扣款' });
     await t.receiver.waitForOrder(v.payOrdId);
   });
 });

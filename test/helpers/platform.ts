@@ -119,7 +119,7 @@ export interface TestPlatform {
   /** Seals `data` as the HIS of `app` would, posts it, opens the reply with the platform key. */
   call(txn: string, data: unknown, opts?: { app?: TestApp; seal?: MobileSealOptions; mutate?: (m: WireObject) => WireObject; rawBody?: string }): Promise<CallResult>;
   post(path: string, body: unknown): Promise<{ status: number; json: any }>;
-  admin(path: string, init?: { method?: string }): Promise<{ status: number; json: any }>;
+  admin(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
 
@@ -196,7 +196,11 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
       return { status: res.status, json: await res.json() };
     },
     async admin(path, init = {}) {
-      const res = await fetch(`${address}${path}`, { method: init.method ?? 'GET', headers: { authorization: 'Bearer operator-test-token' } });
+      const res = await fetch(`${address}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { authorization: 'Bearer operator-test-token', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
       return { status: res.status, json: await res.json() };
     },
     async close() {

@@ -14,6 +14,11 @@ export interface OrderFilter {
   ordStas?: string;
   psnNo?: string;
   medOrgOrd?: string;
+  payOrdId?: string;
+  appId?: string;
+  /** Keyed hashes of the ID number and the name (search.ts): exact match, no clear value in the query. */
+  idNoHash?: string;
+  nameHash?: string;
   from?: Date;
   to?: Date;
   limit?: number;
@@ -64,6 +69,10 @@ export async function listOrders(store: Store, f: OrderFilter) {
   if (f.ordStas) add('ord_stas = ?', f.ordStas);
   if (f.psnNo) add('psn_no = ?', f.psnNo);
   if (f.medOrgOrd) add('med_org_ord = ?', f.medOrgOrd);
+  if (f.payOrdId) add('pay_ord_id = ?', f.payOrdId);
+  if (f.appId) add('app_id = ?', f.appId);
+  if (f.idNoHash) add('pay_ord_id IN (SELECT pay_ord_id FROM order_search WHERE id_no_hash = ?)', f.idNoHash);
+  if (f.nameHash) add('pay_ord_id IN (SELECT pay_ord_id FROM order_search WHERE name_hash = ?)', f.nameHash);
   if (f.from) add('created_at >= ?', f.from);
   if (f.to) add('created_at < ?', f.to);
   if (f.after) add('(created_at, pay_ord_id) < (SELECT created_at, pay_ord_id FROM orders WHERE pay_ord_id = ?)', f.after);
@@ -99,7 +108,7 @@ export async function getOrder(store: Store, payOrdId: string) {
        FROM refunds WHERE pay_ord_id = $1 ORDER BY created_at`,
       [payOrdId],
     );
-    const callbacks = await tx.query('SELECT id, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM callbacks WHERE pay_ord_id = $1 ORDER BY id', [payOrdId]);
+    const callbacks = await tx.query('SELECT id, call_type, status, attempts, next_attempt_at, last_error, created_at, delivered_at FROM callbacks WHERE pay_ord_id = $1 ORDER BY id', [payOrdId]);
     return { row: rows[0]!, events, refunds, callbacks };
   });
   if (!read) return undefined;

@@ -1,5 +1,6 @@
 import type { ChannelFailureRule, ChannelType, PersonConfig, PolicyConfig } from '../upstream/types.js';
 import { ONE_CODE_INFNO } from 'yibao/spec';
+import { parseSearchKey } from './search.js';
 
 /**
  * The platform's configuration file (docs/config.md, example: yibao.config.example.json). Everything
@@ -110,6 +111,11 @@ export interface YibaoConfig {
   oneCode?: { infno?: { oneCodeStatus?: string; oneCodePayCert?: string }; payCertTtlSeconds?: number; requireSettledOrder?: boolean };
   /** Wire codes of order states where a region's table differs: yibao's code → the region's (docs/config.md). */
   ordStas?: Record<string, string>;
+  /**
+   * Operator console (docs/console.md). `searchKey`: HMAC key (hex or base64, ≥ 32 bytes) of the order
+   * search by ID number and name; absent, one is generated and kept in the database.
+   */
+  console?: { searchKey?: string };
   /**
    * Where the platform may send requests outside sandbox mode (6302 callbacks, channel notifications):
    * host names (`his.example.cn`, `*.example.cn`) and addresses or CIDRs (`10.20.0.0/16`). With host
@@ -240,6 +246,13 @@ export function checkConfig(config: YibaoConfig): void {
   if (served.oneCodeStatus === served.oneCodePayCert) throw new ConfigError(`oneCode.infno 两个交易编号不能相同（均为 ${served.oneCodeStatus}；未配置的一项默认为 ${ONE_CODE_INFNO.oneCodeStatus}/${ONE_CODE_INFNO.oneCodePayCert}）`);
   for (const f of ['oneCodeStatus', 'oneCodePayCert'] as const) {
     if (served[f] === '1101') throw new ConfigError(`oneCode.infno.${f} 不能为 1101（人员信息获取已占用）`);
+  }
+  if (config.console?.searchKey !== undefined) {
+    try {
+      parseSearchKey(config.console.searchKey);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   const ttl = config.oneCode?.payCertTtlSeconds;
   if (ttl !== undefined && !(ttl > 0)) throw new ConfigError('oneCode.payCertTtlSeconds 应为正数');

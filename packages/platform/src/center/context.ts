@@ -19,6 +19,8 @@ export interface CenterDeps {
   notifyCallbacks: () => void;
   /** Where outbound requests may go (outbound.ts; SSRF). Absent: everything (tests of the center alone). */
   outbound?: OutboundPolicy;
+  /** HMAC key of the order search by ID number and name (search.ts). */
+  searchKey: Buffer;
 }
 
 /** One authenticated, validated request of an institution. */

@@ -38,6 +38,8 @@ export interface CenterReply {
   body: WireObject;
   traceId: string;
   code: string;
+  /** The appId the request named, when it could be read (metrics: signature failures per app). */
+  appId?: string;
 }
 
 /**
@@ -119,14 +121,14 @@ export class MobileCenter {
       if (outcome.queued) this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, this.keysFor(keys), { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
-      return { body, traceId, code: ErrorCode.OK };
+      return { body, traceId, code: ErrorCode.OK, appId: app.appId };
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, traceId, { txn, appId: appIdText });
       this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
       // Answered with the secret that opened the request (during an appSecret rotation, either).
       const keys: EnvelopeKeys = replyKeys ? this.keysFor(replyKeys) : app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
       const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
-      return { body, traceId, code: e.code };
+      return { body, traceId, code: e.code, ...(app ? { appId: app.appId } : {}) };
     }
   }
 

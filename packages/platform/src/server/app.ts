@@ -13,6 +13,7 @@ import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { StoreUnavailableError } from '../store/store.js';
+import { registerConsole, registerMetrics } from './console/routes.js';
 
 /**
  * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by
@@ -75,6 +76,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   });
   // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
   app.addHook('onRequest', async () => platform.apps.fresh());
+  registerMetrics(app, platform);
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.
@@ -82,7 +84,9 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
 
   for (const txn of Object.keys(CENTER_TXNS) as CenterTxnId[]) {
     app.post(getTxn(txn).path!, async (req, reply) => {
+      const started = performance.now();
       const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
+      platform.metrics.request(txn, result.code, result.appId, (performance.now() - started) / 1000);
       reply.header('x-yibao-trace-id', result.traceId).header(KEY_ID_HEADER, platform.platformKeyId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }
@@ -95,6 +99,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   }
   registerAdminRoutes(app, platform);
   registerDocsRoutes(app, platform);
+  registerConsole(app, platform);
 
   app.get('/healthz', async () => ({ status: 'ok', store: platform.deps.store.kind, sandbox: platform.sandbox }));
   registerHealthRoutes(app, platform);

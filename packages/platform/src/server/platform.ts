@@ -28,6 +28,8 @@ import { StatementJobs } from '../center/statements.js';
 import { keyId } from 'yibao/protocol';
 import { buildHttpApp } from './app.js';
 import { workerConfig } from './cluster.js';
+import { backfillOrderSearch, loadSearchKey } from '../center/search.js';
+import { PlatformMetrics } from './metrics.js';
 
 export interface PlatformOptions {
   config?: YibaoConfig;
@@ -60,6 +62,7 @@ export interface Platform {
   worker: CallbackWorker;
   /** Settles orders left 14 and unknown refunds in the background (started with the worker). */
   reconciler: Reconciler;
+  metrics: PlatformMetrics;
   upstreams: SimUpstreams;
   persons: PersonConfig[];
   operatorToken: string;
@@ -178,6 +181,9 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       postgres: postgresOptions(config),
     }));
   if (options.store) await migrate(store);
+  const searchKey = await loadSearchKey(store, config.console?.searchKey);
+  await backfillOrderSearch(store, searchKey);
+  const metrics = new PlatformMetrics(store, log);
 
   const upstreams = createSimUpstreams({
     persons,
@@ -206,6 +212,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     log,
     notifyCallbacks: () => worker?.notify(),
     outbound,
+    searchKey,
   };
   const gate = new Gate(config, store, apps);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
@@ -220,6 +227,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     keysFor: (a) => center.keysFor(a),
     housekeeping: () => pruneSignatures(store, config.replayWindowSeconds ?? 300),
     checkUrl: (url) => assertOutbound(outbound, url),
+    onOutcome: (o) => metrics.callback(o),
   });
 
   const platform: Platform = {
@@ -233,6 +241,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     channelApi: new ChannelApi(deps, gate),
     worker,
     reconciler: new Reconciler({ deps, app: (id) => center.app(id), ...(config.reconciler ? { config: config.reconciler } : {}) }),
+    metrics,
     upstreams,
     persons,
     operatorToken,
@@ -248,6 +257,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
       apps.stop();
       await worker!.stop();
       await platform.http.close();
+      await metrics.flush();
       if (!options.store) await store.close();
     },
   };

@@ -1,55 +1,36 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getCallback, getOrder, listCallbacks, listOrders } from '../center/admin.js';
-import { resendCallback } from '../center/callbacks/worker.js';
 import { listPortalMessages } from '../center/portal.js';
-import { loadOrder } from '../center/orders.js';
-import { reconcileAbnormal } from '../center/reconcile.js';
 import { listUnresolved } from '../center/reconciler.js';
-import { queryDate } from './app.js';
-import type { Platform } from './platform.js';
 import { registerStatementRoutes } from './routes-statements.js';
 import { registerAppRoutes } from './routes-apps.js';
+import type { Platform } from './platform.js';
+import { LEGACY_ACTOR, tokenAuth } from './console/auth.js';
+import { reconcileAction, resendAction } from './console/actions.js';
+import { bodyFields } from './console/form.js';
+import { parseOrderQuery } from './console/order-query.js';
 
-function authorized(req: FastifyRequest, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  if (!m) return false;
-  const a = Buffer.from(m[1]!.trim());
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * Who performed an admin request, for the audit log (src/center/audit.ts): the operator of the API
+ * token or console session, or "operatorToken (legacy)" for the shared token (deprecated).
+ */
+export function adminActor(request: FastifyRequest): string {
+  return request.operator?.name ?? LEGACY_ACTOR;
 }
 
 /**
- * Who performed an admin request, for the audit log (src/center/audit.ts). With the shared
- * operatorToken there is no one to name; the console's operator sessions and per-operator tokens
- * (issue 13) replace this with the logged-in operator's name.
+ * Operator endpoints (JSON, `Authorization: Bearer <token>`: an operator's API token, or the
+ * deprecated shared operatorToken), docs/operations.md. Roles: reading needs viewer, actions
+ * operator (console/auth.ts).
  */
-export function adminActor(_request: FastifyRequest): string {
-  return 'operatorToken';
-}
-
-/** Operator endpoints (JSON, `Authorization: Bearer <operatorToken>`), docs/operations.md. */
 export function registerAdminRoutes(app: FastifyInstance, platform: Platform): void {
   const { store } = platform.deps;
   app.register(async (admin) => {
-    admin.addHook('onRequest', async (req, reply) => {
-      if (!authorized(req, platform.operatorToken)) {
-        return reply.code(401).send({ code: '-4', message: '权限校验异常：需要运维令牌（Authorization: Bearer <operatorToken>）' });
-      }
-    });
-    admin.get('/admin/orders', async (req) => {
-      const q = req.query as Record<string, string>;
-      return listOrders(store, {
-        ...(q.orgCodg ? { orgCodg: q.orgCodg } : {}),
-        ...(q.ordStas ? { ordStas: q.ordStas } : {}),
-        ...(q.psnNo ? { psnNo: q.psnNo } : {}),
-        ...(q.medOrgOrd ? { medOrgOrd: q.medOrgOrd } : {}),
-        ...(queryDate(q.from) ? { from: queryDate(q.from)! } : {}),
-        ...(queryDate(q.to) ? { to: queryDate(q.to)! } : {}),
-        ...(q.limit ? { limit: Number(q.limit) } : {}),
-        ...(q.after ? { after: q.after } : {}),
-      });
+    admin.addHook('onRequest', tokenAuth(platform));
+    admin.get('/admin/orders', async (req, reply) => {
+      const parsed = parseOrderQuery(req.query as Record<string, unknown>, platform.deps.searchKey);
+      if (!parsed.ok) return reply.code(400).send({ code: '000105', message: parsed.message, success: false });
+      return listOrders(store, parsed.filter);
     });
     admin.get('/admin/orders/:payOrdId', async (req, reply) => {
       const found = await getOrder(store, (req.params as { payOrdId: string }).payOrdId);
@@ -60,20 +41,14 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       const q = req.query as Record<string, string>;
       return { unresolved: await listUnresolved(store, { flaggedOnly: q.flagged === '1' || q.flagged === 'true', ...(q.limit ? { limit: Number(q.limit) } : {}) }) };
     });
-    /** Asks the channel about an order left 异常 (14) and settles it: 6 (callback queued) or 15 (insurance reversed). */
+    /**
+     * Asks the channel about an order left 异常 (14) and settles it: 6 (callback queued) or 15
+     * (insurance reversed). Body `{"reason": "…"}` (required, audited).
+     */
     admin.post('/admin/orders/:payOrdId/reconcile', async (req, reply) => {
-      const payOrdId = (req.params as { payOrdId: string }).payOrdId;
-      const now = platform.deps.clock();
-      const result = await store.transaction(async (tx) => {
-        const rows = await tx.query<{ org_codg: string; app_id: string }>('SELECT org_codg, app_id FROM orders WHERE pay_ord_id = $1', [payOrdId]);
-        if (!rows[0]) return undefined;
-        const order = await loadOrder(tx, payOrdId, rows[0].org_codg, { forUpdate: true });
-        const after = await reconcileAbnormal(platform.deps, tx, platform.center.app(rows[0].app_id), order, now, 'operator');
-        return { payOrdId, before: order.ordStas, ordStas: after.ordStas };
-      });
-      if (!result) return reply.code(404).send({ code: '-1', message: '订单不存在' });
-      platform.worker.notify();
-      return result;
+      const r = await reconcileAction(platform, adminActor(req), (req.params as { payOrdId: string }).payOrdId, bodyFields(req).reason);
+      if (!r.ok) return reply.code(r.status).send({ code: r.status === 400 ? '000105' : '-1', message: r.message });
+      return { payOrdId: r.payOrdId, before: r.before, ordStas: r.ordStas };
     });
     admin.get('/admin/callbacks', async (req) => {
       const q = req.query as Record<string, string>;
@@ -102,13 +77,11 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
         }),
       };
     });
+    /** Delivers again now to the app's current notifyUrl. Body `{"reason": "…"}` (required, audited). */
     admin.post('/admin/callbacks/:id/resend', async (req, reply) => {
-      const id = Number((req.params as { id: string }).id);
-      const outcome = Number.isSafeInteger(id) ? await resendCallback(store, id) : 'missing';
-      if (outcome === 'missing') return reply.code(404).send({ code: '-1', message: '回调不存在' });
-      if (outcome === 'busy') return reply.code(409).send({ code: '-1', message: '该回调正在投递中，请稍后再重发' });
-      platform.worker.notify();
-      return { ok: true, id };
+      const r = await resendAction(platform, adminActor(req), Number((req.params as { id: string }).id), bodyFields(req).reason);
+      if (!r.ok) return reply.code(r.status).send({ code: r.status === 400 ? '000105' : '-1', message: r.message });
+      return { ok: true, id: r.id, url: r.url };
     });
     registerStatementRoutes(admin, platform);
     registerAppRoutes(admin, platform);

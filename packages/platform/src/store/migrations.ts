@@ -441,4 +441,60 @@ CREATE INDEX order_events_created ON order_events (created_at);
 CREATE INDEX refunds_created ON refunds (created_at);
 `,
   },
+  {
+    id: '0010_console',
+    sql: `
+-- Operator console (docs/console.md): accounts with scrypt password hashes and a role, lockout after
+-- repeated failures, sessions and per-operator API tokens. Only hashes of session ids and tokens are
+-- kept, so a database dump opens no session.
+CREATE TABLE operators (
+  name text PRIMARY KEY,
+  password_hash text NOT NULL,
+  role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  disabled boolean NOT NULL DEFAULT false,
+  failed_logins int NOT NULL DEFAULT 0,
+  locked_until timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE operator_sessions (
+  id_hash text PRIMARY KEY,
+  operator text NOT NULL REFERENCES operators (name),
+  csrf text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX operator_sessions_expiry ON operator_sessions (expires_at);
+CREATE TABLE operator_tokens (
+  id bigserial PRIMARY KEY,
+  operator text NOT NULL REFERENCES operators (name),
+  token_hash text NOT NULL UNIQUE,
+  label text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);
+-- Search by ID number and name without keeping them searchable in clear: a keyed hash (HMAC-SHA256
+-- with the server's search key) of each, per order. The key is in the configuration, or else here.
+CREATE TABLE order_search (
+  pay_ord_id text PRIMARY KEY REFERENCES orders (pay_ord_id),
+  id_no_hash text NOT NULL,
+  name_hash text NOT NULL
+);
+CREATE INDEX order_search_id_no ON order_search (id_no_hash);
+CREATE INDEX order_search_name ON order_search (name_hash);
+-- Signature failures per app and Beijing day (dashboard), counted in memory and added every few seconds.
+CREATE TABLE signature_failures (
+  day date NOT NULL,
+  app_id text NOT NULL,
+  failures bigint NOT NULL,
+  PRIMARY KEY (day, app_id)
+);
+CREATE TABLE server_secrets (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];

@@ -3,11 +3,15 @@ import { toWire, getTxn } from 'yibao/spec';
 import { stringifyWire } from 'yibao/protocol';
 import { parseCallbackAck, sealCallback } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
-import type { Store } from '../../store/store.js';
+import type { Queryable, Store } from '../../store/store.js';
 import type { AppConfig } from '../config.js';
 import { sealChannel } from 'yibao/protocol';
 import { formatCompact } from 'yibao/protocol';
 import { CHANNEL_NOTIFY } from './outbox.js';
+import { deliveryCause, httpCause } from './cause.js';
+
+/** What became of one delivery attempt (metrics): delivered, to be retried, or retries used up. */
+export type CallbackOutcome = 'delivered' | 'retry' | 'exhausted';
 
 export interface CallbackWorkerOptions {
   store: Store;
@@ -25,6 +29,8 @@ export interface CallbackWorkerOptions {
   housekeeping?: () => Promise<void>;
   /** Throws when a URL may not be called (outbound.ts, SSRF); the attempt fails with its reason. */
   checkUrl?: (url: string) => Promise<void>;
+  /** Told of every attempt's outcome (the platform's metrics). */
+  onOutcome?: (o: { appId: string; callType: string; outcome: CallbackOutcome; cause?: string }) => void;
 }
 
 interface ClaimedRow {
@@ -217,6 +223,7 @@ export class CallbackWorker {
     let httpStatus: number | null = null;
     let responseBody: string | null = null;
     let error: string | null = null;
+    let kind: string | undefined;
     let success = false;
     const app = this.o.app(row.app_id);
     try {
@@ -244,12 +251,14 @@ export class CallbackWorker {
       if (answer.tooLarge) throw new AnswerTooLarge();
       const acked = channel ? channelAck(responseBody) : parseCallbackAck(responseBody);
       success = res.status >= 200 && res.status < 300 && acked.success;
-      if (!success) error = `HIS 未确认：HTTP ${res.status}${acked.message ? `，${acked.message}` : ''}`;
+      if (!success) ({ kind, text: error } = httpCause(res.status, responseBody, acked.message));
     } catch (err) {
-      error = err instanceof AnswerTooLarge ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      // The real cause (ECONNREFUSED, timeout, an answer over the size cap …), not undici's "TypeError: fetch failed".
+      if (err instanceof AnswerTooLarge) ({ kind, text: error } = { kind: 'answer-too-large', text: err.message });
+      else ({ kind, text: error } = deliveryCause(err, this.o.timeoutMs));
     }
     const duration = Date.now() - started.getTime();
-    await this.o.store.transaction(async (tx) => {
+    const exhausted = await this.o.store.transaction(async (tx) => {
       await tx.query(
         `UPDATE callback_attempts SET duration_ms = $2, http_status = $3, response_body = $4, error = $5, success = $6 WHERE id = $1`,
         [row.attemptId, duration, httpStatus, responseBody, error, success],
@@ -260,7 +269,8 @@ export class CallbackWorker {
       if (success) {
         await tx.query(`UPDATE callbacks SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE ${ours}`, [row.id, row.lease_until]);
       } else if (row.attempts > this.o.scheduleMs.length) {
-        await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $3 WHERE ${ours}`, [row.id, row.lease_until, error]);
+        const done = await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $3 WHERE ${ours} RETURNING id`, [row.id, row.lease_until, error]);
+        return done.length > 0;
       } else {
         // The step's delay counted from the attempt's end as recorded (its start plus its duration),
         // so that the history shows exactly the schedule, whatever this write-back waited for.
@@ -271,7 +281,13 @@ export class CallbackWorker {
           [row.id, row.lease_until, delay, error, row.attemptId, duration],
         );
       }
+      return false;
     });
+    const outcome: CallbackOutcome = success ? 'delivered' : exhausted ? 'exhausted' : 'retry';
+    this.o.onOutcome?.({ appId: row.app_id, callType: row.call_type, outcome, ...(kind ? { cause: kind } : {}) });
+    // Retries used up: nobody will try again unless an operator resends. Said loudly (the order is
+    // flagged on the console's dashboard too); the cause's kind only, no response body.
+    if (exhausted) this.o.log.warn({ callbackId: row.id, payOrdId: row.pay_ord_id, appId: row.app_id, attempts: row.attempts, cause: kind }, 'callback retries exhausted');
     this.o.log.info({ callbackId: row.id, payOrdId: row.pay_ord_id, attempt: row.attempts, success, httpStatus, ms: duration }, 'callback attempt');
   }
 }
@@ -338,11 +354,12 @@ async function readCapped(res: Response, cap: number): Promise<{ text: string; t
  * Operator action: deliver again now, with a fresh retry schedule; history is kept. Not while a
  * delivery is under way (it would run twice at once): `busy` then, try again in a moment.
  */
-export async function resendCallback(store: Store, id: number): Promise<'ok' | 'busy' | 'missing'> {
+export async function resendCallback(store: Queryable, id: number, url?: string): Promise<'ok' | 'busy' | 'missing'> {
+  // `url`: the app's notifyUrl as it is now (an operator corrected it after the callback was queued).
   const rows = await store.query(
-    `UPDATE callbacks SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
+    `UPDATE callbacks SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL, url = COALESCE($2, url)
      WHERE id = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING id`,
-    [id],
+    [id, url ?? null],
   );
   if (rows.length > 0) return 'ok';
   return (await store.query('SELECT 1 FROM callbacks WHERE id = $1', [id])).length > 0 ? 'busy' : 'missing';
