@@ -20,6 +20,13 @@ export interface AppConfig {
   encryptCallbacks?: boolean;
   /** signType of our replies and callbacks to this app (default SM2). */
   signType?: 'SM2' | 'SM3';
+  /**
+   * How our replies and callbacks to this app write nested numbers and booleans in the sign string
+   * (src/protocol/signstring.ts): `json` (default, mobile-payment.txt 2.2.3.1 read literally) or
+   * `string` (`"feeSumamt":"96.00"`, for a HIS whose sign-string code comes from the NHSA demo).
+   * Its requests are accepted in either form.
+   */
+  scalarStyle?: 'json' | 'string';
   /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
@@ -104,6 +111,7 @@ export function checkConfig(config: YibaoConfig): void {
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
     }
+    if (app.scalarStyle !== undefined && app.scalarStyle !== 'json' && app.scalarStyle !== 'string') throw new ConfigError(`${where}.scalarStyle 应为 json 或 string`);
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }
   const seenPsn = new Set<string>();
