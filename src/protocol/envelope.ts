@@ -118,6 +118,11 @@ export interface OpenOptions {
    * key. Default: SM2 only when the peer's public key is known, otherwise either.
    */
   signTypes?: readonly SignType[];
+  /**
+   * The encType of a message that names none. Default: none, a missing encType is refused. The
+   * terminal's documented header has no encType, so its messages default to plain (issue 12 §3).
+   */
+  absentEncType?: EncType;
 }
 
 /**
@@ -143,7 +148,7 @@ export function decryptEncData(message: WireObject, keys: Pick<EnvelopeKeys, 'ap
 /** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
   const signType = acceptSignType(message.signType, options.signTypes, Boolean(keys.peerPublicKey));
-  const encType = parseEncType(message.encType);
+  const encType = (message.encType === undefined || message.encType === null) && options.absentEncType ? options.absentEncType : parseEncType(message.encType);
   let data: WireValue | undefined;
   if (encType === 'SM4') {
     data = decryptEncData(message, keys);

@@ -67,6 +67,13 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
+  // An empty Content-Type header (some HIS HTTP stacks send `Content-Type:`) would be HTTP 415 before
+  // any route; the body is read as bytes either way, so it is handled as if the header were absent
+  // and answered in the request's own envelope (issue 12 §3).
+  app.addHook('onRequest', async (req) => {
+    const ct = req.headers['content-type'];
+    if (typeof ct === 'string' && ct.trim() === '') delete req.headers['content-type'];
+  });
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.
