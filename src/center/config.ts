@@ -27,6 +27,11 @@ export interface AppConfig {
    * Its requests are accepted in either form.
    */
   scalarStyle?: 'json' | 'string';
+  /**
+   * 6204 extData (mobile-payment.txt 表 14): the personal-account UnionPay identifiers agreed with
+   * UnionPay (与银联约定值). Without them the redirect carries no extData (表 13: 非必填).
+   */
+  unionPay?: { merchantNo: string; terminalNo: string; isvNo: string };
   /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
@@ -110,6 +115,12 @@ export function checkConfig(config: YibaoConfig): void {
     }
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
+    }
+    if (app.unionPay !== undefined) {
+      for (const [f, max] of [['merchantNo', 20], ['terminalNo', 8], ['isvNo', 20]] as const) {
+        const v = (app.unionPay as Record<string, unknown>)[f];
+        if (typeof v !== 'string' || v === '' || [...v].length > max) throw new ConfigError(`${where}.unionPay.${f} 必填，最长 ${max} 位（6204 extData，表 14）`);
+      }
     }
     if (app.scalarStyle !== undefined && app.scalarStyle !== 'json' && app.scalarStyle !== 'string') throw new ConfigError(`${where}.scalarStyle 应为 json 或 string`);
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);

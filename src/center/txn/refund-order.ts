@@ -188,10 +188,16 @@ function planRefund(data: Record<string, unknown>, order: OrderRow, refdType: st
     fundFen: hi ? order.fundPayFen : 0,
     acctFen: hi ? order.psnAcctPayFen : 0,
     cashFen: cash,
-    totalFen: total,
+    totalFen: 0,
   };
   const sum = plan.fundFen + plan.acctFen + plan.cashFen;
-  if (total !== sum) throw invalid('data.totlRefdAmt', `应等于基金、个账与现金退费之和 ${fenToYuan(sum)}（总退费金额）`);
+  // 表 272 names totlRefdAmt 总退费金额 (this refund's total) but describes it as 原交易记录总金额 (the
+  // original order's total). Both readings are accepted, since a HIS following either text is right;
+  // anything else is refused naming both. What is recorded is what this request refunds.
+  if (total !== sum && total !== order.feeSumamtFen) {
+    throw invalid('data.totlRefdAmt', `应为本次退费金额 ${fenToYuan(sum)}（基金、个账与现金退费之和）或原交易总金额 ${fenToYuan(order.feeSumamtFen)}（总退费金额）`);
+  }
+  plan.totalFen = sum;
   return plan;
 }
 
