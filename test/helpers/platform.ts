@@ -136,10 +136,10 @@ export interface Reuse {
  * A platform on a fresh store, listening on a free port with its callback worker running. `reuse`
  * starts a second platform on the same database, keys and receiver (restart, several instances).
  */
-export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse, opts: { logLines?: string[] } = {}): Promise<TestPlatform & { reuse: Reuse }> {
+export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse, opts: { logLines?: string[]; app?: Partial<AppConfig> } = {}): Promise<TestPlatform & { reuse: Reuse }> {
   const store = reuse?.store ?? (await kind.open());
   const platformPair = reuse?.platformPair ?? generateKeyPair();
-  const app = reuse?.app ?? makeApp(ORG, '福州市第一人民医院（测试）');
+  const app = reuse?.app ?? makeApp(ORG, '福州市第一人民医院（测试）', opts.app);
   const other = reuse?.other ?? makeApp(OTHER_ORG, '厦门市第二医院（测试）');
   const limited = reuse?.limited ?? makeApp('H35030000003', '限流测试医院', { rateLimit: { perSecond: 0.5, burst: 3 } });
   const receiver = reuse?.receiver ?? (await new CallbackReceiver(() => ({ ...app.keys, peerPublicKey: platformPair.publicKey })).start());

@@ -50,7 +50,7 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
       expect(Number(cash)).toBeGreaterThan(0);
 
       const status = await c.onecode.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE });
-      expect(status).toMatchObject({ stasFlag: '1', abnRea: '', payChnlName: '支付宝' });
+      expect(status).toMatchObject({ stasFlag: '1', abnRea: '无', payChnlName: '支付宝' });
       expect(status.payChnlUserName).toContain('*');
 
       const sn = trnsSn();
@@ -136,7 +136,7 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
   it('failure branches name the reason: not enabled, disabled, risk refused, family proxy code, amount mismatch', async () => {
     // Not enabled (stasFlag 0).
     const wf = await faceScan(t, c, WANGFANG);
-    expect(await c.onecode.queryOneCodeStatus({ token: wf.identity.ecToken, ...DEVICE })).toMatchObject({ stasFlag: '0', abnRea: '未开通一码付' });
+    expect(await c.onecode.queryOneCodeStatus({ token: wf.identity.ecToken, ...DEVICE })).toMatchObject({ stasFlag: '0', abnRea: '未开通一码付', payChnlUserName: '未签约', payChnlName: '未签约' });
     let e = await refused(c.onecode.getPayCert({ token: wf.identity.ecToken, ownPaySetlAmt: '10.00', fixmedinsTrnsSn: trnsSn(), ...DEVICE }));
     expect(e.type).toBe('business');
     expect(e.centerMessage).toMatch(/未开通一码付/);
@@ -308,7 +308,7 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     // Encrypted input and output (enc_type SM4) round trip through the SDK.
     const enc = clientsFor(t);
     const sm4 = new (enc.onecode.constructor as typeof import('../../packages/yibao/src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
-    expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ stasFlag: '1', abnRea: '', payChnlName: '支付宝' });
+    expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ stasFlag: '1', abnRea: '无', payChnlName: '支付宝' });
     // Through the SDK: a request signed with another key is refused (000102); a reply that does not
     // verify with the module's key is an error, never believed (fail closed).
     const { generateKeyPair } = await import('../../packages/yibao/src/crypto/keys.js');
@@ -322,16 +322,20 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     const info = await c.onecode.personInfo({ psn_cert_type: '01', certno: LISI.idNo });
     expect((info.baseinfo as Record<string, unknown>).psn_no).toBe(LISI.psnNo);
     expect(Array.isArray(info.insuinfo)).toBe(true);
-    // A module that answers insuinfo as one object, as the spec's own 6.2 example does (in plain, as
-    // the example: cainfo covers the header only, so the rewritten reply still verifies): the SDK
-    // still returns the list.
+    // yibao's module answers insuinfo as one object, as the spec's own 6.2 example does; a module that
+    // answers a list (the national 1101) gives the same to the SDK (in plain, as the example: cainfo
+    // covers the header only, so the rewritten reply still verifies).
     const asExample: typeof fetch = async (url, init) => {
       const reply = JSON.parse(await (await fetch(url, init)).text());
-      reply.output.insuinfo = reply.output.insuinfo[0];
+      expect(Array.isArray(reply.output.insuinfo)).toBe(false);
+      expect(typeof reply.output.insuinfo.balc).toBe('number');
+      expect(typeof reply.output.baseinfo.age).toBe('number');
+      reply.output.insuinfo = [reply.output.insuinfo];
       return new Response(JSON.stringify(reply), { status: 200 });
     };
     const single = await new OneCodeClient({ ...base, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, encrypt: false, fetch: asExample }).personInfo({ psn_cert_type: '01', certno: LISI.idNo });
-    expect(single.insuinfo).toEqual(info.insuinfo.slice(0, 1));
+    // (JSON.parse here turns balc 0.00 into 0: compare the rest.)
+    expect(single.insuinfo.map(({ balc: _b, ...rest }) => rest)).toEqual(info.insuinfo.map(({ balc: _b, ...rest }) => rest));
     // By default the SDK encrypts (SM4): the signature does not cover input/output, the key does.
     const sent: Array<Record<string, unknown>> = [];
     const watching: typeof fetch = async (url, init) => {

@@ -21,6 +21,18 @@ export interface AppConfig {
   encryptCallbacks?: boolean;
   /** signType of our replies and callbacks to this app (default SM2). */
   signType?: 'SM2' | 'SM3';
+  /**
+   * How our replies and callbacks to this app write nested numbers and booleans in the sign string
+   * (src/protocol/signstring.ts): `json` (default, mobile-payment.txt 2.2.3.1 read literally) or
+   * `string` (`"feeSumamt":"96.00"`, for a HIS whose sign-string code comes from the NHSA demo).
+   * Its requests are accepted in either form.
+   */
+  scalarStyle?: 'json' | 'string';
+  /**
+   * 6204 extData (mobile-payment.txt 表 14): the personal-account UnionPay identifiers agreed with
+   * UnionPay (与银联约定值). Without them the redirect carries no extData (表 13: 非必填).
+   */
+  unionPay?: { merchantNo: string; terminalNo: string; isvNo: string };
   /** Per-app token bucket (issue: "over the per-app rate limit → -6"). */
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
@@ -210,6 +222,13 @@ export function checkConfig(config: YibaoConfig): void {
       throw new ConfigError(`${where}.channels 应为数组，元素为 WX / ALI / UP / BANK`);
     }
     if (app.logo !== undefined && (typeof app.logo !== 'string' || !/^(https:\/\/|data:image\/)/.test(app.logo))) throw new ConfigError(`${where}.logo 应为 https:// 或 data:image/ 地址`);
+    if (app.unionPay !== undefined) {
+      for (const [f, max] of [['merchantNo', 20], ['terminalNo', 8], ['isvNo', 20]] as const) {
+        const v = (app.unionPay as Record<string, unknown>)[f];
+        if (typeof v !== 'string' || v === '' || [...v].length > max) throw new ConfigError(`${where}.unionPay.${f} 必填，最长 ${max} 位（6204 extData，表 14）`);
+      }
+    }
+    if (app.scalarStyle !== undefined && app.scalarStyle !== 'json' && app.scalarStyle !== 'string') throw new ConfigError(`${where}.scalarStyle 应为 json 或 string`);
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }
   const seenPsn = new Set<string>();

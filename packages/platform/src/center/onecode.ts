@@ -5,7 +5,8 @@ import { isPlainObject, parseWireObject, type WireObject, type WireText } from '
 import { parseWireTime } from 'yibao/protocol';
 import { ONE_CODE_INFNO, type OneCodeInfno } from 'yibao/spec';
 import { fenToYuan } from 'yibao/spec';
-import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
+import type { OneCodeSigning, PersonConfig, PersonInfo1101 } from '../upstream/types.js';
+import { LosslessNumber } from 'lossless-json';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
@@ -104,14 +105,14 @@ export class OneCodeModule {
     requireValid('1101', input, 'input');
     const d = input.data as Record<string, unknown>;
     const now = this.deps.clock();
-    return this.deps.store.transaction((tx) =>
+    return asExample1101(await this.deps.store.transaction((tx) =>
       upstream(() =>
         this.deps.upstreams.fsi.getPersonInfo(
           { tx, now },
           { certno: String(d.certno), psnCertType: String(d.psn_cert_type), ...(d.psn_name ? { psnName: String(d.psn_name) } : {}) },
         ),
       ),
-    );
+    ));
   }
 
   /** Steps 8–9: the token (valid, this institution's, not a 亲情代展码), then the user's status with the channel. */
@@ -127,11 +128,13 @@ export class OneCodeModule {
   private async status(app: AppConfig, data: Record<string, unknown>): Promise<unknown> {
     if (data.orgCodg !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'input.data.orgCodg: 与应用所属机构不符（定点医药机构代码）', { field: 'input.data.orgCodg' });
     const { signing } = await this.person(app, String(data.token), this.deps.clock());
-    if (!signing) return { stasFlag: '0', abnRea: '未开通一码付', payChnlUserName: '', payChnlName: '' };
+    // 表 2 marks all four fields Y (非空): a HIS that checks the table gets a value in each, also where
+    // there is nothing to report — '无' when the service is usable, '未签约' when no channel is signed.
+    if (!signing) return { stasFlag: '0', abnRea: '未开通一码付', payChnlUserName: '未签约', payChnlName: '未签约' };
     const enabled = signing.status === 'ENABLED';
     return {
       stasFlag: enabled ? '1' : '2',
-      abnRea: enabled ? '' : signing.abnRea || '一码付已停用',
+      abnRea: enabled ? '无' : signing.abnRea || '一码付已停用',
       payChnlUserName: signing.payChnlUserName,
       payChnlName: CHANNEL_NAMES[signing.chnlType] ?? signing.chnlType,
     };
@@ -181,6 +184,21 @@ export class OneCodeModule {
       return { payCert: cert.payCert, payChnlUserName: signing.payChnlUserName, payChnlName: CHANNEL_NAMES[signing.chnlType] ?? signing.chnlType };
     });
   }
+}
+
+/**
+ * 1101 output in the shape of face-one-code-pay.txt 6.2's example: `insuinfo` one object (a list
+ * only when the person has several insurances, as the national 1101), `balc` and `age` JSON numbers
+ * (`"balc": 5000`, `"age": 18`). The catalogue reads both shapes (docs/catalogue.md).
+ */
+function asExample1101(info: PersonInfo1101): Record<string, unknown> {
+  const num = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? new LosslessNumber(v) : v);
+  const insu = info.insuinfo.map((i) => ({ ...i, balc: num(i.balc) }));
+  return {
+    ...info,
+    baseinfo: { ...info.baseinfo, age: num(info.baseinfo.age) },
+    insuinfo: insu.length === 1 ? insu[0] : insu,
+  };
 }
 
 /** The channel's account name as it shows it: masked name and phone. */

@@ -60,7 +60,13 @@ export class MobileCenter {
   }
 
   keysFor(app: AppConfig): EnvelopeKeys {
-    return { appId: app.appId, appSecret: app.appSecret, privateKey: this.platformPrivateKey, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) };
+    return {
+      appId: app.appId,
+      appSecret: app.appSecret,
+      privateKey: this.platformPrivateKey,
+      ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}),
+      ...(app.scalarStyle ? { scalarStyle: app.scalarStyle } : {}),
+    };
   }
 
   /** `source`: the sending address, for the limit taken before verification. */

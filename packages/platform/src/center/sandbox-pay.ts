@@ -86,7 +86,8 @@ export async function cashierPay(deps: CenterDeps, launch: CashierLaunch, chnlTy
     fundPay: money(order.fundPayFen),
     othFeeAmt: money(order.othFeeAmtFen),
     deposit: money(order.depositFen),
-    extData: { hiDocSn: order.hiDocSn ?? '' },
+    // 表 14: merchantNo/terminalNo/isvNo when the app has them; otherwise none (表 13: extData 非必填).
+    ...(app.unionPay ? { extData: { merchantNo: app.unionPay.merchantNo, terminalNo: app.unionPay.terminalNo, isvNo: app.unionPay.isvNo } } : {}),
   };
   return build6204Redirect(app.redirectUrl, app, data, chnlType);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
-import type { SignType } from 'yibao/protocol';
+import type { EncType, SignType } from 'yibao/protocol';
 import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from 'yibao/protocol';
 import { getTxn } from 'yibao/spec';
 import { newToken } from '../util/ids.js';
@@ -40,9 +40,13 @@ export class TerminalGateway {
     // secret, or SM2 with the platform's key, which an SM2 TerminalClient requires (the weaker SM3
     // answer needs only the shared secret).
     let replySignType: SignType = 'SM3';
+    // And in the request's encryption: an SM4 request (cn.nhsa.auth.check carries a name, an ID
+    // number and an ecToken in its answer) gets an SM4 answer, never one in clear (issue 12 §3).
+    let replyEncType: EncType = 'plain';
     try {
       const message = parseWireObject(rawBody, '请求报文');
       if (typeof message.signType === 'string' && message.signType.trim().toUpperCase() === 'SM2') replySignType = 'SM2';
+      if (typeof message.encType === 'string' && message.encType.trim().toUpperCase() === 'SM4') replyEncType = 'SM4';
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       transType = typeof message.transType === 'string' ? message.transType : '';
       app = this.gate.app(appIdText);
@@ -61,7 +65,7 @@ export class TerminalGateway {
       const data =
         opened.transType === 'cn.nhsa.ec.auth' ? await this.ecAuth(app, d, now) : opened.transType === 'cn.nhsa.auth.check' ? await this.authCheck(app, d, now) : await this.settleNotify(app, d);
       this.deps.log.info({ traceId, transType, appId: app.appId, code: TERMINAL_OK }, 'terminal request');
-      return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, this.replyKeys(app.appId, app.appSecret, replySignType), { signType: replySignType }) };
+      return { traceId, code: TERMINAL_OK, body: sealTerminalResponse({ code: TERMINAL_OK, message: '成功', transType, data }, this.replyKeys(app.appId, app.appSecret, replySignType), { signType: replySignType, encType: replyEncType }) };
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, traceId, { transType });
       this.deps.log.info({ traceId, transType, appId: appIdText || undefined, code: e.code }, 'terminal request refused');

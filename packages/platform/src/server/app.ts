@@ -77,6 +77,13 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
   app.addHook('onRequest', async () => platform.apps.fresh());
   registerMetrics(app, platform);
+  // An empty Content-Type header (some HIS HTTP stacks send `Content-Type:`) would be HTTP 415 before
+  // any route; the body is read as bytes either way, so it is handled as if the header were absent
+  // and answered in the request's own envelope (issue 12 §3).
+  app.addHook('onRequest', async (req) => {
+    const ct = req.headers['content-type'];
+    if (typeof ct === 'string' && ct.trim() === '') delete req.headers['content-type'];
+  });
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.

@@ -3,7 +3,7 @@ import type { Sm2PrivateKey, Sm2PublicKey } from '../crypto/keys.js';
 import { deriveSm4Key, sm4DecryptHex, sm4EncryptToHex } from '../crypto/sm4.js';
 import { ErrorCode, YibaoError } from './errors.js';
 import { defineKey, isPlainObject, parseWire, stringifyWire, type WireObject, type WireValue } from './json.js';
-import { buildSignString } from './signstring.js';
+import { buildSignString, hasNestedScalar, type ScalarStyle } from './signstring.js';
 import { acceptSignType, parseEncType, signContent, verifyContent, type EncType, type SignType } from './signer.js';
 
 /**
@@ -20,6 +20,12 @@ export interface EnvelopeKeys {
   peerPublicKey?: string | Sm2PublicKey;
   /** SM2 user id; default 1234567812345678. */
   userId?: string;
+  /**
+   * How what we send writes nested numbers and booleans in the sign string (signstring.ts
+   * ScalarStyle): `json` (default, 2.2.3.1 read literally) or `string` (the NHSA demo lineage many
+   * HIS copy). Only sending depends on it: receiving accepts either.
+   */
+  scalarStyle?: ScalarStyle;
 }
 
 export interface SealParams {
@@ -31,6 +37,8 @@ export interface SealParams {
   encType?: EncType;
   timestamp?: string;
   version?: string;
+  /** Overrides keys.scalarStyle for this message. */
+  scalarStyle?: ScalarStyle;
 }
 
 export interface EnvelopeDefaults {
@@ -71,7 +79,7 @@ export function sealEnvelope(keys: EnvelopeKeys, params: SealParams, defaults: E
   const data = params.data as WireValue | undefined;
   const signed: Record<string, unknown> = { ...message };
   if (data !== undefined) signed.data = data;
-  const signString = buildSignString(signed, { secret: keys.appSecret });
+  const signString = buildSignString(signed, { secret: keys.appSecret, scalarStyle: params.scalarStyle ?? keys.scalarStyle ?? 'json' });
   const signData = signContent(signString, {
     signType,
     ...(keys.privateKey === undefined ? {} : { privateKey: keys.privateKey }),
@@ -93,7 +101,10 @@ export interface OpenedEnvelope {
   signType: SignType;
   encType: EncType;
   signData: string;
+  /** The sign string the signature verified over. */
   signString: string;
+  /** Which form of the sign string the sender used (`json` when both forms are the same string). */
+  scalarStyle: ScalarStyle;
 }
 
 export interface OpenOptions {
@@ -107,6 +118,11 @@ export interface OpenOptions {
    * key. Default: SM2 only when the peer's public key is known, otherwise either.
    */
   signTypes?: readonly SignType[];
+  /**
+   * The encType of a message that names none. Default: none, a missing encType is refused. The
+   * terminal's documented header has no encType, so its messages default to plain (issue 12 §3).
+   */
+  absentEncType?: EncType;
 }
 
 /**
@@ -132,7 +148,7 @@ export function decryptEncData(message: WireObject, keys: Pick<EnvelopeKeys, 'ap
 /** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
   const signType = acceptSignType(message.signType, options.signTypes, Boolean(keys.peerPublicKey));
-  const encType = parseEncType(message.encType);
+  const encType = (message.encType === undefined || message.encType === null) && options.absentEncType ? options.absentEncType : parseEncType(message.encType);
   let data: WireValue | undefined;
   if (encType === 'SM4') {
     data = decryptEncData(message, keys);
@@ -154,19 +170,26 @@ export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: O
   const signed: Record<string, unknown> = { ...message };
   delete signed.data;
   if (data !== undefined) signed.data = data;
-  const signString = buildSignString(signed, { secret: keys.appSecret });
-  const ok = verifyContent(
-    signString,
-    signData.trim(),
-    {
-      signType,
-      ...(keys.peerPublicKey === undefined ? {} : { publicKey: keys.peerPublicKey }),
-      ...(keys.userId === undefined ? {} : { userId: keys.userId }),
-    },
-    options.onReject,
-  );
+  const verifyingKey = {
+    signType,
+    ...(keys.peerPublicKey === undefined ? {} : { publicKey: keys.peerPublicKey }),
+    ...(keys.userId === undefined ? {} : { userId: keys.userId }),
+  };
+  // Either form of the sign string (signstring.ts ScalarStyle), both built from this same message:
+  // still fail closed, since the signature must verify over one of them. The literal form first;
+  // the second is built only when a nested number or boolean makes it a different string.
+  const reasons: string[] = [];
+  let scalarStyle: ScalarStyle = 'json';
+  let signString = buildSignString(signed, { secret: keys.appSecret });
+  let ok = verifyContent(signString, signData.trim(), verifyingKey, (reason) => reasons.push(reason));
+  if (!ok && hasNestedScalar(signed)) {
+    scalarStyle = 'string';
+    signString = buildSignString(signed, { secret: keys.appSecret, scalarStyle });
+    ok = verifyContent(signString, signData.trim(), verifyingKey, (reason) => reasons.push(`${reason} (string-scalar form)`));
+  }
+  if (!ok) options.onReject?.(reasons.join('; '));
   if (!ok) throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'signData: 签名验证失败', { field: 'signData' });
-  return { wire: message, data, signType, encType, signData: signData.trim(), signString };
+  return { wire: message, data, signType, encType, signData: signData.trim(), signString, scalarStyle };
 }
 
 /** Reads a required string header field, with the spec's message on failure. */

@@ -94,13 +94,18 @@ export function checkMsgid(msgid: string, fixmedinsCode?: string): string | unde
   return undefined;
 }
 
-/** The cainfo sign string: header without cainfo and the body field, sorted, `k=v&…`. */
-export function fsiSignString(message: Record<string, unknown>, bodyField: 'input' | 'output', secret?: string): string {
+/**
+ * The cainfo sign string: header without cainfo and the body field, sorted, `k=v&…`. By default
+ * empty values are left out (yibao's decision, as in the mobile rule); `keepEmpty` keeps empty-string
+ * fields as `k=` — 3.4 read literally ("将报文剔除 cainfo、input 后…组合成参数=参数值"), which is
+ * what a HIS signing the 6.1 example's header (`dev_no: ""`, `app_id: ""`, …) produces.
+ */
+export function fsiSignString(message: Record<string, unknown>, bodyField: 'input' | 'output', secret?: string, keepEmpty = false): string {
   const parts: string[] = [];
   for (const key of Object.keys(message).sort(compareAscii)) {
     if (key === 'cainfo' || key === bodyField) continue;
     const value = message[key];
-    if (isEmptyValue(value)) continue;
+    if (isEmptyValue(value) && !(keepEmpty && value === '')) continue;
     parts.push(`${key}=${typeof value === 'string' ? value : stringifyWire(value)}`);
   }
   if (secret !== undefined) parts.push(`key=${secret}`);
@@ -144,18 +149,23 @@ function verify(message: WireObject, bodyField: 'input' | 'output', keys: FsiKey
   if (typeof cainfo !== 'string' || cainfo.trim() === '') {
     throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'cainfo: 数字签名信息为空，拒绝处理', { field: 'cainfo' });
   }
-  const signType = acceptSignType(message.signtype, keys.signTypes, Boolean(keys.peerPublicKey), 'signtype');
+  // signtype is optional in 表 3 (and absent from the 6.1 example): without it, the receiver's own
+  // type — the first it accepts, SM2 by default (3.4: "将待签名字符串 SM2 运算").
+  const named = message.signtype === undefined || message.signtype === null || message.signtype === '' ? undefined : message.signtype;
+  const signType = acceptSignType(named ?? keys.signTypes?.[0] ?? 'SM2', keys.signTypes, Boolean(keys.peerPublicKey), 'signtype');
   const secret = signType === 'SM3' ? keys.appSecret : undefined;
-  const ok = verifyContent(
-    fsiSignString(message, bodyField, secret),
-    cainfo.trim(),
-    {
-      signType,
-      ...(keys.peerPublicKey === undefined ? {} : { publicKey: keys.peerPublicKey }),
-      ...(keys.userId === undefined ? {} : { userId: keys.userId }),
-    },
-    onReject,
-  );
+  const verifyingKey = {
+    signType,
+    ...(keys.peerPublicKey === undefined ? {} : { publicKey: keys.peerPublicKey }),
+    ...(keys.userId === undefined ? {} : { userId: keys.userId }),
+  };
+  // Two readings of 3.4, both over this same header: empty fields left out (yibao's), or kept as
+  // `k=` (the text literally). Still fail closed: the signature must verify over one of them.
+  const reasons: string[] = [];
+  let ok = verifyContent(fsiSignString(message, bodyField, secret), cainfo.trim(), verifyingKey, (r) => reasons.push(r));
+  const hasEmpty = Object.entries(message).some(([k, v]) => v === '' && k !== 'cainfo' && k !== bodyField);
+  if (!ok && hasEmpty) ok = verifyContent(fsiSignString(message, bodyField, secret, true), cainfo.trim(), verifyingKey, (r) => reasons.push(`${r} (empty fields kept)`));
+  if (!ok) onReject?.(reasons.join('; '));
   if (!ok) throw new YibaoError(ErrorCode.BAD_SIGNATURE, 'cainfo: 数字签名验证失败', { field: 'cainfo' });
 }
 
@@ -236,11 +246,19 @@ export function openFsiRequest(raw: string | WireObject, keys: FsiKeys, onReject
 }
 
 /**
- * The spec spells two header fields two ways (docs/catalogue.md): 表 3 has recer_sys_code where its
- * 6.1 example writes recec_sys_code, and the example's mdtrtarea_admvs where 表 3 row 3 writes
- * mdrtarea_admvs. Both spellings are read; the first is the one yibao writes.
+ * The spec spells four header fields two ways (docs/catalogue.md): 表 3 has recer_sys_code where its
+ * 6.1 example writes recec_sys_code, and the example's mdtrtarea_admvs, infno, insuplc_admdvs where
+ * 表 3 writes mdrtarea_admvs, info, insuplc_admvs. Both spellings are read; the first is the one
+ * yibao writes.
  */
-const HEADER_SPELLINGS: Readonly<Record<string, string>> = { recer_sys_code: 'recec_sys_code', mdtrtarea_admvs: 'mdrtarea_admvs' };
+const HEADER_SPELLINGS: Readonly<Record<string, string>> = {
+  recer_sys_code: 'recec_sys_code',
+  mdtrtarea_admvs: 'mdrtarea_admvs',
+  // 表 3 row 1 writes `info`, the example and real traffic `infno` (issue 12 §3).
+  infno: 'info',
+  // 表 3 row 4 writes `insuplc_admvs`, the example `insuplc_admdvs`.
+  insuplc_admdvs: 'insuplc_admvs',
+};
 
 function headerField(message: WireObject, field: string): WireValue | undefined {
   const v = message[field];

@@ -14,6 +14,7 @@ import {
 import { ErrorCode, YibaoError } from './errors.js';
 import { isPlainObject, parseWire, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from './json.js';
 import type { EncType, SignType } from './signer.js';
+import type { ScalarStyle } from './signstring.js';
 import { formatCompact, formatCompactMs, requireWireTime } from './time.js';
 
 /** Envelope v2.0.1 of the mobile payment center (mobile-payment.txt 2.2.3). */
@@ -36,6 +37,8 @@ export interface MobileSealOptions {
   encType?: EncType;
   timestamp?: string;
   version?: string;
+  /** Overrides keys.scalarStyle (signstring.ts ScalarStyle). */
+  scalarStyle?: ScalarStyle;
 }
 
 function params(options: MobileSealOptions): Omit<SealParams, 'header' | 'data'> {
@@ -44,6 +47,7 @@ function params(options: MobileSealOptions): Omit<SealParams, 'header' | 'data'>
   if (options.encType !== undefined) out.encType = options.encType;
   if (options.timestamp !== undefined) out.timestamp = options.timestamp;
   if (options.version !== undefined) out.version = options.version;
+  if (options.scalarStyle !== undefined) out.scalarStyle = options.scalarStyle;
   return out;
 }
 

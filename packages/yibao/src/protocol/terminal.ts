@@ -1,7 +1,7 @@
 import { headerString, openEnvelope, sealEnvelope, type EnvelopeDefaults, type EnvelopeKeys, type OpenOptions, type OpenedEnvelope } from './envelope.js';
 import { ErrorCode, YibaoError } from './errors.js';
 import { isPlainObject, parseWireObject, toPlain, type WireObject } from './json.js';
-import type { SignType } from './signer.js';
+import type { EncType, SignType } from './signer.js';
 import { formatCompact, formatCompactMs, requireWireTime } from './time.js';
 
 /**
@@ -41,7 +41,7 @@ export function sealTerminalRequest(
   orgId: string,
   data: unknown,
   keys: EnvelopeKeys,
-  options: { signType?: SignType; timestamp?: string } = {},
+  options: { signType?: SignType; timestamp?: string; encType?: EncType } = {},
 ): WireObject {
   return sealEnvelope(keys, { header: { orgId, transType }, data, ...options }, DEFAULTS);
 }
@@ -63,7 +63,8 @@ export function openTerminalRequest(input: string | WireObject, keys: EnvelopeKe
     throw new YibaoError(ErrorCode.NOT_OPENED, `transType: 不支持的交易类型 ${transType}（交易类型编码）`, { field: 'transType' });
   }
   const timestamp = requireWireTime(message.timestamp, 'timestamp', '时间戳');
-  const opened = openEnvelope(message, keys, { requireData: true, ...options });
+  // The documented 通用报文头 has no encType: a request without one is plain (issue 12 §3).
+  const opened = openEnvelope(message, keys, { requireData: true, absentEncType: 'plain', ...options });
   if (!isPlainObject(opened.data)) throw new YibaoError(ErrorCode.INVALID_PARAM, 'data: 应为 JSON 对象（业务数据）', { field: 'data' });
   return { ...opened, appId, orgId, transType, timestamp, plainData: toPlain(opened.data) as Record<string, unknown> };
 }
@@ -71,7 +72,7 @@ export function openTerminalRequest(input: string | WireObject, keys: EnvelopeKe
 export function sealTerminalResponse(
   reply: { code: string; message: string; transType: string; data?: unknown },
   keys: EnvelopeKeys,
-  options: { signType?: SignType } = {},
+  options: { signType?: SignType; encType?: EncType } = {},
 ): WireObject {
   return sealEnvelope(
     keys,
@@ -91,7 +92,7 @@ export function openTerminalResponse(input: string | WireObject, keys: EnvelopeK
   const message = typeof input === 'string' ? parseWireObject(input, '响应报文') : input;
   const code = message.code === undefined || message.code === null ? '' : String(toPlain(message.code));
   if (code === '') throw new YibaoError(ErrorCode.INVALID_PARAM, 'code: 必填（响应码）', { field: 'code' });
-  const opened = openEnvelope(message, keys, options);
+  const opened = openEnvelope(message, keys, { absentEncType: 'plain', ...options });
   const plain = opened.data === undefined ? undefined : toPlain(opened.data);
   return {
     ...opened,

@@ -57,12 +57,15 @@ export function parseWireTime(value: unknown): Date | undefined {
   return undefined;
 }
 
+/** Every form parseWireTime accepts, named in the refusal so a HIS sees what would have worked. */
+export const ACCEPTED_TIME_FORMATS = 'yyyyMMddHHmmss、yyyyMMddHHmmssSSS、yyyy-MM-dd HH:mm:ss（可带 .SSS，日期与时间间可用 T）、yyyy-MM-dd 或 13 位毫秒时间戳';
+
 export function requireWireTime(value: unknown, field: string, name = '时间戳'): Date {
   const date = parseWireTime(value);
   if (!date) {
     throw new YibaoError(
       ErrorCode.INVALID_PARAM,
-      `${field}: 应为 yyyyMMddHHmmss、yyyyMMddHHmmssSSS 或毫秒时间戳（${name}）`,
+      `${field}: 应为 ${ACCEPTED_TIME_FORMATS}（${name}）`,
       { field },
     );
   }

@@ -28,6 +28,8 @@ export interface BridgeApp {
   orgCodg?: string;
   /** The center for the plain `{txn, data}` form. */
   baseUrl?: string;
+  /** Sign string form of requests to the center (client.ts `scalarStyle`); default `json`. */
+  scalarStyle?: 'json' | 'string';
 }
 
 export interface BridgeOptions {
@@ -76,7 +78,12 @@ export class Bridge {
     return app;
   }
 
-  private center(app: BridgeApp, baseUrl: string, signType = 'SM2', encType = 'SM4'): YibaoClient {
+  /**
+   * A client of the mobile payment center. Always SM2 (mobile-payment.txt 2.2.3.1 签名算法（SM2）):
+   * the DLL-style request's `signType` names the portal's algorithm (SM3) in the vendor's samples,
+   * and a center request signed with SM3 would only be refused.
+   */
+  private center(app: BridgeApp, baseUrl: string, encType = 'SM4'): YibaoClient {
     if (!app.privateKey || !app.platformPublicKey) throw new YibaoError(ErrorCode.UNKNOWN_APP, `bridge 未配置应用 ${app.appId} 的 SM2 私钥与平台公钥`);
     return new YibaoClient({
       baseUrl,
@@ -84,9 +91,10 @@ export class Bridge {
       appSecret: app.appSecret,
       privateKey: app.privateKey,
       platformPublicKey: app.platformPublicKey,
-      signType: parseSignType(signType),
+      signType: 'SM2',
       encType: parseEncType(encType),
       ...(app.orgCodg ? { orgCodg: app.orgCodg } : {}),
+      ...(app.scalarStyle ? { scalarStyle: app.scalarStyle } : {}),
       ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
     });
   }
@@ -131,7 +139,7 @@ export class Bridge {
     }
     const configured = this.app(connection.appId);
     const app = { ...configured, appSecret: connection.appKey || configured.appSecret };
-    return this.center(app, base, connection.signType, connection.encryptType).request(MOBILE_BY_PATH.get(suffix)!, plainBusiness);
+    return this.center(app, base, connection.encryptType).request(MOBILE_BY_PATH.get(suffix)!, plainBusiness);
   }
 
   /**

@@ -231,6 +231,8 @@ export function generateTestCallback(params: {
   encrypt?: boolean;
   /** The envelope's timestamp (yyyyMMddHHmmss, Beijing time); default now. An old one tests the replay refusal. */
   timestamp?: string;
+  /** Sign as a center using the NHSA demo's sign string would (`string`); default `json`. */
+  scalarStyle?: 'json' | 'string';
 }): string {
   const data: Record<string, unknown> = {
     callType: '02',
@@ -250,6 +252,6 @@ export function generateTestCallback(params: {
     ...params.data,
   };
   return stringifyWire(
-    sealCallback(toWire(getTxn('6302').input, data), { appId: params.appId, appSecret: params.appSecret, privateKey: params.platformPrivateKey }, { encType: params.encrypt === false ? 'plain' : 'SM4', ...(params.timestamp ? { timestamp: params.timestamp } : {}) }),
+    sealCallback(toWire(getTxn('6302').input, data), { appId: params.appId, appSecret: params.appSecret, privateKey: params.platformPrivateKey }, { encType: params.encrypt === false ? 'plain' : 'SM4', ...(params.timestamp ? { timestamp: params.timestamp } : {}), ...(params.scalarStyle ? { scalarStyle: params.scalarStyle } : {}) }),
   );
 }

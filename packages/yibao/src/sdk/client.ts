@@ -5,6 +5,7 @@ import { ErrorCode } from '../protocol/errors.js';
 import { stringifyWire } from '../protocol/json.js';
 import { openResponse, sealRequest } from '../protocol/mobile.js';
 import type { EncType, SignType } from '../protocol/signer.js';
+import type { ScalarStyle } from '../protocol/signstring.js';
 import { formatCompact } from '../protocol/time.js';
 import { getTxn, toWire } from '../spec/index.js';
 import type {
@@ -72,6 +73,12 @@ export interface YibaoClientOptions {
   signType?: SignType;
   encType?: EncType;
   userId?: string;
+  /**
+   * How requests write nested numbers and booleans in the sign string: `json` (default, 2.2.3.1
+   * read literally) or `string` (the NHSA demo's `SignUtil`, for a center built on it). Replies are
+   * verified in either form.
+   */
+  scalarStyle?: ScalarStyle;
   /** Transport port (tests, proxies). Default: global fetch. */
   fetch?: typeof fetch;
 }
@@ -157,6 +164,7 @@ export class YibaoClient {
       privateKey: options.privateKey,
       peerPublicKey: this.platformKeys[0]!,
       ...(options.userId ? { userId: options.userId } : {}),
+      ...(options.scalarStyle ? { scalarStyle: options.scalarStyle } : {}),
     };
     for (const [method, r] of Object.entries(RESOURCES)) {
       (this as unknown as Record<string, unknown>)[method] = (data: Record<string, unknown>, opts?: CallOptions) => this.request(r.txn, data, opts);

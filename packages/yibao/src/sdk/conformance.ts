@@ -4,7 +4,7 @@ import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { stringifyWire, type WireObject } from '../protocol/json.js';
 import { openResponse, sealRequest, type OpenedResponse } from '../protocol/mobile.js';
 import { formatCompact } from '../protocol/time.js';
-import { canonicalize, canonicalJson } from '../protocol/signstring.js';
+import { canonicalize, canonicalJson, hasNestedScalar } from '../protocol/signstring.js';
 import { exampleData, getTxn, toWire } from '../spec/index.js';
 import { yuanToFen } from '../spec/money.js';
 import { YibaoClient } from './client.js';
@@ -50,6 +50,11 @@ export interface ConformanceReport {
   finishedAt: string;
   summary: { passed: number; failed: number; skipped: number };
   checks: CheckResult[];
+  /**
+   * How the center writes nested numbers and booleans in its sign strings (signstring.ts
+   * ScalarStyle), seen on a reply that has some; undefined when no reply told the forms apart.
+   */
+  centerScalarStyle?: 'json' | 'string';
 }
 
 class Skip extends Error {}
@@ -86,7 +91,13 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     const res = await doFetch(`${baseUrl}${getTxn(txn).path}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: typeof message === 'string' ? message : stringifyWire(message) });
     return res.text();
   }
-  const open = (raw: string): OpenedResponse => openResponse(raw, keys);
+  let centerScalarStyle: 'json' | 'string' | undefined;
+  const open = (raw: string): OpenedResponse => {
+    const r = openResponse(raw, keys);
+    // Only a reply with a nested number or boolean tells the two forms apart.
+    if (r.data !== undefined && hasNestedScalar({ data: r.data })) centerScalarStyle = r.scalarStyle;
+    return r;
+  };
 
   let sandbox: SandboxInfo | undefined;
   try {
@@ -237,6 +248,15 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     const { up } = state.upload;
     return { payOrdId: up.payOrdId, payToken: up.payToken, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType, ...(orgCodg ? { orgCodg } : {}) };
   };
+  await check('signature.scalarStyle', '中心签名串中嵌套数值/布尔值的写法（json 或 string）', async () => {
+    if (!state.query) throw new Skip('6301 未通过：没有带金额的应答可供判断');
+    const r = open(await post('6301', sealRequest(toWire(getTxn('6301').input, probe()), keys)));
+    must(r.code === '0', `code=${r.code} ${r.message}`);
+    if (centerScalarStyle === undefined) throw new Skip('应答中没有嵌套的数值或布尔值，两种写法相同');
+    return centerScalarStyle === 'json'
+      ? 'json（"feeSumamt":96.00，按 2.2.3.1 字面）'
+      : 'string（"feeSumamt":"96.00"，国家平台 demo 的 SignUtil 写法；本机构发送时可设 scalarStyle: "string"）';
+  });
   const probeMessage = (sealKeys: EnvelopeKeys = keys, opts: { timestamp?: string } = {}) => sealRequest(toWire(getTxn('6301').input, probe()), sealKeys, opts);
   /** `expect`: the spec's codes for this refusal, the first the usual one. */
   const refusedProbe = (r: OpenedResponse, ...expect: string[]) => {
@@ -289,5 +309,5 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   });
 
   const summary = { passed: checks.filter((c) => c.status === 'pass').length, failed: checks.filter((c) => c.status === 'fail').length, skipped: checks.filter((c) => c.status === 'skip').length };
-  return { baseUrl, appId: o.appId, startedAt, finishedAt: new Date().toISOString(), summary, checks };
+  return { baseUrl, appId: o.appId, startedAt, finishedAt: new Date().toISOString(), summary, checks, ...(centerScalarStyle ? { centerScalarStyle } : {}) };
 }

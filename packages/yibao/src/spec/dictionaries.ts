@@ -10,10 +10,20 @@ export interface Dictionary<C extends string = string> {
   readonly closed: boolean;
   readonly source: string;
   entries: Record<C, string>;
+  /**
+   * An open dictionary's code shape, enforced by the validator (a closed one is enforced by its
+   * entries): a HIS that sends a name or a typo where a code belongs is told so.
+   */
+  readonly pattern?: { regex: RegExp; text: string };
 }
 
-function dict<const E extends Record<string, string>>(id: string, name: string, entries: E, opts: { closed?: boolean; source: string }): Dictionary<Extract<keyof E, string>> {
-  return { id, name, closed: opts.closed ?? true, source: opts.source, entries: { ...entries } };
+function dict<const E extends Record<string, string>>(
+  id: string,
+  name: string,
+  entries: E,
+  opts: { closed?: boolean; source: string; pattern?: { regex: RegExp; text: string } },
+): Dictionary<Extract<keyof E, string>> {
+  return { id, name, closed: opts.closed ?? true, source: opts.source, entries: { ...entries }, ...(opts.pattern ? { pattern: opts.pattern } : {}) };
 }
 
 export type CodeOf<D> = D extends Dictionary<infer C> ? C : never;
@@ -96,7 +106,57 @@ export const psn_cert_type = dict('psn_cert_type', '人员证件类型', { '01':
 export const insutype = dict('insutype', '险种类型', { '310': '职工基本医疗保险', '320': '公务员医疗补助', '330': '大额医疗费用补助', '340': '离休人员医疗保障', '390': '城乡居民基本医疗保险', '392': '城乡居民大病医疗保险', '510': '生育保险' }, { closed: false, source: '国家基线版字典 insutype' });
 export const med_type = dict('med_type', '医疗类别', { '11': '普通门诊', '12': '门诊挂号', '13': '急诊', '14': '门诊慢特病', '21': '普通住院', '41': '定点药店购药', '51': '生育门诊', '52': '生育住院' }, { closed: false, source: '国家基线版字典 med_type' });
 
+/**
+ * 用码业务类型 (mobile-payment.txt 6101 businessType "参见字典表-用码业务类型"; service-terminal.txt
+ * "详见 6.1 代码标识"): neither spec reproduces the table. Codes from the national 医疗保障信息平台定点
+ * 基线版医药机构接口规范 v0.9.9.15 §1.14.6 (电子凭证解码) as published with the Jiangsu decoder's manual
+ * (http://47.103.65.67:3000/yeguodong/mhCardReader, 江苏医保电子凭证解码使用手册.md). The national list is
+ * longer than these, so open; the validator checks the five-digit shape.
+ */
+export const businessType = dict(
+  'businessType',
+  '用码业务类型',
+  {
+    '01101': '门诊挂号',
+    '01102': '住院建档',
+    '01103': '入院登记',
+    '01104': '缴纳预缴金',
+    '01201': '门诊问诊',
+    '01202': '预约检查',
+    '01203': '检查',
+    '01204': '治疗',
+    '01301': '门诊结算',
+    '01302': '取药',
+    '02121': '药店购药',
+    '02122': '下载外购处方',
+  },
+  { closed: false, source: '国家医保定点基线版接口规范 v0.9.9.15 §1.14.6 用码业务类型（mobile-payment.txt 6101、service-terminal.txt 未列出）', pattern: { regex: /^\d{5}$/, text: '5 位数字' } },
+);
+/**
+ * 费用类型 (mobile-payment.txt 6201/6202 "字典费用类型（feeType）"): the spec names the dictionary but
+ * does not list it, and no national table of it was found; centers publish their own. Open, no codes
+ * asserted; the validator checks the shape (digits, as 6202's 2 characters "与费用上传一致").
+ */
+export const feeType = dict('feeType', '费用类型', {}, { closed: false, source: 'mobile-payment.txt 6201 字典费用类型（feeType），表未列出；由各地中心公布', pattern: { regex: /^\d{1,3}$/, text: '1–3 位数字' } });
+/**
+ * 诊断类别 (mobile-payment.txt 6201 diagType "字典诊断类别 (diag_type)"), the national baseline dictionary
+ * diag_type: 1 西医诊断, 2 中医主病诊断, 3 中医主证诊断 (as in HIS code for the national 2203 interface).
+ * Some provinces use 1 西医主要诊断 / 2 西医其他诊断 / 3 中医主病诊断 / 4 中医主证诊断, so open; one digit.
+ */
+export const diag_type = dict(
+  'diag_type',
+  '诊断类别',
+  { '1': '西医诊断', '2': '中医主病诊断', '3': '中医主证诊断' },
+  { closed: false, source: '国家基线版字典 diag_type（mobile-payment.txt 6201 引用，表未列出）', pattern: { regex: /^\d$/, text: '1 位数字' } },
+);
+/** 中途结算标志 (mobile-payment.txt 6201 midSetlFlag "字典中途结算标志（mid_setl_flag）"), the national baseline dictionary: 0 否, 1 是. */
+export const mid_setl_flag = dict('mid_setl_flag', '中途结算标志', { '0': '否', '1': '是' }, { source: '国家基线版字典 mid_setl_flag（mobile-payment.txt 6201 引用，表未列出）' });
+
 export const DICTIONARIES = {
+  businessType,
+  feeType,
+  diag_type,
+  mid_setl_flag,
   ordStas,
   callType,
   refdType,

@@ -23,7 +23,7 @@ const expContent = (length = 4000) =>
 /** 【6101】解析医保电子凭证二维码 表 1 (InData). */
 export const In6101 = node('InData', {
   orgId: req.str('机构 ID', 40, { note: '医保定点机构代码' }),
-  businessType: req.str('用码业务类型', 5, { note: '参见字典表-用码业务类型' }),
+  businessType: req.str('用码业务类型', 5, { dict: 'businessType', note: '参见字典表-用码业务类型' }),
   businessInfo: opt.str('用码业务信息', 200),
   operatorId: req.str('操作员工号', 20),
   operatorName: req.str('操作员姓名', 30),
@@ -49,7 +49,7 @@ export const Out6101 = node('OutData', {
 
 /** 表 5 diseinfoList. */
 export const DiseInfo = node('diseinfoList', {
-  diagType: req.str('诊断类别', 3, { note: '字典诊断类别(diag_type)' }),
+  diagType: req.str('诊断类别', 3, { dict: 'diag_type', note: '字典诊断类别(diag_type)' }),
   diagSrtNo: req.int('诊断排序号', 2),
   diagCode: req.str('诊断代码', 20),
   diagName: req.str('诊断名称', 100),
@@ -126,7 +126,7 @@ export const In6201 = node('data', {
   caty: req.str('科别', 6),
   mdtrtId: opt.str('就诊 ID', 30),
   medType: req.str('医疗类别', 6, { dict: 'med_type' }),
-  feeType: req.str('费用类型', 3),
+  feeType: req.str('费用类型', 3, { dict: 'feeType' }),
   medfeeSumamt: req.num('医疗费总额', 16, 2),
   acctUsedFlag: req.str('个人账户使用标志', 1, { dict: 'acctUsedFlag', note: '药店上传费用时必填' }),
   mainCondDscr: opt.str('主要病情描述', 1000),
@@ -159,7 +159,7 @@ export const In6201 = node('data', {
   dieDate: opt.str('死亡日期', 10, { format: 'yyyy-MM-dd' }),
   matnType: opt.str('生育类别', 6, { specRequired: true, note: '住院结算时需要' }),
   expContent: expContent(),
-  midSetlFlag: opt.str('中途结算标志', 3),
+  midSetlFlag: opt.str('中途结算标志', 3, { dict: 'mid_setl_flag' }),
   diseinfoList: req.list('诊断或症状明细', DiseInfo),
   feedetailList: req.list('费用明细', FeeDetail),
   admDiagDscr: opt.str('入院诊断描述', 200),
@@ -210,7 +210,7 @@ export const In6202 = node('data', {
   orgCodg: req.str('定点机构编码', 12),
   orgBizSer: req.str('业务流水号', 40, { note: '每一次请求唯一' }),
   chrgBchno: req.str('收费批次号', 40, { note: '与费用上传一致' }),
-  feeType: req.str('费用类别', 2, { note: '与费用上传一致' }),
+  feeType: req.str('费用类别', 2, { dict: 'feeType', note: '与费用上传一致' }),
   mdtrtId: req.str('就诊事件 ID', 40, { note: '与费用上传一致' }),
   deposit: opt.num('住院押金', 16, 2),
   expContent: expContent(),
@@ -276,7 +276,16 @@ export const In6204 = node('data', {
   fundPay: req.num('医保基金支付', 12, 2),
   othFeeAmt: req.num('其他支付金额', 12, 2),
   deposit: opt.num('住院押金', 16, 2),
-  extData: opt.any('扩展数据', { note: '透传医保核心结算出参' }),
+  // 表 14: the UnionPay identifiers of the personal-account payment (与银联约定值), not a free object.
+  extData: opt.obj(
+    '扩展数据',
+    {
+      merchantNo: req.str('医保个账商户号', 20, { note: '与银联约定值' }),
+      terminalNo: req.str('终端号', 8, { note: '与银联约定值' }),
+      isvNo: req.str('服务商号（渠道 ID）', 20, { note: '与银联约定值' }),
+    },
+    { note: '表 14；透传医保核心结算出参' },
+  ),
 });
 export const Out6204 = node('data', {});
 

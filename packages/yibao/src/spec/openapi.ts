@@ -157,7 +157,7 @@ export function exampleData(schema: TObject): Record<string, unknown> {
     else if (m.kind === '日期时间型' || m.format === 'yyyy-MM-dd HH:mm:ss') out[k] = '2026-11-22 09:30:00';
     else if (m.format === 'yyyyMMddHHmmss') out[k] = '20261122093000';
     else if (m.format === 'yyyy-MM-dd' || m.kind === '日期型') out[k] = '2026-11-22';
-    else if (m.dict && getDictionary(m.dict)) out[k] = Object.keys(getDictionary(m.dict)!.entries)[0];
+    else if (m.dict && Object.keys(getDictionary(m.dict)?.entries ?? {}).length > 0) out[k] = Object.keys(getDictionary(m.dict)!.entries)[0];
     else out[k] = m.length !== undefined && m.length < m.name.length + 2 ? '01'.slice(0, Math.min(2, m.length)).padStart(Math.min(2, m.length), '0') : `<${m.name}>`;
   }
   return out;

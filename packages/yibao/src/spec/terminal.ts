@@ -12,7 +12,7 @@ const SPEC = 'service-terminal.txt';
 export const InEcAuth = node('data', {
   orgId: req.str('机构 ID', 40, { note: '医保定点机构代码' }),
   outBizNo: req.str('定点医药机构本次业务流水号', 64, { note: '不可重复，每次请求都需要唯一' }),
-  businessType: req.str('用码业务类型', 5),
+  businessType: req.str('用码业务类型', 5, { dict: 'businessType' }),
   operatorId: req.str('收款员编号', 20),
   operatorName: req.str('收款员姓名', 30),
   officeId: req.str('医保科室编号', 20),
@@ -31,7 +31,7 @@ export const InAuthCheck = node('data', {
   orgId: req.str('机构 ID', 40),
   authNo: req.str('实人认证业务流水号', 64),
   outBizNo: req.str('定点医药机构本次业务流水号', 64),
-  businessType: req.str('用码业务类型', 5),
+  businessType: req.str('用码业务类型', 5, { dict: 'businessType' }),
   operatorId: req.str('收款员编号', 20),
   operatorName: req.str('收款员姓名', 30),
   officeId: opt.str('医保科室编号', 20),

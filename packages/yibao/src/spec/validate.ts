@@ -134,6 +134,9 @@ function checkValue(path: string, schema: TSchema, m: FieldMeta, v: unknown): Fi
 function checkDict(path: string, m: FieldMeta, t: string): FieldIssue[] {
   if (!m.dict) return [];
   const d = getDictionary(m.dict);
+  if (d && !d.closed && d.pattern && !(t in d.entries) && !d.pattern.regex.test(t)) {
+    return [issue(path, 'enum', m, `应为${d.name}代码（${d.pattern.text}）`)];
+  }
   if (!d || !d.closed || t in d.entries) return [];
   const codes = Object.keys(d.entries);
   return [issue(path, 'enum', m, codes.length <= 8 ? `应为 ${codes.join('/')} 之一` : `不是有效的${d.name}代码`)];

@@ -29,7 +29,7 @@ export function callbackData(order: OrderRow): Record<string, unknown> {
     ecCode: order.ecCode ?? '',
     setlType: order.setlType ?? '',
     revsToken: order.revsToken ?? '',
-    extData: {},
+    // extData (非必填) left out rather than sent empty: PHP's json_decode turns {} into [].
     orgCodg: order.orgCodg,
     deposit: fenToYuan(order.depositFen),
   };

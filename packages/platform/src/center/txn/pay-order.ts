@@ -125,7 +125,7 @@ export async function bankCardPay(ctx: TxnContext): Promise<TxnResult> {
   if (prior) return prior;
   const pageToken = newToken('BK');
   const url = `${deps.publicUrl}/sandbox/medBankPay?payOrdId=${encodeURIComponent(order.payOrdId)}&token=${pageToken}`;
-  const result: TxnResult = { data: { medBankPayUrl: url, extData: {} } };
+  const result: TxnResult = { data: { medBankPayUrl: url } };
   await remember(ctx, '6205', order.payOrdId, result, {
     pageToken,
     payAuthNo: text(data, 'payAuthNo'),

@@ -39,7 +39,7 @@ export async function queryOrder(ctx: TxnContext): Promise<TxnResult> {
       psnAcctPay: money(order.psnAcctPayFen),
       fundPay: money(order.fundPayFen),
       revsToken: order.revsToken ?? '',
-      extData: {},
+      // extData (表 278, 非必填) is left out rather than sent empty: PHP's json_decode turns {} into [].
       deposit: money(order.depositFen),
       hiChrgTime: order.hiChrgTime ?? '',
       hiDocSn: order.hiDocSn ?? '',

@@ -64,7 +64,7 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     // The retry the EXP answer invited, after the channel confirmed the first refund: nothing more
     // to refund. Answered (not thrown) so that what was just learnt is kept.
     const result: TxnResult = {
-      data: { refdSn, hiFefdSn: '', hiTrnsDate: '', hiTrnsTime: '', refStatus: 'FAIL', extData: {} },
+      data: { refdSn, hiFefdSn: '', hiTrnsDate: '', hiTrnsTime: '', refStatus: 'FAIL' },
       message: `此前结果未知的自费退款 ${fenToYuan(settledBefore.confirmedFen)} 元已由渠道确认到账，可退现金余 ${fenToYuan(current.cashPaidFen - current.cashRefundedFen)} 元，本次未退款`,
     };
     const none: RefundPlan = { hi: false, fundFen: 0, acctFen: 0, cashFen: 0, totalFen: 0 };
@@ -117,7 +117,8 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     message = `自费退费失败（${cashMessage}），未退任何款项`;
   }
   const result: TxnResult = {
-    data: { refdSn, hiFefdSn, hiTrnsDate, hiTrnsTime, refStatus, extData: {} },
+    // No empty extData (非必填): PHP's json_decode would read {} as [] (issue 12 §2).
+    data: { refdSn, hiFefdSn, hiTrnsDate, hiTrnsTime, refStatus },
     ...(message ? { message } : {}),
   };
   // What was actually refunded: nothing for FAIL, the insurance part only for EXP (the cash retry is its own row).
@@ -188,10 +189,16 @@ function planRefund(data: Record<string, unknown>, order: OrderRow, refdType: st
     fundFen: hi ? order.fundPayFen : 0,
     acctFen: hi ? order.psnAcctPayFen : 0,
     cashFen: cash,
-    totalFen: total,
+    totalFen: 0,
   };
   const sum = plan.fundFen + plan.acctFen + plan.cashFen;
-  if (total !== sum) throw invalid('data.totlRefdAmt', `应等于基金、个账与现金退费之和 ${fenToYuan(sum)}（总退费金额）`);
+  // 表 272 names totlRefdAmt 总退费金额 (this refund's total) but describes it as 原交易记录总金额 (the
+  // original order's total). Both readings are accepted, since a HIS following either text is right;
+  // anything else is refused naming both. What is recorded is what this request refunds.
+  if (total !== sum && total !== order.feeSumamtFen) {
+    throw invalid('data.totlRefdAmt', `应为本次退费金额 ${fenToYuan(sum)}（基金、个账与现金退费之和）或原交易总金额 ${fenToYuan(order.feeSumamtFen)}（总退费金额）`);
+  }
+  plan.totalFen = sum;
   return plan;
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'lossless-json';
-import { buildSignString } from 'yibao/protocol';
+import { buildSignString, parseScalarStyle, type ScalarStyle } from 'yibao/protocol';
 import { parseWireObject, stringifyWire } from 'yibao/protocol';
 import { openRequest, sealRequest, openResponse } from 'yibao/protocol';
 import { decryptEncData } from 'yibao/protocol';
@@ -18,7 +18,19 @@ interface EnvelopeOpts {
   signType: string;
   encType: string;
   userId: string;
+  scalarStyle: string;
 }
+
+/** `--scalar-style`: how nested numbers and booleans are written in the sign string (signstring.ts). */
+function scalarStyleArg(value: string): ScalarStyle {
+  try {
+    return parseScalarStyle(value, '--scalar-style');
+  } catch (err) {
+    throw new CliError(`${(err as Error).message} / --scalar-style must be json or string`);
+  }
+}
+
+const SCALAR_STYLE_HELP = '签名串中嵌套数值/布尔值的写法：json（默认，按 2.2.3.1 字面）或 string（国家平台 demo 的 SignUtil 写法，如 "feeSumamt":"96.00"）/ json (default) or string';
 
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null || value === '';
@@ -32,7 +44,9 @@ export function registerEnvelopeCommands(program: Command, io: Io): void {
     .requiredOption('--app-secret <appSecret>', '渠道密钥')
     .option('--app-id <appId>', '渠道 id：报文只有 encData 时用它解密出 data / decrypts encData when the message has no plaintext data')
     .requiredOption('--file <path>', '报文 JSON 文件（data 为明文，或加 --app-id 解密 encData）/ message JSON')
-    .action((opts: { appSecret: string; appId?: string; file: string }) => {
+    .option('--scalar-style <style>', SCALAR_STYLE_HELP, 'json')
+    .action((opts: { appSecret: string; appId?: string; file: string; scalarStyle: string }) => {
+      const scalarStyle = scalarStyleArg(opts.scalarStyle);
       const message = parseWireObject(readTextFile(opts.file, io), '报文文件');
       // The signature covers the plaintext data (2.2.3.2: sign, then encrypt); encData is never
       // signed. A sealed message without its data would give a sign string with no data part.
@@ -46,7 +60,7 @@ export function registerEnvelopeCommands(program: Command, io: Io): void {
         const data = decryptEncData(message, { appId: opts.appId, appSecret: opts.appSecret });
         if (data !== undefined) message.data = data;
       }
-      io.out(buildSignString(message, { secret: opts.appSecret }));
+      io.out(buildSignString(message, { secret: opts.appSecret, scalarStyle }));
     });
 
   const envelope = program.command('envelope').description('v2.0.1 报文封装与解封 / seal and open envelope v2.0.1 messages');
@@ -60,8 +74,10 @@ export function registerEnvelopeCommands(program: Command, io: Io): void {
     .option('--sign-type <type>', 'SM2 或 SM3', 'SM2')
     .option('--enc-type <type>', 'SM4 或 plain', 'SM4')
     .option('--user-id <id>', 'SM2 用户 ID', '1234567812345678')
+    .option('--scalar-style <style>', SCALAR_STYLE_HELP, 'json')
     .action((opts: EnvelopeOpts) => {
       const signType = parseSignType(opts.signType, '--sign-type');
+      const scalarStyle = scalarStyleArg(opts.scalarStyle);
       if (signType === 'SM2' && !opts.privateKey) throw new CliError('signType SM2 需要 --private-key / --private-key is required for SM2');
       const data = parseWireObject(readTextFile(opts.file, io), 'data 文件');
       const sealed = sealRequest(
@@ -70,6 +86,7 @@ export function registerEnvelopeCommands(program: Command, io: Io): void {
           appId: opts.appId,
           appSecret: opts.appSecret,
           userId: opts.userId,
+          scalarStyle,
           ...(opts.privateKey ? { privateKey: readKeyArg(opts.privateKey) } : {}),
         },
         { signType, encType: parseEncType(opts.encType, '--enc-type') },
