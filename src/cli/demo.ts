@@ -43,8 +43,8 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     });
     const upload = demoUpload({ orgCodg, psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
     const up = await step('6201', '费用明细上传', async () => {
-      const r = await client.uploadFees(upload as never);
-      const pre = (r.extData as { preSetl?: Record<string, string> } | undefined)?.preSetl;
+      const r = await client.uploadFees(upload);
+      const pre = r.extData?.preSetl;
       return [r, { payOrdId: r.payOrdId, medfeeSumamt: upload.medfeeSumamt, ...(pre ? { preSetl: pre } : {}) }, `payOrdId ${r.payOrdId}  费用总额 ${String(upload.medfeeSumamt)}`];
     });
     const auth = await step('auth', '参保人授权（沙箱）', async () => {
@@ -52,7 +52,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
       return [body.payAuthNo, {}, 'payAuthNo 已获取'];
     });
     const paid = await step('6202', '支付下单', async () => {
-      const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: String((up.extData as { mdtrtId?: string } | undefined)?.mdtrtId ?? '') });
+      const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: up.extData?.mdtrtId ?? '' });
       if (r.ordStas !== '6') {
         // Code 0 with another state: the center's message says why (e.g. 15: 自费部分支付失败).
         const said = lastResponse(r);

@@ -5,7 +5,7 @@ import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { parseWireObject, stringifyWire, utf8Text, type WireObject } from '../protocol/json.js';
 import { buildCallbackAck, open6204Redirect, openCallback, sealCallback } from '../protocol/mobile.js';
 import { getTxn, toWire, validateTxn } from '../spec/index.js';
-import type { Txn6302Input } from '../spec/mobile.js';
+import type { Txn6302Input } from '../spec/types.generated.js';
 
 /**
  * The HIS side of 【6302】医保结算结果通知 (mobile-payment.txt 2.3.1.3.2): verify, decrypt (or accept

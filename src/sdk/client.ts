@@ -22,7 +22,7 @@ import type {
   Txn6301Output,
   Txn6401Input,
   Txn6401Output,
-} from '../spec/mobile.js';
+} from '../spec/types.generated.js';
 import { YibaoApiError } from './errors.js';
 
 /**

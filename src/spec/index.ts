@@ -14,6 +14,8 @@ export * from './mobile.js';
 export * from './fsi.js';
 export * from './portal.js';
 export * from './terminal.js';
+/** The transactions' TypeScript types, generated from this catalogue with JSDoc on every field. */
+export type * from './types.generated.js';
 
 /** One transaction of the four specs, as data. */
 export interface TxnSpec {
