@@ -151,8 +151,8 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       .option('--psn-no <psnNo>', '测试参保人的人员编号')
       .option('--insutype <insutype>', '测试参保人的险种')
       .option('--pay-auth-no <payAuthNo>', '测试参保人的支付授权码')
-      .option('--report <file>', 'JSON 报告 / JSON report', 'conformance-report.json'),
-  ).action(async (o: CredentialFlags & { qrCode?: string; psnNo?: string; insutype?: string; payAuthNo?: string; report: string }) => {
+      .option('--report <file>', '把 JSON 报告写到此文件（不给则不写）/ write the JSON report to this file (none without it)'),
+  ).action(async (o: CredentialFlags & { qrCode?: string; psnNo?: string; insutype?: string; payAuthNo?: string; report?: string }) => {
     const cred = loadCredentials(flags(o));
     const { runConformance } = await import('../../sdk/conformance.js');
     const report = await runConformance({
@@ -166,15 +166,19 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       ...(o.psnNo ? { psnNo: o.psnNo } : {}),
       ...(o.insutype ? { insutype: o.insutype } : {}),
       ...(o.payAuthNo ? { payAuthNo: o.payAuthNo } : {}),
+      // Progress as each check ends, on stderr; the table (stdout) stays clean for a pipe.
+      log: (line) => io.err(line),
     });
     const width = Math.max(...report.checks.map((c) => c.id.length));
     io.out(`| check${' '.repeat(Math.max(0, width - 5))} | result | detail |`);
     io.out(`|${'-'.repeat(width + 2)}|--------|--------|`);
     for (const c of report.checks) io.out(`| ${c.id.padEnd(width)} | ${c.status === 'pass' ? 'pass  ' : c.status === 'fail' ? 'FAIL  ' : 'skip  '} | ${c.name}${c.detail ? `：${c.detail}` : ''} |`);
     io.out(`通过 ${report.summary.passed}，失败 ${report.summary.failed}，跳过 ${report.summary.skipped} / passed ${report.summary.passed}, failed ${report.summary.failed}, skipped ${report.summary.skipped}`);
-    const file = resolve(o.report);
-    writeFileSync(file, stringify(report, null, 2) + '\n');
-    io.out(`报告 / report: ${file}`);
+    if (o.report) {
+      const file = resolve(o.report);
+      writeFileSync(file, stringify(report, null, 2) + '\n');
+      io.out(`报告 / report: ${file}`);
+    }
     if (report.summary.failed > 0) setExit(1);
   });
 }
