@@ -23,6 +23,9 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
   let receiver: Server | undefined;
   let previousNotifyUrl: string | null | undefined;
   const settled: SettledEvent[] = [];
+  // What the demo paid and has not refunded yet: refunded whatever happens after 6202, so that the
+  // next run finds the person's account as this one did (the same figures, run after run).
+  let unrefunded: (() => Promise<unknown>) | undefined;
 
   try {
     const sandbox = await sandboxInfo(baseUrl);
@@ -58,6 +61,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
         const said = lastResponse(r);
         throw new DemoFailure('6202', `ordStas=${r.ordStas}`, `订单状态 ${r.ordStas}，未结算完成${said?.message ? `：${said.message}` : ''}`);
       }
+      unrefunded = () => client.refund({ payOrdId: up.payOrdId, refdType: 'ALL', totlRefdAmt: r.feeSumamt, cashRefdAmt: r.ownPayAmt, fundRefdAmt: r.fundPay, psnAcctRefdAmt: r.psnAcctPay, ecToken: id.ecToken });
       const figures = { feeSumamt: r.feeSumamt, fundPay: r.fundPay, psnAcctPay: r.psnAcctPay, ownPayAmt: r.ownPayAmt, othFeeAmt: r.othFeeAmt };
       return [r, { ordStas: r.ordStas, ...figures }, `费用总额 ${r.feeSumamt} = 基金 ${r.fundPay} + 个账 ${r.psnAcctPay} + 现金 ${r.ownPayAmt}`];
     });
@@ -77,6 +81,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     void q;
     await step('6203', '医保退费（全部）', async () => {
       const r = await client.refund({ payOrdId: up.payOrdId, refdType: 'ALL', totlRefdAmt: paid.feeSumamt, cashRefdAmt: paid.ownPayAmt, fundRefdAmt: paid.fundPay, psnAcctRefdAmt: paid.psnAcctPay, ecToken: id.ecToken });
+      unrefunded = undefined;
       if (r.refStatus !== 'SUCC') throw new Error(`refStatus ${r.refStatus}`);
       return [r, { refStatus: r.refStatus, refdSn: r.refdSn }, `退费 ${paid.feeSumamt}，refStatus ${r.refStatus}`];
     });
@@ -85,6 +90,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
   } catch (err) {
     return run.result(baseUrl, err);
   } finally {
+    if (unrefunded) await unrefunded().catch(() => undefined);
     if (receiver) await new Promise((r) => receiver!.close(r));
     // Put the app's notifyUrl back as it was, none included: a closed port must not keep receiving 6302s.
     if (previousNotifyUrl !== undefined) {
