@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,11 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     const sandbox = (await (await fetch(`${url}/sandbox`)).json()) as { apps: Array<{ notifyUrl: string | null }> };
     expect(sandbox.apps[0]!.notifyUrl).toBeNull();
     expect(human.stdout).toMatch(/✔ 6202 支付下单 +费用总额 [\d.]+ = 基金 [\d.]+ \+ 个账 [\d.]+ \+ 现金 [\d.]+/);
+    // Each step once (no progress line and then its result line).
+    for (const step of ['6101', '6201', '6202', '6302', '6301', '6203']) expect(human.stdout.split('\n').filter((l) => l.includes(` ${step} `)), step).toHaveLength(1);
+    // Run again and again: the same figures (the demo refunds what it paid, so the person's account is as before).
+    const again = JSON.parse(run(['demo', '--json']).stdout.trim().split('\n').at(-1)!);
+    expect(again.steps.find((s: { step: string }) => s.step === '6202').detail).toEqual(pay);
   });
 
   it('yibao demo --one-code runs 刷脸一码付 先医保后自费 from face scan to the channel notification and exits 0', async () => {
@@ -112,6 +117,13 @@ describe('yibao demo / conformance / bridge / call against a sandbox started by 
     for (const id of ['signature.reply', 'signature.badRequest', 'encryption.reply', 'replay.sameSignature', 'required.6201', 'happy.6202', 'money.6202', 'happy.6203']) {
       expect(json.checks.find((c: { id: string }) => c.id === id)?.status, id).toBe('pass');
     }
+    // Progress as it goes (stderr, one line per check), and without --report no file anywhere.
+    expect(r.stderr.split('\n').filter((l) => /^[✔✘-] \S+ /.test(l)).length).toBe(json.checks.length);
+    const before = readdirSync(dir).sort();
+    const plain = run(['conformance']);
+    expect(plain.status, plain.stdout).toBe(0);
+    expect(plain.stdout).not.toMatch(/report/);
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 
   it('yibao conformance reports failures against a center with the wrong platform key (exit 1)', () => {

@@ -320,7 +320,7 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     expect(await refused(wrongPeer.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ type: 'signature' });
     // 1101 人员信息获取 through the same path.
     const info = await c.onecode.personInfo({ psn_cert_type: '01', certno: LISI.idNo });
-    expect((info.baseinfo as Record<string, unknown>).psn_no).toBe(LISI.psnNo);
+    expect(info.baseinfo.psn_no).toBe(LISI.psnNo);
     expect(Array.isArray(info.insuinfo)).toBe(true);
     // yibao's module answers insuinfo as one object, as the spec's own 6.2 example does; a module that
     // answers a list (the national 1101) gives the same to the SDK (in plain, as the example: cainfo

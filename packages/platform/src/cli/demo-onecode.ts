@@ -75,7 +75,7 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
     });
     const upload = demoUpload({ orgCodg, psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
     const up = await step('6201', '费用明细上传', async () => {
-      const r = await center.uploadFees(upload as never);
+      const r = await center.uploadFees(upload);
       return [r, { payOrdId: r.payOrdId, medfeeSumamt: upload.medfeeSumamt }, `payOrdId ${r.payOrdId}  费用总额 ${String(upload.medfeeSumamt)}`];
     });
     const paid = await step('6202', '医保结算（先医保，现金部分由机构收取）', async () => {
@@ -85,9 +85,9 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
         payToken: up.payToken,
         chrgBchno: upload.chrgBchno,
         feeType: '01',
-        mdtrtId: String((up.extData as { mdtrtId?: string } | undefined)?.mdtrtId ?? ''),
+        mdtrtId: up.extData?.mdtrtId ?? '',
         expContent: JSON.stringify({ ownPayBy: 'HIS' }),
-      } as never);
+      });
       if (r.ordStas !== '4' && r.ordStas !== '6') throw new Error(`订单状态 ${r.ordStas}，医保未结算`);
       const figures = { feeSumamt: r.feeSumamt, fundPay: r.fundPay, psnAcctPay: r.psnAcctPay, ownPayAmt: r.ownPayAmt, othFeeAmt: r.othFeeAmt };
       return [r, { ordStas: r.ordStas, ...figures }, `费用总额 ${r.feeSumamt} = 基金 ${r.fundPay} + 个账 ${r.psnAcctPay} + 现金 ${r.ownPayAmt}`];
@@ -138,7 +138,7 @@ export async function runOneCodeDemo(cred: Credentials, io: Io, opts: { json?: b
         hifAmt: fenToYuan(yuanToFen(q.fundPay) + yuanToFen(q.psnAcctPay)),
         acctAmt: q.psnAcctPay,
         hifpAmt: q.fundPay,
-      } as never);
+      });
       return [r, {}, `终端已显示：${baseUrl}/sandbox/terminal`];
     });
     run.say('全部步骤成功 / all steps passed');

@@ -30,8 +30,8 @@ export class DemoFailure extends Error {
 }
 
 /**
- * The demos' step runner: a progress line before each step, a ✔ line with its key figures or a ✘
- * line with the center's code and message after, and the JSON record of every step.
+ * The demos' step runner: one line per step when it ends — ✔ with its key figures or ✘ with the
+ * center's code and message — and the JSON record of every step.
  */
 export class DemoSteps {
   readonly steps: DemoStep[] = [];
@@ -44,8 +44,8 @@ export class DemoSteps {
     if (!this.quiet) this.io.out(line);
   }
 
+  /** One line per step, printed when it ends (✔ with its figures, or ✘ with the code and message). */
   async run<T>(id: string, name: string, fn: () => Promise<[T, Record<string, unknown>, string]>): Promise<T> {
-    this.say(`… ${id} ${name}`);
     const started = Date.now();
     try {
       const [value, detail, summary] = await fn();

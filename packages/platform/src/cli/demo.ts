@@ -23,6 +23,9 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
   let receiver: Server | undefined;
   let previousNotifyUrl: string | null | undefined;
   const settled: SettledEvent[] = [];
+  // What the demo paid and has not refunded yet: refunded whatever happens after 6202, so that the
+  // next run finds the person's account as this one did (the same figures, run after run).
+  let unrefunded: (() => Promise<unknown>) | undefined;
 
   try {
     const sandbox = await sandboxInfo(baseUrl);
@@ -43,8 +46,8 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     });
     const upload = demoUpload({ orgCodg, psnNo: person.psnNo!, idNo: id.idNo, userName: id.userName, idType: id.idType, insutype: person.insutype!, ecToken: id.ecToken });
     const up = await step('6201', '费用明细上传', async () => {
-      const r = await client.uploadFees(upload as never);
-      const pre = (r.extData as { preSetl?: Record<string, string> } | undefined)?.preSetl;
+      const r = await client.uploadFees(upload);
+      const pre = r.extData?.preSetl;
       return [r, { payOrdId: r.payOrdId, medfeeSumamt: upload.medfeeSumamt, ...(pre ? { preSetl: pre } : {}) }, `payOrdId ${r.payOrdId}  费用总额 ${String(upload.medfeeSumamt)}`];
     });
     const auth = await step('auth', '参保人授权（沙箱）', async () => {
@@ -52,12 +55,13 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
       return [body.payAuthNo, {}, 'payAuthNo 已获取'];
     });
     const paid = await step('6202', '支付下单', async () => {
-      const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: String((up.extData as { mdtrtId?: string } | undefined)?.mdtrtId ?? '') });
+      const r = await client.payOrder({ payAuthNo: auth, payOrdId: up.payOrdId, payToken: up.payToken, chrgBchno: upload.chrgBchno, feeType: '01', mdtrtId: up.extData?.mdtrtId ?? '' });
       if (r.ordStas !== '6') {
         // Code 0 with another state: the center's message says why (e.g. 15: 自费部分支付失败).
         const said = lastResponse(r);
         throw new DemoFailure('6202', `ordStas=${r.ordStas}`, `订单状态 ${r.ordStas}，未结算完成${said?.message ? `：${said.message}` : ''}`);
       }
+      unrefunded = () => client.refund({ payOrdId: up.payOrdId, refdType: 'ALL', totlRefdAmt: r.feeSumamt, cashRefdAmt: r.ownPayAmt, fundRefdAmt: r.fundPay, psnAcctRefdAmt: r.psnAcctPay, ecToken: id.ecToken });
       const figures = { feeSumamt: r.feeSumamt, fundPay: r.fundPay, psnAcctPay: r.psnAcctPay, ownPayAmt: r.ownPayAmt, othFeeAmt: r.othFeeAmt };
       return [r, { ordStas: r.ordStas, ...figures }, `费用总额 ${r.feeSumamt} = 基金 ${r.fundPay} + 个账 ${r.psnAcctPay} + 现金 ${r.ownPayAmt}`];
     });
@@ -77,6 +81,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
     void q;
     await step('6203', '医保退费（全部）', async () => {
       const r = await client.refund({ payOrdId: up.payOrdId, refdType: 'ALL', totlRefdAmt: paid.feeSumamt, cashRefdAmt: paid.ownPayAmt, fundRefdAmt: paid.fundPay, psnAcctRefdAmt: paid.psnAcctPay, ecToken: id.ecToken });
+      unrefunded = undefined;
       if (r.refStatus !== 'SUCC') throw new Error(`refStatus ${r.refStatus}`);
       return [r, { refStatus: r.refStatus, refdSn: r.refdSn }, `退费 ${paid.feeSumamt}，refStatus ${r.refStatus}`];
     });
@@ -85,6 +90,7 @@ export async function runDemo(cred: Credentials, io: Io, opts: { json?: boolean;
   } catch (err) {
     return run.result(baseUrl, err);
   } finally {
+    if (unrefunded) await unrefunded().catch(() => undefined);
     if (receiver) await new Promise((r) => receiver!.close(r));
     // Put the app's notifyUrl back as it was, none included: a closed port must not keep receiving 6302s.
     if (previousNotifyUrl !== undefined) {

@@ -6,12 +6,14 @@ import { registerToolkitCommands } from './commands/toolkit.js';
 import { registerStatementCommands } from './commands/statements.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { describeError, processIo, type Io } from './io.js';
+import { addExamples, packageVersion } from './examples.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive: (p: Promise<void>) => void = () => {}): Command {
   const program = new Command();
   program
     .name('yibao')
     .description('yibao 医保移动支付 — 平台沙箱与协议工具 / platform sandbox and protocol tools')
+    .version(packageVersion(), '-V, --version', '版本 / print the version')
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => io.out(s.trimEnd()) });
@@ -21,6 +23,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive:
   registerToolkitCommands(program, io, setExit, keepAlive);
   registerStatementCommands(program, io, setExit);
   registerOperatorCommands(program, io);
+  addExamples(program);
   // Subcommands inherit exitOverride/output so that their usage errors also come back here.
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput(program.configureOutput());

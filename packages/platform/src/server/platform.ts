@@ -30,6 +30,7 @@ import { buildHttpApp } from './app.js';
 import { workerConfig } from './cluster.js';
 import { backfillOrderSearch, loadSearchKey } from '../center/search.js';
 import { PlatformMetrics } from './metrics.js';
+import { lockDataDir, type DataDirLock } from './datadir-lock.js';
 
 export interface PlatformOptions {
   config?: YibaoConfig;
@@ -131,6 +132,33 @@ function checkKeys(config: YibaoConfig, platformKeys: { privateKey: string; publ
 }
 
 export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  // One platform per data directory (its PGlite files, keys and sandbox.json): a second is refused.
+  const lock = options.inMemory ? undefined : lockDataDir(resolve(options.dataDir ?? '.yibao'));
+  try {
+    const platform = await createPlatformLocked(options);
+    if (lock) holdLock(platform, lock);
+    return platform;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+const LOCKS = new WeakMap<Platform, DataDirLock>();
+
+function holdLock(platform: Platform, lock: DataDirLock): void {
+  LOCKS.set(platform, lock);
+  const close = platform.close.bind(platform);
+  platform.close = async () => {
+    try {
+      await close();
+    } finally {
+      lock.release();
+    }
+  };
+}
+
+async function createPlatformLocked(options: PlatformOptions): Promise<Platform> {
   const config: YibaoConfig = structuredClone(options.config ?? {});
   checkConfig(config);
   const sandbox = isSandbox(config);
@@ -280,13 +308,27 @@ function postgresOptions(config: YibaoConfig): PostgresOptions {
 /** Starts listening and the callback worker. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const platform = await createPlatform(options);
-  const address = await platform.http.listen({ host: options.host ?? platform.config.server?.host ?? '127.0.0.1', port: options.port ?? platform.config.server?.port ?? 8080 });
+  let address: string;
+  // Fastify logs "Server listening at …" for each address; `yibao serve` prints one banner instead.
+  const level = platform.http.log.level;
+  platform.http.log.level = 'warn';
+  try {
+    address = await platform.http.listen({ host: options.host ?? platform.config.server?.host ?? '127.0.0.1', port: options.port ?? platform.config.server?.port ?? 8080 });
+  } catch (err) {
+    // EADDRINUSE and the like: close the store and the lock, so that the process ends with the error
+    // instead of hanging on an open database.
+    await platform.close().catch(() => undefined);
+    throw err;
+  } finally {
+    platform.http.log.level = level;
+  }
   const listening = new URL(address);
   if (!platform.config.server?.publicUrl) {
     platform.url = `http://${listening.hostname === '0.0.0.0' ? '127.0.0.1' : listening.hostname}:${listening.port}`;
     platform.deps.publicUrl = platform.url;
     if (platform.sandbox && platform.sandboxFile) writeSandboxFile(resolve(options.dataDir ?? '.yibao'), platform, undefined);
   }
+  LOCKS.get(platform)?.listening(Number(listening.port), platform.url);
   platform.worker.start();
   platform.reconciler.start();
   platform.statements.start();

@@ -8,7 +8,9 @@ import { mobileTransactions, portalTransactions } from '../spec/index.js';
 import { YibaoClient } from './client.js';
 import { YibaoApiError } from './errors.js';
 import { PortalClient } from './portal-client.js';
-import { checkKeys, UniqueSealer } from './transport.js';
+import { checkKeys, transportCode, UniqueSealer } from './transport.js';
+import { createCallbackHandler, MAX_CALLBACK_BYTES, type CallbackHandler, type CallbackResult, type SettledEvent } from './callback.js';
+import { buildCallbackAck } from '../protocol/mobile.js';
 
 /**
  * `yibao bridge`: a local HTTP service that speaks the `MobileTrans` JSON of
@@ -35,7 +37,29 @@ export interface BridgeApp {
 export interface BridgeOptions {
   apps: BridgeApp[];
   timeoutMs?: number;
+  /** Receive the center's 6302 for the HIS (listenCallbacks). */
+  callbacks?: BridgeCallbackOptions;
 }
+
+/**
+ * 【6302】 for a HIS that cannot verify SM2 or decrypt SM4 (mobile-payment.txt 2.3.1.3.2): the bridge
+ * receives the center's callback with createCallbackHandler — the same verification, dedupe by
+ * payOrdId and timestamp window as a Node HIS gets — and POSTs the opened data as plain JSON
+ * `{"txn":"6302","appId":…,"data":{…}}` to `hisUrl`. The center is answered success only once the HIS
+ * answered HTTP 2xx with `{"success": true}` (or `{"code": 0}`); anything else, or no answer within
+ * `hisTimeoutMs`, is answered success:false, and the center delivers again later.
+ */
+export interface BridgeCallbackOptions {
+  /** Where the HIS takes the plain 6302: on this machine only (loopback), since it carries no signature. */
+  hisUrl: string;
+  /** Default 8000: below the center's own per-attempt timeout, so that the center hears an answer. */
+  hisTimeoutMs?: number;
+  /** As createCallbackHandler's (default 300 s). */
+  timestampWindowSeconds?: number | false;
+  onReject?: (reason: string) => void;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 const MOBILE_BY_PATH = new Map<string, string>(Object.values(mobileTransactions).filter((t) => 'path' in t && t.path).map((t) => [(t as { path: string }).path, t.id]));
 const PORTAL_BY_PATH = new Map<string, string>(Object.values(portalTransactions).map((t) => [t.path, t.id]));
@@ -52,10 +76,112 @@ function respCodeOf(err: unknown): { respCode: string; message: string } {
 export class Bridge {
   private readonly apps: Map<string, BridgeApp>;
   private readonly sealer = new UniqueSealer();
+  private readonly receivers = new Map<string, CallbackHandler>();
   constructor(private readonly o: BridgeOptions) {
     this.apps = new Map(o.apps.map((a) => [a.appId, a]));
     // Keys are read at start: a bad one stops the bridge with its name, not every HIS call with 000001.
     for (const a of o.apps) checkKeys(a, (f) => `bridge: apps[${a.appId}].${f}`);
+    if (o.callbacks) this.makeReceivers(o.callbacks);
+  }
+
+  private makeReceivers(c: BridgeCallbackOptions): void {
+    let his: URL;
+    try {
+      his = new URL(c.hisUrl);
+    } catch {
+      throw new TypeError(`bridge: callbacks.hisUrl 不是有效的地址 / invalid: ${c.hisUrl}`);
+    }
+    // The forwarded 6302 is plain and unsigned: it must not cross the network.
+    if (his.protocol !== 'http:' || !(LOOPBACK_HOSTS.has(his.hostname) || his.hostname.startsWith('127.'))) {
+      throw new TypeError(`bridge: callbacks.hisUrl 须为本机地址（http://127.0.0.1:端口/…）/ must be on this machine: ${c.hisUrl}`);
+    }
+    for (const a of this.o.apps) {
+      if (!a.platformPublicKey) continue;
+      this.receivers.set(
+        a.appId,
+        createCallbackHandler({
+          appId: a.appId,
+          appSecret: a.appSecret,
+          platformPublicKey: a.platformPublicKey,
+          ...(c.timestampWindowSeconds !== undefined ? { timestampWindowSeconds: c.timestampWindowSeconds } : {}),
+          ...(c.onReject ? { onReject: c.onReject } : {}),
+          onSettled: (e) => this.forward(his, a.appId, e, c.hisTimeoutMs ?? 8_000),
+        }),
+      );
+    }
+    if (this.receivers.size === 0) throw new TypeError('bridge: 接收 6302 需要应用的 platformPublicKey / callbacks need an app with platformPublicKey');
+  }
+
+  /** Hands the opened 6302 to the HIS and resolves only when it answered that it took it. */
+  private async forward(his: URL, appId: string, e: SettledEvent, timeoutMs: number): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(his, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ txn: '6302', appId, data: e.data }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const code = transportCode(err);
+      throw new Error(code === 'TimeoutError' ? `HIS 在 ${timeoutMs} ms 内未应答（${his.href}）` : `无法连接 HIS ${his.href}（${code}）`);
+    }
+    const text = await res.text().catch(() => '');
+    let answer: Record<string, unknown> | undefined;
+    try {
+      answer = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      answer = undefined;
+    }
+    const took = res.ok && answer !== undefined && (answer.success === true || answer.code === 0 || answer.code === '0');
+    if (!took) throw new Error(`HIS 未确认（HTTP ${res.status}${text ? `：${text.slice(0, 200)}` : ''}），应答 {"success": true} 表示已处理`);
+  }
+
+  /** One 6302 (the raw body): opened, given to the HIS, and the answer for the center. */
+  async handleCallback(raw: string | Buffer): Promise<CallbackResult> {
+    let appId = '';
+    try {
+      const root = parseWireObject(raw, '回调报文');
+      appId = typeof root.appId === 'string' ? root.appId : '';
+    } catch {
+      // the handler below refuses it with its reason
+    }
+    const receiver = this.receivers.get(appId) ?? [...this.receivers.values()][0];
+    if (!receiver) throw new TypeError('bridge: 未配置 callbacks');
+    return receiver.handle(raw);
+  }
+
+  /**
+   * The listener for the center's 6302 (any path, POST). Separate from `listen`: the center reaches
+   * this one from another machine, while the signing bridge stays on loopback.
+   */
+  listenCallbacks(port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+    if (this.receivers.size === 0) throw new TypeError('bridge: 未配置 callbacks（hisUrl）');
+    const server = createServer((req, res) => {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { 'content-type': 'application/json; charset=utf-8', allow: 'POST' }).end(JSON.stringify({ code: '-5', message: '6302 回调地址只接受 POST' }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let refused = false;
+      req.on('data', (c: Buffer) => {
+        if (refused) return;
+        size += c.length;
+        if (size > MAX_CALLBACK_BYTES) {
+          refused = true;
+          chunks.length = 0;
+          res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(buildCallbackAck(false, `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`)));
+        } else chunks.push(c);
+      });
+      req.on('end', () => {
+        if (refused) return;
+        void this.handleCallback(Buffer.concat(chunks)).then((r) => {
+          if (!res.writableEnded && !res.destroyed) res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(r.body));
+        });
+      });
+    });
+    return new Promise((resolve) => server.listen(port, host, () => resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` })));
   }
 
   /** One call: the request (text, or the HTTP body's bytes, strictly UTF-8) in, the MobileTrans answer out. Never throws. */

@@ -5,7 +5,8 @@ import { ErrorCode, YibaoError } from '../protocol/errors.js';
 import { parseWireObject, stringifyWire, utf8Text, type WireObject } from '../protocol/json.js';
 import { buildCallbackAck, open6204Redirect, openCallback, sealCallback } from '../protocol/mobile.js';
 import { getTxn, toWire, validateTxn } from '../spec/index.js';
-import type { Txn6302Input } from '../spec/mobile.js';
+import type { Txn6302Input } from '../spec/types.generated.js';
+import { checkAppId, checkKeys } from './transport.js';
 
 /**
  * The HIS side of 【6302】医保结算结果通知 (mobile-payment.txt 2.3.1.3.2): verify, decrypt (or accept
@@ -82,20 +83,26 @@ function memoryDedupe(limit = 100_000): DedupeStore {
 }
 
 export interface CallbackHandler {
-  /** Framework-free core: the raw body in, the answer out. */
-  handle(rawBody: string): Promise<CallbackResult>;
+  /** Framework-free core: the raw body (text or bytes, never a parsed object) in, the answer out. */
+  handle(rawBody: string | Buffer): Promise<CallbackResult>;
   /** Node's http (also Express: mount it with express.text({type: '*\/*'}) or no body parser). */
   (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void>;
   /** Fastify: `app.post('/notify', handler.fastify)`; register a string content-type parser. */
   fastify(request: { body?: unknown; raw: IncomingMessage }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: string): unknown }): Promise<void>;
 }
 
+/** What a handler that was given a parsed body says. */
+export const PARSED_BODY =
+  '回调报文已被 JSON 解析器解析（body 是对象，金额已失去原文，无法验签）：请把原始请求体交给 handler / the body went through a JSON parser: pass the raw request body ' +
+  "(Express: express.text({ type: '*/*' }) on this route; Fastify: a string content-type parser; Koa: ctx.request.rawBody)";
+
 async function readBody(req: IncomingMessage & { body?: unknown }): Promise<string> {
   if (typeof req.body === 'string') return req.body;
   if (Buffer.isBuffer(req.body)) return utf8Text(req.body, '回调报文');
-  // A JSON body parser already ran: numbers may have lost their text ("12.30" → 12.3) and the
-  // signature can then fail. Use a raw/text parser for the callback route (docs/toolkit.md).
-  if (req.body !== undefined && req.body !== null && typeof req.body === 'object') return JSON.stringify(req.body);
+  // A JSON body parser already ran: numbers have lost their text ("12.30" → 12.3), so the signature
+  // over the data cannot be checked reliably (it would pass or fail by the amounts). Refused, always,
+  // with what to change, as Stripe's webhook helper does (docs/toolkit.md).
+  if (req.body !== undefined && req.body !== null && typeof req.body === 'object') throw new YibaoError(ErrorCode.INVALID_PARAM, PARSED_BODY);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -112,6 +119,8 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     if (!options[f]) throw new TypeError(`createCallbackHandler: ${f} is required`);
   }
   if (typeof options.onSettled !== 'function') throw new TypeError('createCallbackHandler: onSettled is required');
+  checkKeys({ platformPublicKey: options.platformPublicKey }, (f) => `createCallbackHandler: ${f}`);
+  checkAppId(options.appId, 'createCallbackHandler');
   const keys: EnvelopeKeys = { appId: options.appId, appSecret: options.appSecret, peerPublicKey: options.platformPublicKey };
   const dedupe = options.dedupe ?? memoryDedupe();
   const inFlight = new Map<string, Promise<CallbackResult>>();
@@ -121,8 +130,16 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     return { status: 200, body: buildCallbackAck(false, reason), outcome: 'refused', reason };
   };
 
-  async function handle(rawBody: string): Promise<CallbackResult> {
+  async function handle(rawBody: string | Buffer): Promise<CallbackResult> {
     let opened;
+    if (Buffer.isBuffer(rawBody)) {
+      try {
+        rawBody = utf8Text(rawBody, '回调报文');
+      } catch (err) {
+        return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : String(err));
+      }
+    }
+    if (typeof rawBody !== 'string') return refuse(PARSED_BODY);
     try {
       const message = parseWireObject(rawBody, '回调报文');
       if (message.appId !== options.appId) return refuse(`appId 不符：${String(message.appId)}`);

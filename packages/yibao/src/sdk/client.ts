@@ -1,4 +1,4 @@
-import { checkKeys, openReply, plainAnswer, transportCode, validateBeforeSend } from './transport.js';
+import { attemptSignal, checkAppId, checkKeys, openReply, plainAnswer, transportCode, transportMessage, validateBeforeSend } from './transport.js';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeKeys } from '../protocol/envelope.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -23,7 +23,7 @@ import type {
   Txn6301Output,
   Txn6401Input,
   Txn6401Output,
-} from '../spec/mobile.js';
+} from '../spec/types.generated.js';
 import { YibaoApiError } from './errors.js';
 import { KEY_ID_HEADER, keysByHint } from '../protocol/key-id.js';
 
@@ -97,9 +97,24 @@ export const RESOURCES = {
   revokeUpload: { txn: '6401', idempotent: true },
 } as const;
 
+/** Per-call options (as stripe-node's request options). */
 export interface CallOptions {
   /** Per-call override of the client's retries. */
   retries?: number;
+  /** Per-call override of the client's timeoutMs (per attempt). */
+  timeoutMs?: number;
+  /**
+   * Cancels the call (and its retries): the promise rejects with a `transport` error of code
+   * `AbortError`. A request already sent may still have taken effect at the center: query it (6301).
+   */
+  signal?: AbortSignal;
+  /**
+   * The idempotency key of this logical call: 6202/6205 `orgBizSer`, 6203 `appRefdSn`. Persist it in
+   * the HIS before calling, and send the same key again after a crash: the center then answers the
+   * first result instead of refusing a second payment (-1 订单当前状态不能支付). Other transactions
+   * have none (6201's is medOrgOrd); giving one is a TypeError.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ResourceMethods {
@@ -157,6 +172,7 @@ export class YibaoClient {
     this.platformKeys = Array.isArray(options.platformPublicKey) ? [...options.platformPublicKey] : [options.platformPublicKey];
     if (this.platformKeys.length === 0 || this.platformKeys.some((k) => !k)) throw new TypeError('YibaoClient: platformPublicKey is required');
     for (const k of this.platformKeys) checkKeys({ privateKey: options.privateKey, platformPublicKey: k }, (f) => `YibaoClient: ${f}`);
+    checkAppId(options.appId, 'YibaoClient');
     this.o = { timeoutMs: 15_000, retries: 2, ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
     this.keys = {
       appId: options.appId,
@@ -167,13 +183,20 @@ export class YibaoClient {
       ...(options.scalarStyle ? { scalarStyle: options.scalarStyle } : {}),
     };
     for (const [method, r] of Object.entries(RESOURCES)) {
-      (this as unknown as Record<string, unknown>)[method] = (data: Record<string, unknown>, opts?: CallOptions) => this.request(r.txn, data, opts);
+      (this as unknown as Record<string, unknown>)[method] = (data: object, opts?: CallOptions) => this.request(r.txn, data, opts);
     }
   }
 
   /** Fills what the caller may leave out; idempotency keys once per logical call. */
-  private complete(txn: string, data: Record<string, unknown>): Record<string, unknown> {
+  private complete(txn: string, data: object, idempotencyKey: string | undefined): Record<string, unknown> {
     const out: Record<string, unknown> = { ...data };
+    if (idempotencyKey !== undefined) {
+      const field = Object.values(RESOURCES).find((r) => r.txn === txn && 'key' in r) as { key: string } | undefined;
+      if (!field) throw new TypeError(`YibaoClient: ${txn} 没有幂等键 / has no idempotency key${txn === '6201' ? '（6201 以 medOrgOrd 识别同一笔上传）' : ''}`);
+      const given = out[field.key];
+      if (given !== undefined && given !== '' && given !== idempotencyKey) throw new TypeError(`YibaoClient: idempotencyKey 与 data.${field.key} 不一致 / differs from data.${field.key}`);
+      out[field.key] = idempotencyKey;
+    }
     const orgField = txn === '6101' ? 'orgId' : 'orgCodg';
     if (this.o.orgCodg && out[orgField] === undefined && orgField in getTxn(txn).input.properties) out[orgField] = this.o.orgCodg;
     if ((txn === '6202' || txn === '6205') && !out.orgBizSer) out.orgBizSer = `BS${randomUUID().replace(/-/g, '').slice(0, 30)}`;
@@ -191,10 +214,11 @@ export class YibaoClient {
    * before an answer. The data, idempotency key included, is the same on every attempt; each attempt
    * is sealed afresh (new timestamp and signature, so the center's replay check does not trip).
    */
-  async request<T = Record<string, unknown>>(txn: string, input: Record<string, unknown>, opts: CallOptions = {}): Promise<T> {
+  async request<T = Record<string, unknown>>(txn: string, input: object, opts: CallOptions = {}): Promise<T> {
     const spec = getTxn(txn);
     if (!spec.path) throw new TypeError(`transaction ${txn} is not sent by an institution`);
-    const data = this.complete(txn, input);
+    const data = this.complete(txn, input, opts.idempotencyKey);
+    const timeoutMs = opts.timeoutMs ?? this.o.timeoutMs;
     validateBeforeSend(txn, data);
     const wire = toWire(spec.input, data);
     // downloadStatement only reads (a yibao extension, docs/statements.md): safe to repeat.
@@ -202,9 +226,12 @@ export class YibaoClient {
     const maxAttempts = 1 + Math.max(0, opts.retries ?? this.o.retries);
     const doFetch = this.o.fetch ?? fetch;
     let attempt = 0;
+    const aborted = (traceId: string, cause?: unknown) =>
+      new YibaoApiError({ type: 'transport', code: 'AbortError', message: transportMessage('AbortError', '移动支付中心', timeoutMs, true), txn, traceId, attempts: attempt, cause: cause ?? opts.signal?.reason });
     for (;;) {
       attempt += 1;
       const traceId = `sdk-${randomUUID()}`;
+      if (opts.signal?.aborted) throw aborted(traceId);
       const body = stringifyWire(
         sealRequest(wire, this.keys, {
           ...(this.o.signType ? { signType: this.o.signType } : {}),
@@ -218,21 +245,23 @@ export class YibaoClient {
           method: 'POST',
           headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': traceId },
           body,
-          signal: AbortSignal.timeout(this.o.timeoutMs),
+          signal: attemptSignal(timeoutMs, opts.signal),
         });
         raw = await res.text();
       } catch (err) {
+        // The caller's cancel is never retried.
+        if (opts.signal?.aborted) throw aborted(traceId, err);
         const code = transportCode(err);
-        const safe = NOT_SENT.has(code) || (idempotent && (SENT_UNKNOWN.has(code) || code === 'TimeoutError' || code === 'AbortError'));
+        const safe = NOT_SENT.has(code) || (idempotent && (SENT_UNKNOWN.has(code) || code === 'TimeoutError'));
         if (safe && attempt < maxAttempts) {
-          await this.backoff(attempt);
+          await this.backoff(attempt, opts.signal);
           continue;
         }
-        throw new YibaoApiError({ type: 'transport', code, message: `无法连接移动支付中心或连接中断（${code}）`, txn, traceId, attempts: attempt, cause: err });
+        throw new YibaoApiError({ type: 'transport', code, message: transportMessage(code, '移动支付中心', timeoutMs, false), txn, traceId, attempts: attempt, cause: err });
       }
       const centerTrace = res.headers.get('x-yibao-trace-id') ?? traceId;
       if (res.status >= 500 && attempt < maxAttempts) {
-        await this.backoff(attempt);
+        await this.backoff(attempt, opts.signal);
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
@@ -259,6 +288,20 @@ export class YibaoClient {
         attempts: attempt,
         credentials: 'appId、appSecret 与密钥',
       });
+      if (opened.code === ErrorCode.BAD_SIGNATURE) {
+        // The center could verify nothing we signed (its own answer verified): our private key is not
+        // the one whose public key it holds for this appId. Not a business failure: a configuration one.
+        throw new YibaoApiError({
+          type: 'signature',
+          code: opened.code,
+          message: `移动支付中心无法验证本机构的签名（${opened.message || '签名无效'}）：请核对 privateKey 是否与在中心登记的机构公钥成对、appId 是否为该公钥登记的应用 / the center could not verify our signature: check that privateKey matches the public key registered with the center for this appId`,
+          txn,
+          traceId: centerTrace,
+          raw,
+          httpStatus: res.status,
+          attempts: attempt,
+        });
+      }
       if (opened.code !== ErrorCode.OK) {
         throw new YibaoApiError({ type: 'business', code: opened.code, message: opened.message || '业务失败', txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
       }
@@ -281,8 +324,17 @@ export class YibaoClient {
     return data;
   }
 
-  private backoff(attempt: number): Promise<void> {
+  /** Waits before a retry; a cancel during the wait ends it at once (the next turn throws). */
+  private backoff(attempt: number, signal?: AbortSignal): Promise<void> {
     const ms = Math.min(2000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-    return new Promise((r) => setTimeout(r, ms));
+    return new Promise((r) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        r();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }

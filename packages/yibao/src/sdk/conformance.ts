@@ -187,10 +187,11 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     const insutype = o.insutype ?? person?.insutype ?? '310';
     if (!psnNo) throw new Skip('需要人员编号（--psn-no）');
     const data = demoUpload({ orgCodg: orgCodg ?? '', psnNo, idNo: state.id.idNo, userName: state.id.userName, idType: state.id.idType, insutype, ecToken: state.id.ecToken });
-    const up = await client.uploadFees(data as never);
+    const up = await client.uploadFees(data);
     return { data, up };
   };
-  const money = (d: Record<string, unknown>, own = 'ownPayAmt') => {
+  const money = (reply: object, own = 'ownPayAmt') => {
+    const d = reply as Record<string, unknown>;
     const [fee, fund, acct, cash, oth] = ['feeSumamt', 'fundPay', 'psnAcctPay', own, 'othFeeAmt'].map((f) => yuanToFen(String(d[f] ?? '0')));
     must(fee === fund! + acct! + cash! + oth!, `feeSumamt ${d.feeSumamt} ≠ fundPay ${d.fundPay} + psnAcctPay ${d.psnAcctPay} + ${own} ${d[own]} + othFeeAmt ${d.othFeeAmt ?? '0'}`);
     return `${d.feeSumamt} = ${d.fundPay} + ${d.psnAcctPay} + ${d[own]} + ${d.othFeeAmt ?? '0.00'}`;
@@ -222,14 +223,14 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   });
   await check('idempotency.orgBizSer', '同一 orgBizSer 重复下单不会二次扣款', async () => {
     if (!state.paid) throw new Skip('6202 未通过');
-    let again: Record<string, unknown> | undefined;
+    let again: object | undefined;
     try {
       again = await client.payOrder(state.payReq);
     } catch {
       again = undefined; // refusing the duplicate is also conformant
     }
     // Key order is not meaningful in JSON; compare canonically.
-    if (again) must(canonicalJson(canonicalize(again)) === canonicalJson(canonicalize(state.paid)), '重复请求得到不同的应答');
+    if (again) must(canonicalJson(canonicalize(again as Record<string, unknown>)) === canonicalJson(canonicalize(state.paid)), '重复请求得到不同的应答');
     return again ? '返回首次应答' : '重复请求被拒绝';
   });
   await check('happy.6301', '6301 结算结果查询，金额恒等', async () => {

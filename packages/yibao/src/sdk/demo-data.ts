@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decimalTimesToFen, fenToYuan } from '../spec/money.js';
 import { formatDateTime } from '../protocol/time.js';
+import type { Txn6201Input } from '../spec/types.generated.js';
 
 /**
  * A realistic outpatient bill as a HIS uploads it in 6201 (every field the spec requires), used by
@@ -30,9 +31,9 @@ export function demoUpload(p: {
   insutype: string;
   ecToken: string;
   medType?: string;
-  acctUsedFlag?: string;
+  acctUsedFlag?: Txn6201Input['acctUsedFlag'];
   lines?: DemoLine[];
-}): Record<string, unknown> & { chrgBchno: string; medOrgOrd: string } {
+}): Txn6201Input {
   const lines = p.lines ?? DEMO_BILL;
   const medType = p.medType ?? '14';
   const chrgBchno = `CB${Date.now()}${Math.floor(Math.random() * 1000)}`;

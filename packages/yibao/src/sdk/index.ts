@@ -2,17 +2,17 @@ export { YibaoClient, RESOURCES, lastResponse, type LastResponse, type YibaoClie
 export { YibaoApiError, type YibaoApiErrorType } from './errors.js';
 /** What the protocol helpers (decodeRedirect, generateTestCallback) throw: a spec code and a Chinese message. */
 export { YibaoError } from '../protocol/errors.js';
-export { createCallbackHandler, decodeRedirect, generateTestCallback, type CallbackHandler, type CallbackHandlerOptions, type DedupeStore, type SettledEvent } from './callback.js';
+export { createCallbackHandler, decodeRedirect, generateTestCallback, type CallbackHandler, type CallbackHandlerOptions, type CallbackResult, type DedupeStore, type SettledEvent } from './callback.js';
 export { toFen, toYuan } from './money.js';
-export type * from '../spec/mobile.js';
+/** What toFen/toYuan throw for an amount that is not exact (more than two decimals, not a number). */
+export { MoneyError } from '../spec/money.js';
+export { generateTestKeys } from './test-keys.js';
+export type * from '../spec/types.generated.js';
 export { PortalClient, type PortalClientOptions } from './portal-client.js';
 export { Bridge, type BridgeApp, type BridgeOptions } from './bridge.js';
 export { runConformance, type ConformanceOptions, type ConformanceReport, type CheckResult } from './conformance.js';
 export { OneCodeClient, type OneCodeClientOptions } from './onecode-client.js';
 export { TerminalClient, type TerminalClientOptions } from './terminal-client.js';
 export { ChannelClient, type ChannelClientOptions, type ChannelPayResult, type ChannelRefundResult, type StatementLine } from './channel-client.js';
-export type * from '../spec/fsi.js';
-export type * from '../spec/terminal.js';
-export type * from '../spec/portal.js';
-export { demoUpload, personWithCash } from './demo-data.js';
+export { demoUpload, personWithCash, type DemoLine } from './demo-data.js';
 export { parseLedger, compareLedger, describeDifference, LedgerError, type LedgerLine, type Difference, type DifferenceKind } from './reconcile.js';

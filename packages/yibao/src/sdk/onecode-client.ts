@@ -1,7 +1,7 @@
 import { openFsiResponse, sealFsiRequest, type FsiKeys } from '../protocol/fsi.js';
 import { stringifyWire } from '../protocol/json.js';
 import { FSI_PATH, ONE_CODE_INFNO, asLists, getTxn, toWire, type OneCodeInfno } from '../spec/index.js';
-import type { OneCodePayCertInput, OneCodePayCertOutput, OneCodeStatusInput, OneCodeStatusOutput, Txn1101Output } from '../spec/fsi.js';
+import type { OneCodePayCertInput, OneCodePayCertOutput, OneCodeStatusInput, OneCodeStatusOutput, Txn1101Output } from '../spec/types.generated.js';
 import { YibaoApiError } from './errors.js';
 import { newTraceId, openReply, post, validateBeforeSend } from './transport.js';
 

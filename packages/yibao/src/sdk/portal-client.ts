@@ -3,7 +3,7 @@ import { stringifyWire } from '../protocol/json.js';
 import { openPortalResponse, sealPortalRequest } from '../protocol/portal.js';
 import type { EncType, SignType } from '../protocol/signer.js';
 import { getTxn, toWire } from '../spec/index.js';
-import type { PushMsgInput, PushMsgOutput, VerificationDrugInput, VerificationDrugOutput } from '../spec/portal.js';
+import type { PushMsgInput, PushMsgOutput, VerificationDrugInput, VerificationDrugOutput } from '../spec/types.generated.js';
 import { YibaoApiError } from './errors.js';
 import { newTraceId, openReply, post, UniqueSealer, validateBeforeSend } from './transport.js';
 
@@ -38,12 +38,12 @@ export class PortalClient {
 
   /** 医疗消息推送 (/api/amp/hos/pushMsg). */
   pushMsg(data: PushMsgInput): Promise<PushMsgOutput> {
-    return this.request('pushMsg', data as unknown as Record<string, unknown>) as Promise<PushMsgOutput>;
+    return this.request('pushMsg', data as unknown as Record<string, unknown>) as unknown as Promise<PushMsgOutput>;
   }
 
   /** 药品核销 YM_PORTAL_008 (/api/mobile/verificationDrug). */
   verificationDrug(data: VerificationDrugInput): Promise<VerificationDrugOutput> {
-    return this.request('verificationDrug', data as unknown as Record<string, unknown>) as Promise<VerificationDrugOutput>;
+    return this.request('verificationDrug', data as unknown as Record<string, unknown>) as unknown as Promise<VerificationDrugOutput>;
   }
 
   /** Any portal transaction; `url` overrides baseUrl + path (the MobileTrans serverAddr). */

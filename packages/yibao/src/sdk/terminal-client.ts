@@ -3,7 +3,7 @@ import { stringifyWire } from '../protocol/json.js';
 import type { SignType } from '../protocol/signer.js';
 import { openTerminalResponse, sealTerminalRequest, TERMINAL_OK, type TerminalTransType } from '../protocol/terminal.js';
 import { TERMINAL_PATH, getTxn, toWire } from '../spec/index.js';
-import type { AuthCheckInput, AuthCheckOutput, EcAuthInput, EcAuthOutput, SettleNotifyInput, SettleNotifyOutput } from '../spec/terminal.js';
+import type { AuthCheckInput, AuthCheckOutput, EcAuthInput, EcAuthOutput, SettleNotifyInput, SettleNotifyOutput } from '../spec/types.generated.js';
 import { YibaoApiError } from './errors.js';
 import { newTraceId, openReply, post, UniqueSealer, validateBeforeSend } from './transport.js';
 
@@ -39,17 +39,17 @@ export class TerminalClient {
 
   /** cn.nhsa.ec.auth 刷脸获取医保用户身份授权. outBizNo is generated when absent (it must be unique). */
   faceAuth(data: Omit<WithOrg<EcAuthInput>, 'outBizNo'> & { outBizNo?: string }): Promise<EcAuthOutput> {
-    return this.request('cn.nhsa.ec.auth', { outBizNo: `TB${randomUUID().replace(/-/g, '').slice(0, 30)}`, ...data }) as Promise<EcAuthOutput>;
+    return this.request('cn.nhsa.ec.auth', { outBizNo: `TB${randomUUID().replace(/-/g, '').slice(0, 30)}`, ...data }) as unknown as Promise<EcAuthOutput>;
   }
 
   /** cn.nhsa.auth.check 获取医保用户身份信息 (by authNo). */
   authCheck(data: WithOrg<AuthCheckInput>): Promise<AuthCheckOutput> {
-    return this.request('cn.nhsa.auth.check', data) as Promise<AuthCheckOutput>;
+    return this.request('cn.nhsa.auth.check', { ...data }) as unknown as Promise<AuthCheckOutput>;
   }
 
   /** cn.nhsa.settle.notify 结算结果通知. */
   settleNotify(data: SettleNotifyInput): Promise<SettleNotifyOutput> {
-    return this.request('cn.nhsa.settle.notify', data) as Promise<SettleNotifyOutput>;
+    return this.request('cn.nhsa.settle.notify', { ...data }) as unknown as Promise<SettleNotifyOutput>;
   }
 
   async request(transType: TerminalTransType, input: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -59,6 +59,8 @@ export interface PostOptions {
   /** Who we talk to, for the transport error's message (e.g. 区域医保支付门户). */
   peer: string;
   method?: 'POST' | 'GET';
+  /** The caller's cancel signal. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -79,12 +81,12 @@ export async function post(o: PostOptions): Promise<{ raw: string; status: numbe
       method: o.method ?? 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': o.traceId },
       ...(o.method === 'GET' ? {} : { body: o.body }),
-      signal: AbortSignal.timeout(o.timeoutMs),
+      signal: attemptSignal(o.timeoutMs, o.signal),
     });
     return { raw: await res.text(), status: res.status, traceId: res.headers.get('x-yibao-trace-id') ?? o.traceId };
   } catch (err) {
     const code = transportCode(err);
-    throw new YibaoApiError({ type: 'transport', code, message: `无法连接${o.peer}或连接中断（${code}）`, txn: o.txn, traceId: o.traceId, cause: err });
+    throw new YibaoApiError({ type: 'transport', code, message: transportMessage(code, o.peer, o.timeoutMs, o.signal?.aborted === true), txn: o.txn, traceId: o.traceId, cause: err });
   }
 }
 
@@ -161,4 +163,44 @@ export function checkKeys(keys: { privateKey?: string; platformPublicKey?: strin
       throw new TypeError(`${name(f)} 无效 / invalid: ${(err as Error).message}`);
     }
   }
+  if (keys.privateKey && keys.platformPublicKey) {
+    // Both halves of the institution's own pair: every reply would fail to verify, and the error
+    // would say "签名验证失败" at the first payment instead of naming the mix-up here.
+    const own = parsePrivateKey(keys.privateKey).publicKey;
+    const peer = parsePublicKey(keys.platformPublicKey);
+    if (own.x === peer.x && own.y === peer.y) {
+      throw new TypeError(
+        `${name('platformPublicKey')} 是本机构 privateKey 对应的公钥：应填移动支付中心（平台）的公钥 / is the public key of your own privateKey: give the center's public key (sandbox.json platform.publicKey)`,
+      );
+    }
+  }
+}
+
+/**
+ * mobile-payment.txt 2.2 (DESIGN.md §3): the SM4 key is derived with the first 16 bytes of appId as
+ * the key, so a shorter appId cannot encrypt anything; refused when the client is made.
+ */
+export function checkAppId(appId: string, name: string): void {
+  if (Buffer.byteLength(appId, 'utf8') < 16) {
+    throw new TypeError(`${name}: appId 至少 16 字节（SM4 密钥由 appId 前 16 字节派生；中心分配的 appId 为 32 位）/ appId must be at least 16 bytes, got ${Buffer.byteLength(appId, 'utf8')}`);
+  }
+}
+
+/** The caller's AbortSignal and the attempt's timeout, as one signal. */
+export function attemptSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+/**
+ * The message of a transport failure: a timeout says "timed out" (超时) — the center may be slow, not
+ * unreachable —, a cancel says the caller cancelled, anything else that there is no connection.
+ */
+export function transportMessage(code: string, peer: string, timeoutMs: number, aborted: boolean): string {
+  if (aborted) return `请求已被调用方取消 / aborted by the caller's AbortSignal（${code}）`;
+  if (code === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return `请求${peer}超时：${timeoutMs} ms 内未收到应答 / timed out after ${timeoutMs} ms（${code}；请求可能已送达，可用查询交易确认）`;
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `连接${peer}超时 / connect timed out（${code}）`;
+  return `无法连接${peer}或连接中断（${code}）`;
 }

@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import { node, opt, req } from './field.js';
 
 /**
@@ -135,12 +134,6 @@ export const Out1101 = node('output', {
   idetinfo: opt.list('身份信息列表', Idetinfo1101),
 });
 
-export type OneCodeStatusInput = Static<typeof InOneCodeStatus>;
-export type OneCodeStatusOutput = Static<typeof OutOneCodeStatus>;
-export type OneCodePayCertInput = Static<typeof InOneCodePayCert>;
-export type OneCodePayCertOutput = Static<typeof OutOneCodePayCert>;
-export type Txn1101Input = Static<typeof In1101>;
-export type Txn1101Output = Static<typeof Out1101>;
 
 /**
  * The spec gives the module's two transactions no 交易编号: yibao uses 9701 and 9702 by default

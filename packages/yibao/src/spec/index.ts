@@ -15,6 +15,8 @@ export * from './fsi.js';
 export * from './portal.js';
 export * from './terminal.js';
 export * from './statement.js';
+/** The transactions' TypeScript types, generated from this catalogue with JSDoc on every field. */
+export type * from './types.generated.js';
 
 /** One transaction of the four specs, as data. */
 export interface TxnSpec {

@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import { node, opt, req } from './field.js';
 import type { CrossRule, FieldIssue } from './validate.js';
 import { isEmpty } from './validate.js';
@@ -188,12 +187,33 @@ const rules6201: CrossRule[] = [
       : [],
 ];
 
+/**
+ * 表 7 extData: 根据各地方医保要求传不同数据内容. The fields yibao's center fills, all optional (other
+ * centers send others, or null): mdtrtId is what 6202's required mdtrtId repeats when the HIS did not
+ * name the visit in 6201; preSetl is the pre-settlement (预结算) the HIS can show before payment.
+ */
+export const PreSetl6201 = node('preSetl', {
+  medfeeSumamt: opt.num('医疗费总额', 16, 2),
+  fundPay: opt.num('医保基金支付', 16, 2),
+  psnAcctPay: opt.num('个人账户支出', 16, 2),
+  ownPayAmt: opt.num('现金支付', 16, 2),
+  othFeeAmt: opt.num('其他支付金额', 16, 2),
+  fulamtOwnpayAmt: opt.num('全自费金额', 16, 2),
+  overlmtSelfpay: opt.num('超限价金额', 16, 2),
+  preselfpayAmt: opt.num('先行自付金额', 16, 2),
+  inscpScpAmt: opt.num('符合政策范围金额', 16, 2),
+});
+export const ExtData6201 = node('extData', {
+  mdtrtId: opt.str('就诊 ID', 40, { note: '6202 支付下单的 mdtrtId 传此值（6201 未传 mdtrtId 时）；yibao 扩展，各地不同' }),
+  hiRgstSn: opt.str('医保挂号流水号', 40, { note: 'yibao 扩展' }),
+  preSetl: opt.obj('预结算结果', PreSetl6201.properties, { note: 'yibao 扩展：支付前可向患者展示' }),
+});
 /** 表 7 (data). */
 export const Out6201 = node('data', {
   payOrdId: req.str('支付订单号', 40, { note: '医保结算中心订单号' }),
   payToken: req.str('支付 token', 40, { note: '下单支付使用' }),
   cashierUrl: opt.str('医保支付收银台h5地址', 4000, { note: '见 3.1.2.1.5.1 收银台拼接说明' }),
-  extData: opt.any('医保扩展数据', { note: '根据各地方医保要求传不同数据内容' }),
+  extData: opt.obj('医保扩展数据', ExtData6201.properties, { note: '根据各地方医保要求传不同数据内容' }),
 });
 
 /** 3.1.2.1.5.1 收银台拼接说明: the chnlEncData content. */
@@ -381,24 +401,6 @@ export const In6401 = node('data', {
 });
 /** 表 279. */
 export const Out6401 = node('data', { success: req.bool('回调通知结果') });
-
-export type Txn6101Input = Static<typeof In6101>;
-export type Txn6101Output = Static<typeof Out6101>;
-export type Txn6201Input = Static<typeof In6201>;
-export type Txn6201Output = Static<typeof Out6201>;
-export type Txn6202Input = Static<typeof In6202>;
-export type Txn6202Output = Static<typeof Out6202>;
-export type Txn6203Input = Static<typeof In6203>;
-export type Txn6203Output = Static<typeof Out6203>;
-export type Txn6204Input = Static<typeof In6204>;
-export type Txn6205Input = Static<typeof In6205>;
-export type Txn6205Output = Static<typeof Out6205>;
-export type Txn6301Input = Static<typeof In6301>;
-export type Txn6301Output = Static<typeof Out6301>;
-export type Txn6302Input = Static<typeof In6302>;
-export type Txn6302Output = Static<typeof Out6302>;
-export type Txn6401Input = Static<typeof In6401>;
-export type Txn6401Output = Static<typeof Out6401>;
 
 export const MOBILE_PREFIX = '/org/local/api/hos';
 

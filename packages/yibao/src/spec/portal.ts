@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import { node, opt, req } from './field.js';
 
 /**
@@ -55,10 +54,6 @@ export const OutVerificationDrug = node('data', {
   drugTypeDesc: req.str('项目类型描述', 200),
 });
 
-export type PushMsgInput = Static<typeof InPushMsg>;
-export type PushMsgOutput = Static<typeof OutPushMsg>;
-export type VerificationDrugInput = Static<typeof InVerificationDrug>;
-export type VerificationDrugOutput = Static<typeof OutVerificationDrug>;
 
 export const portalTransactions = {
   pushMsg: { id: 'pushMsg', name: '医疗消息推送', spec: `${SPEC} 2.4.1（示例）`, from: 'HIS', to: '区域医保支付门户', path: '/api/amp/hos/pushMsg', input: InPushMsg, output: OutPushMsg },

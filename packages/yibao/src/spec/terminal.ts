@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
 import { fieldMeta, node, opt, req } from './field.js';
 import { parseWireTime } from '../protocol/time.js';
@@ -117,12 +116,6 @@ export const OutSettleNotify = node('data', {
   extData: opt.str('扩展参数', 4000),
 });
 
-export type EcAuthInput = Static<typeof InEcAuth>;
-export type EcAuthOutput = Static<typeof OutEcAuth>;
-export type AuthCheckInput = Static<typeof InAuthCheck>;
-export type AuthCheckOutput = Static<typeof OutAuthCheck>;
-export type SettleNotifyInput = Static<typeof InSettleNotify>;
-export type SettleNotifyOutput = Static<typeof OutSettleNotify>;
 
 export const TERMINAL_PATH = '/terminal/api/trans';
 

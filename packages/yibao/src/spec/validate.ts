@@ -25,6 +25,12 @@ const FORMATS: Record<string, RegExp> = {
   yyyyMMddHHmmss: /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/,
 };
 
+const FORMAT_EXAMPLES: Record<string, string> = {
+  'yyyy-MM-dd HH:mm:ss': '2026-12-03 10:00:00',
+  'yyyy-MM-dd': '2026-12-03',
+  yyyyMMddHHmmss: '20261203100000',
+};
+
 function validDate(m: RegExpExecArray): boolean {
   const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = m.slice(1).map((x) => Number(x ?? 0));
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
@@ -78,11 +84,13 @@ function checkValue(path: string, schema: TSchema, m: FieldMeta, v: unknown): Fi
       if (t === undefined) return [issue(path, 'type', m, '应为字符串')];
       const hidden = isIdentifierField(path) ? INVISIBLE.exec(t) : null;
       if (hidden) return [issue(path, 'format', m, `含有不可见或改变文字方向的字符 U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}，标识字段不允许`)];
-      if (m.length !== undefined && [...t].length > m.length) return [issue(path, 'length', m, `长度不能超过 ${m.length}`)];
+      // The format first: an ISO time ("2026-12-03T10:00:00.000Z") is told it is in the wrong format,
+      // not that it is too long.
       if (m.format) {
         const r = FORMATS[m.format]!.exec(t);
-        if (!r || !validDate(r)) return [issue(path, 'format', m, `应为 ${m.format} 格式`)];
+        if (!r || !validDate(r)) return [issue(path, 'format', m, `应为 ${m.format} 格式${/^\d{4}-\d{2}-\d{2}T/.test(t) ? `（不是 ISO 8601；例如 ${FORMAT_EXAMPLES[m.format] ?? m.format}，北京时间）` : ''}`)];
       }
+      if (m.length !== undefined && [...t].length > m.length) return [issue(path, 'length', m, `长度不能超过 ${m.length}`)];
       if (m.json) {
         let inner: unknown;
         try {

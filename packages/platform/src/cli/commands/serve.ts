@@ -10,8 +10,8 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
   program
     .command('serve')
     .description('启动平台（移动支付中心沙箱）/ start the platform')
-    .option('--port <n>', '端口 / port (default 8080)')
-    .option('--host <host>', '监听地址 / listen address (default 127.0.0.1)')
+    .option('--port <n>', '端口 / port (default: $PORT, else 8080)')
+    .option('--host <host>', '监听地址 / listen address (default: $HOST, else 127.0.0.1)')
     .option('--config <file>', '配置文件 / config file (docs/config.md)')
     .option('--data <dir>', '数据目录 / data directory (default ./.yibao)')
     .option('--workers <n>', '工作进程数（需 PostgreSQL），auto = CPU 核数 / worker processes (PostgreSQL only), auto = one per core (docs/performance.md)')
@@ -24,8 +24,11 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
           throw new CliError(`无法读取配置文件 / cannot read config ${opts.config}: ${(err as Error).message}`);
         }
       }
-      const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new CliError(`--port 应为 0–65535 的整数：${opts.port}`);
+      // The flag, else the environment (PORT/HOST, as PaaS and containers set them), else the config file.
+      const portText = opts.port ?? (process.env.PORT || undefined);
+      const port = portText === undefined ? undefined : Number(portText);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new CliError(`${opts.port !== undefined ? '--port' : 'PORT'} 应为 0–65535 的整数：${portText}`);
+      const host = opts.host ?? (process.env.HOST || undefined);
       // Loaded on demand: the protocol tools should not pay for the server, PGlite and Fastify.
       const { parseWorkers, forkWorkers } = await import('../../server/cluster.js');
       const workers = parseWorkers(opts.workers, availableParallelism()) ?? 1;
@@ -39,7 +42,7 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
         ...(port !== undefined ? { port } : {}),
-        ...(opts.host ? { host: opts.host } : {}),
+        ...(host ? { host } : {}),
       };
 
       if (workers > 1 && cluster.isPrimary) {
@@ -75,25 +78,25 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         process.on('SIGINT', () => {});
         process.on('SIGTERM', () => {});
       }
-      const platform = await startPlatform({
-        ...options,
-        ...(config ? { config } : {}),
-        ...(worker ? { workers } : {}),
-      });
+      const { DataDirLockedError } = await import('../../server/datadir-lock.js');
+      const { serverLogger } = await import('../../util/log-format.js');
+      let platform: Awaited<ReturnType<typeof startPlatform>>;
+      try {
+        platform = await startPlatform({
+          ...options,
+          ...(config ? { config } : {}),
+          ...(worker ? { workers } : {}),
+          logger: serverLogger(),
+        });
+      } catch (err) {
+        if (err instanceof DataDirLockedError) throw new CliError(err.message);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`端口已被占用 / port already in use: ${(err as Error).message}（换一个：--port 或 PORT=）`);
+        throw err;
+      }
       keepAlive(
         untilSignal(
-          // One write, so that whoever waits for the first line has the whole announcement.
-          () =>
-            worker
-              ? undefined
-              : io.err(
-                  `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
-                    // Issue 14 point 10: which mode is running is said, not guessed.
-                    (platform.sandbox
-                      ? '\n沙箱模式 / SANDBOX MODE: /sandbox/* 与故障注入已开放，密钥与人员为虚构，勿用于生产 / test keys and persons, not for production'
-                      : '\n生产模式 / production mode: 无 /sandbox/*，出站地址受 outbound.allow 限制 / no sandbox helpers, outbound allow-list enforced') +
-                    (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
-                ),
+          // One banner, in one write, so that whoever waits for the first line has all of it.
+          () => (worker ? undefined : io.err(banner(platform))),
           () => {
             if (!worker) io.err('yibao: 正在停止 / shutting down');
             return platform.close();
@@ -101,4 +104,20 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         ),
       );
     });
+}
+
+/** What `yibao serve` prints once it listens: where, on what, and what to do next. */
+function banner(p: { url: string; sandbox: boolean; sandboxFile?: string; deps: { store: { kind: string } } }): string {
+  const lines = [
+    `yibao 平台已启动 / platform listening on ${p.url} (store: ${p.deps.store.kind}${p.sandbox ? ', sandbox' : ''})`,
+    // Issue 14 point 10: which mode is running is said, not guessed.
+    p.sandbox
+      ? '  沙箱模式 / SANDBOX MODE: /sandbox/* 与故障注入已开放，密钥与人员为虚构，勿用于生产 / test keys and persons, not for production'
+      : '  生产模式 / production mode: 无 /sandbox/*，出站地址受 outbound.allow 限制 / no sandbox helpers, outbound allow-list enforced',
+    ...(p.sandboxFile ? [`  沙箱信息 / sandbox details: ${p.sandboxFile}`] : []),
+    `  接口文档 / API docs:        ${p.url}/docs`,
+    ...(p.sandbox ? ['  下一步 / next:             yibao demo   （另开一个终端 / in another terminal）'] : []),
+    '  停止 / stop:               Ctrl+C',
+  ];
+  return lines.join('\n');
 }

@@ -90,11 +90,17 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
     // No commander default: a default would make the file look asked for, and a real center's
     // credentials given as flags would still need a sandbox file (loadCredentials reads the default).
     .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
-    .action(async (o: { port: string; host: string; config?: string; sandbox?: string }) => {
+    .option('--his-url <url>', '同时接收中心的 6302：验签解密后以明文 JSON 转发到本机 HIS 的地址 / also receive 6302 and forward it, plain, to this HIS URL')
+    .option('--callback-port <n>', '6302 接收端口 / port for the center\'s 6302', '9081')
+    .option('--callback-host <host>', '6302 接收地址（中心须能访问）/ listen address for 6302', '127.0.0.1')
+    .action(async (o: { port: string; host: string; config?: string; sandbox?: string; hisUrl?: string; callbackPort: string; callbackHost: string }) => {
       let apps;
+      let callbacks: { hisUrl?: string; port?: number; host?: string } | undefined;
       if (o.config) {
         try {
-          apps = JSON.parse(readFileSync(resolve(o.config), 'utf8').replace(/^\uFEFF/, '')).apps;
+          const file = JSON.parse(readFileSync(resolve(o.config), 'utf8').replace(/^\uFEFF/, ''));
+          apps = file.apps;
+          callbacks = file.callbacks;
         } catch (err) {
           throw new CliError(`无法读取桥配置 / cannot read ${o.config}: ${(err as Error).message}`);
         }
@@ -109,20 +115,30 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
         }
         apps = [{ appId: c.appId, appSecret: c.appSecret, privateKey: c.privateKey, platformPublicKey: c.platformPublicKey, orgCodg: c.orgCodg, baseUrl: c.baseUrl }];
       }
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port 应为 0–65535 的整数：${o.port}`);
+      const portOf = (v: string | number, flag: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`${flag} 应为 0–65535 的整数：${v}`);
+        return n;
+      };
+      const port = portOf(o.port, '--port');
+      const hisUrl = o.hisUrl ?? callbacks?.hisUrl;
       const { Bridge } = await import('yibao/sdk');
       let bridge: InstanceType<typeof Bridge>;
       try {
-        bridge = new Bridge({ apps });
+        bridge = new Bridge({ apps, ...(hisUrl ? { callbacks: { hisUrl, onReject: (reason: string) => io.err(`yibao bridge: 6302 未处理 / not handled: ${reason}`) } } : {}) });
       } catch (err) {
         throw new CliError((err as Error).message);
       }
       const { server, url } = await bridge.listen(port, o.host);
+      const receiver = hisUrl ? await bridge.listenCallbacks(portOf(o.hisUrl ? o.callbackPort : (callbacks?.port ?? o.callbackPort), '--callback-port'), o.hisUrl ? o.callbackHost : (callbacks?.host ?? o.callbackHost)) : undefined;
       keepAlive(
         untilSignal(
-          () => io.err(`yibao bridge 已启动 / listening on ${url}`),
-          () => new Promise<void>((r) => server.close(() => r())),
+          () =>
+            io.err(
+              `yibao bridge 已启动 / listening on ${url}` +
+                (receiver ? `\n6302 接收 / receiving 6302 on ${receiver.url}（应用 notifyUrl 指向此处），转发到 / forwarded to ${hisUrl}` : ''),
+            ),
+          () => Promise.all([server, ...(receiver ? [receiver.server] : [])].map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
         ),
       );
     });
@@ -135,8 +151,8 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       .option('--psn-no <psnNo>', '测试参保人的人员编号')
       .option('--insutype <insutype>', '测试参保人的险种')
       .option('--pay-auth-no <payAuthNo>', '测试参保人的支付授权码')
-      .option('--report <file>', 'JSON 报告 / JSON report', 'conformance-report.json'),
-  ).action(async (o: CredentialFlags & { qrCode?: string; psnNo?: string; insutype?: string; payAuthNo?: string; report: string }) => {
+      .option('--report <file>', '把 JSON 报告写到此文件（不给则不写）/ write the JSON report to this file (none without it)'),
+  ).action(async (o: CredentialFlags & { qrCode?: string; psnNo?: string; insutype?: string; payAuthNo?: string; report?: string }) => {
     const cred = loadCredentials(flags(o));
     const { runConformance } = await import('yibao/sdk');
     const report = await runConformance({
@@ -150,15 +166,19 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       ...(o.psnNo ? { psnNo: o.psnNo } : {}),
       ...(o.insutype ? { insutype: o.insutype } : {}),
       ...(o.payAuthNo ? { payAuthNo: o.payAuthNo } : {}),
+      // Progress as each check ends, on stderr; the table (stdout) stays clean for a pipe.
+      log: (line) => io.err(line),
     });
     const width = Math.max(...report.checks.map((c) => c.id.length));
     io.out(`| check${' '.repeat(Math.max(0, width - 5))} | result | detail |`);
     io.out(`|${'-'.repeat(width + 2)}|--------|--------|`);
     for (const c of report.checks) io.out(`| ${c.id.padEnd(width)} | ${c.status === 'pass' ? 'pass  ' : c.status === 'fail' ? 'FAIL  ' : 'skip  '} | ${c.name}${c.detail ? `：${c.detail}` : ''} |`);
     io.out(`通过 ${report.summary.passed}，失败 ${report.summary.failed}，跳过 ${report.summary.skipped} / passed ${report.summary.passed}, failed ${report.summary.failed}, skipped ${report.summary.skipped}`);
-    const file = resolve(o.report);
-    writeFileSync(file, stringify(report, null, 2) + '\n');
-    io.out(`报告 / report: ${file}`);
+    if (o.report) {
+      const file = resolve(o.report);
+      writeFileSync(file, stringify(report, null, 2) + '\n');
+      io.out(`报告 / report: ${file}`);
+    }
     if (report.summary.failed > 0) setExit(1);
   });
 }
