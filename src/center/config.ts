@@ -24,6 +24,12 @@ export interface AppConfig {
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
   portal?: Array<'pushMsg' | 'verificationDrug'>;
+  /** Channels the cashier offers (6204 chnlType), in this order; one gives the single-channel layout (3.2 c). Default WX, ALI, UP, BANK. */
+  channels?: Array<'WX' | 'ALI' | 'UP' | 'BANK'>;
+  /** The institution's icon on the cashier (表 A.2: 80x80); https. Default: a monogram of orgName. */
+  logoUrl?: string;
+  /** The institution's own page, where the patient's pages send them back. Default: the origin of redirectUrl. */
+  homeUrl?: string;
 }
 
 export interface CallbackConfig {
@@ -103,6 +109,19 @@ export function checkConfig(config: YibaoConfig): void {
     }
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
+    }
+    if (app.channels !== undefined && (!Array.isArray(app.channels) || app.channels.length === 0 || app.channels.some((c) => !['WX', 'ALI', 'UP', 'BANK'].includes(c)) || new Set(app.channels).size !== app.channels.length)) {
+      throw new ConfigError(`${where}.channels 应为非空数组，元素为 WX / ALI / UP / BANK，不重复`);
+    }
+    for (const f of ['logoUrl', 'homeUrl'] as const) {
+      if (app[f] === undefined) continue;
+      let url: URL | undefined;
+      try {
+        url = new URL(app[f]!);
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ConfigError(`${where}.${f} 应为 http(s) 地址`);
     }
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }

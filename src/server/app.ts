@@ -8,7 +8,8 @@ import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
 import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
-import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
+import { registerSandboxHelpers } from './routes-sandbox.js';
+import { registerPatientPages } from './pages/routes.js';
 
 /**
  * The HTTP face of the platform. Bodies are taken as raw text: the envelope is parsed losslessly by

@@ -124,7 +124,7 @@ export async function bankCardPay(ctx: TxnContext): Promise<TxnResult> {
   const { order, prior } = await checkPayRequest(ctx, '6205');
   if (prior) return prior;
   const pageToken = newToken('BK');
-  const url = `${deps.publicUrl}/sandbox/medBankPay?payOrdId=${encodeURIComponent(order.payOrdId)}&token=${pageToken}`;
+  const url = `${deps.publicUrl}/medBankPay?payOrdId=${encodeURIComponent(order.payOrdId)}&token=${pageToken}`;
   const result: TxnResult = { data: { medBankPayUrl: url, extData: {} } };
   await remember(ctx, '6205', order.payOrdId, result, {
     pageToken,

@@ -1,0 +1,104 @@
+/**
+ * `npm run screenshots`: the patient's pages at 375 px into docs/img/, from a fresh in-memory sandbox
+ * driven the way a HIS drives it (6101 → 6201 → authorise → cashier). Needs a Chromium (CHROME_PATH or
+ * /usr/bin/chromium) and playwright-core (a devDependency).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { generateKeyPair } from '../src/crypto/keys.js';
+import { startPlatform } from '../src/server/platform.js';
+import { YibaoClient } from '../src/sdk/client.js';
+import { demoUpload, personWithCash } from '../src/sdk/demo-data.js';
+import { buildCashierLaunchUrl } from '../src/protocol/mobile.js';
+
+const OUT = resolve(process.argv[2] ?? 'docs/img');
+const HIS = 'https://his.example.invalid';
+
+async function main(): Promise<void> {
+  const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
+  if (!executablePath) throw new Error('没有找到 Chromium：apt-get install -y chromium，或设置 CHROME_PATH');
+  const { chromium } = await import('playwright-core');
+  mkdirSync(OUT, { recursive: true });
+
+  const keys = generateKeyPair();
+  const appId = 'SCREENSHOTAPP000000000000000000A';
+  const appSecret = 'SCREENSHOTSECRET0000000000000000';
+  const platform = await startPlatform({
+    inMemory: true,
+    host: '127.0.0.1',
+    port: 0,
+    config: {
+      sandbox: true,
+      apps: [{ appId, appSecret, publicKey: keys.publicKey, orgCodg: 'H35010200227', orgName: '福州市第一人民医院', redirectUrl: `${HIS}/pay/return`, homeUrl: `${HIS}/` }],
+    },
+  });
+  const client = new YibaoClient({ baseUrl: platform.url, appId, appSecret, privateKey: keys.privateKey, platformPublicKey: platform.platformKeys.publicKey, orgCodg: 'H35010200227' });
+  const person = personWithCash(platform.persons)!;
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.route(`${HIS}/**`, (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>HIS</title><h1>医院页面</h1></html>' }));
+    const shot = async (name: string) => {
+      await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: false });
+      console.log(`${OUT}/${name}.png`);
+    };
+
+    const scan = await client.decodeQr({ orgId: 'H35010200227', businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲', officeId: 'NK01', officeName: '内科', ecQrCode: person.qrCode });
+    const upload = demoUpload({ orgCodg: 'H35010200227', psnNo: person.psnNo, idNo: String(scan.idNo), userName: String(scan.userName), insutype: person.insutype, ecToken: String(scan.ecToken) });
+    const specs = ['0.25g×24粒/盒', '次', '次', '次'];
+    (upload.feedetailList as Array<Record<string, unknown>>).forEach((l, i) => (l.medListSpc = specs[i] ?? '1盒'));
+    const up = await client.uploadFees(upload as never);
+
+    await page.goto(`${platform.url}/`);
+    await shot('landing');
+    await page.goto(`${platform.url}/sandbox/authorize?psnNo=${person.psnNo}&orgCodg=H35010200227&returnUrl=${encodeURIComponent(`${HIS}/authorised`)}`);
+    await shot('authorize');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${HIS}/**`);
+    const payAuthNo = new URL(page.url()).searchParams.get('payAuthNo')!;
+
+    const launch = buildCashierLaunchUrl(String(up.cashierUrl), { appId, appSecret }, { payAuthNo });
+    await fetch(`${platform.url}/sandbox/pages/delay`, { method: 'POST', body: JSON.stringify({ view: 1500 }) });
+    await page.goto(launch);
+    await shot('cashier-loading');
+    await page.waitForSelector('#app[data-layout]');
+    await fetch(`${platform.url}/sandbox/pages/delay`, { method: 'POST', body: JSON.stringify({ view: 0, pay: 1500 }) });
+    await shot('cashier');
+    await page.click('text=查看明细');
+    await page.waitForSelector('#detail[open]');
+    await page.waitForTimeout(200);
+    await shot('cashier-popup');
+    await page.click('#detail [data-close]');
+    await page.click('button:has-text("去支付")');
+    await page.waitForSelector('#paying[open]');
+    await shot('cashier-paying');
+    await page.waitForURL(`${HIS}/**`);
+    await page.goto(launch);
+    await page.waitForSelector('#app[data-state=paid]');
+    await shot('cashier-result');
+
+    await page.goto(`${platform.url}/cashier?payOrdId=${up.payOrdId}&chnlAppId=${appId}&chnlEncData=00FF`);
+    await page.waitForSelector('#fail-title');
+    await shot('cashier-error');
+
+    // 6205: a second bill paid on the bank-card page.
+    const scan2 = await client.decodeQr({ orgId: 'H35010200227', businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲', officeId: 'NK01', officeName: '内科', ecQrCode: person.qrCode });
+    const up2 = await client.uploadFees(demoUpload({ orgCodg: 'H35010200227', psnNo: person.psnNo, idNo: String(scan2.idNo), userName: String(scan2.userName), insutype: person.insutype, ecToken: String(scan2.ecToken) }) as never);
+    const auth2 = (await (await fetch(`${platform.url}/sandbox/auth`, { method: 'POST', body: JSON.stringify({ psnNo: person.psnNo }) })).json()) as { payAuthNo: string };
+    const bank = await client.bankCardPay({ payAuthNo: auth2.payAuthNo, payOrdId: String(up2.payOrdId), payToken: String(up2.payToken) } as never);
+    await page.goto(String(bank.medBankPayUrl));
+    await shot('bank');
+    await page.goto(`${platform.url}/sandbox/terminal`);
+    await shot('terminal');
+    await context.close();
+  } finally {
+    await browser.close();
+    await platform.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
