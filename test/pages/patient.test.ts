@@ -115,7 +115,7 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     const sync = his.received.at(-1)!;
     expect(sync.chnlType).toBe('UP');
     const order = (await t.call('6301', queryData(u))).data!;
-    expect(sync.data).toMatchObject({ payOrdId: u.payOrdId, medOrgOrd: u.upload.medOrgOrd, deposit: '10.00', feeSumamt: order.feeSumamt, fundPay: order.fundPay, psnAcctPay: order.psnAcctPay, ownPayAmt: order.ownPayAmt, othFeeAmt: order.othFeeAmt });
+    expect(sync.data).toMatchObject({ payOrdId: u.payOrdId, medOrgOrd: u.upload.medOrgOrd, deposit: '10.00', feeSumamt: order.feeSumamt, fundPay: order.fundPay, psnAcctPay: order.psnAcctPay, ownPayAmt: order.ownPayAmt, othFeeAmt: '0.00' });
     expect(order.ordStas).toBe('4');
     // Nothing was fetched from anywhere but the platform and the HIS.
     expect(requests.filter((r) => !r.startsWith(t.url) && !r.startsWith(his.url) && !r.startsWith('data:'))).toEqual([]);
@@ -294,14 +294,14 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     expect(await page.locator('#alert-code').textContent()).toBe('错误代码 -4');
     expect(await page.locator('#alert-back').getAttribute('href')).toBe(`${his.url}/`);
     // Revoked meanwhile (6401): the page says so instead of the form.
-    expect((await t.call('6401', { payOrdId: u.payOrdId, payToken: u.payToken, ecToken: u.ecToken, userName: u.upload.userName, idNo: u.upload.idNo, idType: '01', appRefdTime: '20261123100000' } as never)).code).toBe('0');
+    expect((await t.call('6401', { payOrdId: u.payOrdId, orgCodg: u.upload.orgCodg, payToken: u.payToken, userName: u.upload.userName, idNo: u.upload.idNo, idType: '01' })).code).toBe('0');
     await page.reload();
     await page.waitForSelector('#app[data-state="12"]');
     expect(await page.locator('.state-title').textContent()).toBe('订单已撤销');
     await context.close();
   });
 
-  it('GET / is a landing page; the terminal screen shows every amount of cn.nhsa.settle.notify', async () => {
+  it('GET / is a landing page: docs and the sandbox persons' authorisation pages', async () => {
     const { context, page } = await phonePage(browser);
     await page.goto(`${t.url}/`);
     expect(await page.locator('a[href="/docs"]').count()).toBe(1);
