@@ -301,7 +301,7 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     await context.close();
   });
 
-  it('GET / is a landing page: docs and the sandbox persons' authorisation pages', async () => {
+  it('GET / is a landing page: docs and the sandbox persons (authorisation pages)', async () => {
     const { context, page } = await phonePage(browser);
     await page.goto(`${t.url}/`);
     expect(await page.locator('a[href="/docs"]').count()).toBe(1);

@@ -22,6 +22,7 @@ body{margin:0;background:var(--bg);color:var(--text);font-family:-apple-system,B
 .page.plain{padding-bottom:calc(40 * var(--dp))}
 a{color:var(--primary)}
 button,input,select{font:inherit}
+[tabindex="-1"]:focus{outline:none}
 :focus-visible{outline:calc(4 * var(--dp)) solid var(--primary);outline-offset:calc(4 * var(--dp))}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .amount{font-variant-numeric:tabular-nums}
@@ -42,6 +43,7 @@ button,input,select{font:inherit}
 .detail-link::after{content:" ›"}
 /* 选择支付方式 */
 .section-title{font-size:calc(28 * var(--dp));color:var(--title);margin:0 0 calc(8 * var(--dp));font-weight:400}
+dl{margin:0}
 fieldset{border:0;margin:0;padding:0;min-width:0}
 .channel{display:flex;align-items:center;gap:calc(20 * var(--dp));padding:calc(24 * var(--dp)) 0;font-size:calc(30 * var(--dp));color:var(--text);cursor:pointer;border-top:var(--hair) solid var(--border)}
 .channel:first-of-type{border-top:0}
