@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { generateKeyPair } from '../src/crypto/keys.js';
 import { startPlatform } from '../src/server/platform.js';
 import { YibaoClient } from '../src/sdk/client.js';
+import { TerminalClient } from '../src/sdk/terminal-client.js';
+import { formatDateTime } from '../src/protocol/time.js';
 import { demoUpload, personWithCash } from '../src/sdk/demo-data.js';
 import { buildCashierLaunchUrl } from '../src/protocol/mobile.js';
 
@@ -89,6 +91,30 @@ async function main(): Promise<void> {
     const bank = await client.bankCardPay({ payAuthNo: auth2.payAuthNo, payOrdId: String(up2.payOrdId), payToken: String(up2.payToken) } as never);
     await page.goto(String(bank.medBankPayUrl));
     await shot('bank');
+    // The cash part changes under an open cashier: the double-button re-confirmation (3.9).
+    const post = (path: string, body: unknown) => fetch(`${platform.url}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+    await platform.deps.store.query('UPDATE psn_accounts SET balance_fen = $1 WHERE psn_no = $2', [3560, person.psnNo]);
+    const scan3 = await client.decodeQr({ orgId: 'H35010200227', businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲', officeId: 'NK01', officeName: '内科', ecQrCode: person.qrCode });
+    const up3 = await client.uploadFees(demoUpload({ orgCodg: 'H35010200227', psnNo: person.psnNo, idNo: String(scan3.idNo), userName: String(scan3.userName), insutype: person.insutype, ecToken: String(scan3.ecToken) }) as never);
+    const auth3 = await post('/sandbox/auth', { psnNo: person.psnNo });
+    await page.goto(buildCashierLaunchUrl(String(up3.cashierUrl), { appId, appSecret }, { payAuthNo: auth3.payAuthNo! }));
+    await page.waitForSelector('#app[data-layout]');
+    const bill4 = demoUpload({ orgCodg: 'H35010200227', psnNo: person.psnNo, idNo: String(scan3.idNo), userName: String(scan3.userName), insutype: person.insutype, ecToken: String(scan3.ecToken) });
+    const up4 = await client.uploadFees(bill4 as never);
+    const auth4 = await post('/sandbox/auth', { psnNo: person.psnNo });
+    await client.payOrder({ payAuthNo: auth4.payAuthNo!, payOrdId: String(up4.payOrdId), payToken: String(up4.payToken), chrgBchno: bill4.chrgBchno, feeType: '01', mdtrtId: String((up4.extData as Record<string, unknown>).mdtrtId) } as never);
+    await page.click('button:has-text("去支付")');
+    await page.waitForSelector('#confirm[open]');
+    await shot('cashier-confirm');
+
+    // The terminal at the counter: face authorisation, then the settlement notice with every amount.
+    await post('/sandbox/terminal/face', { psnNo: person.psnNo, orgCodg: 'H35010200227' });
+    const terminal = new TerminalClient({ baseUrl: platform.url, appId, appSecret, orgId: 'H35010200227' });
+    const face = await terminal.faceAuth({ businessType: '01101', operatorId: 'OP01', operatorName: '收款员甲', officeId: 'NK01', officeName: '内科门诊' } as never);
+    await terminal.settleNotify({
+      outBizNo: face.outBizNo, medicalSettleState: 'SUCCESS', authNo: face.authNo, operatorId: 'OP01', operatorName: '收款员甲', bizType: 'settle', setlTime: formatDateTime(), hospitalName: '福州市第一人民医院', medicalSettleNo: String(up2.payOrdId),
+      totalFee: '676.00', ownAmt: '280.10', hifAmt: '395.90', acctAmt: '35.60', hifpAmt: '360.30', hifmiAmt: '0.00', cvlservAmt: '0.00', maAmt: '0.00', hosPreAmt: '0.00', medOverLmtAmt: '0.00', mafAmt: '0.00', cvlservDedcAmt: '0.00', balance: '0.00',
+    } as never);
     await page.goto(`${platform.url}/sandbox/terminal`);
     await shot('terminal');
     await context.close();

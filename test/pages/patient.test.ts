@@ -178,8 +178,11 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     await page.goto(url);
     await page.waitForSelector('#app[data-layout]');
     expect(await page.locator('#detail').isVisible()).toBe(false);
-    await page.click('text=查看明细');
+    // By keyboard: focus 查看明细, Enter opens the popup.
+    await page.locator('.detail-link').focus();
+    await page.keyboard.press('Enter');
     await page.waitForSelector('#detail[open]');
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.id)).toBe('detail');
     expect(await page.locator('#detail h3').allTextContents()).toEqual(['就诊信息', '诊断信息', '特殊信息', '费用明细', '其他抵扣金额']);
     const first = page.locator('#detail [data-line]').first();
     expect(await first.locator('.line-name').textContent()).toBe('阿莫西林胶囊');
@@ -188,6 +191,10 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     expect(await page.locator('#detail [data-line]').count()).toBe(LINES.length);
     await page.keyboard.press('Escape');
     expect(await page.locator('#detail').isVisible()).toBe(false);
+    // Focus returns to where it was; every channel radio has its label.
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('detail-link');
+    expect(await page.getByRole('radio', { name: '支付宝' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: '去支付' }).count()).toBe(1);
     await context.close();
   });
 

@@ -37,6 +37,8 @@ button,input,select{font:inherit}
 .total{display:flex;justify-content:space-between;align-items:baseline;font-size:calc(36 * var(--dp));font-weight:500;color:var(--title);margin:0 0 calc(16 * var(--dp))}
 .fee-row{display:flex;justify-content:space-between;align-items:center;font-size:calc(28 * var(--dp));color:var(--aux);padding:calc(8 * var(--dp)) 0;margin:0}
 .fee-row dt,.fee-row dd{margin:0}
+.fee-row dt{flex:none;white-space:nowrap;margin-right:calc(24 * var(--dp))}
+.fee-row dd{min-width:0;overflow-wrap:anywhere;text-align:right}
 .fee-row.cash{font-size:calc(32 * var(--dp));font-weight:500;color:var(--primary)}
 .fee-row.deposit{color:var(--title)}
 .detail-link{display:block;margin:calc(16 * var(--dp)) auto 0;background:none;border:0;color:var(--title);font-size:calc(28 * var(--dp));padding:calc(8 * var(--dp)) calc(16 * var(--dp));cursor:pointer}
@@ -120,4 +122,6 @@ dialog::backdrop{background:rgba(0,0,0,.5)}
 .topbar p{margin:calc(6 * var(--dp)) 0 0;font-size:calc(24 * var(--dp));opacity:.9}
 .badge{display:inline-block;background:#FFF4E5;color:#8A4B00;border-radius:calc(8 * var(--dp));padding:0 calc(12 * var(--dp));font-size:calc(22 * var(--dp))}
 [hidden]{display:none !important}
+/* 3.1's #909399 on white is 3:1; a patient who asks for more contrast gets a darker grey (WCAG 1.4.3). */
+@media (prefers-contrast: more){:root{--aux:#5E6066;--title:#45474C}}
 `;
