@@ -51,6 +51,25 @@ describe.each(storeKinds)('6205 bank-card page and terminal screen on $name', (k
     expect(await (await fetch(url)).text()).toContain('医保支付成功');
   });
 
+  it('the institution icon: the app\'s logoUrl (allowed by the CSP for that origin only), else a monogram drawn inline', async () => {
+    const u = await scanAndUpload(t, LISI);
+    const { payAuthNo } = await authorise(t, LISI);
+    const r = await t.call('6205', { payAuthNo, payOrdId: u.payOrdId, payToken: u.payToken, orgCodg: u.upload.orgCodg, orgBizSer: `BK${Date.now()}` });
+    const url = String(r.data!.medBankPayUrl);
+    const plain = await fetch(url);
+    expect(plain.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
+    expect(await plain.text()).toMatch(/<svg class="org-icon"[^>]*aria-label="[^"]+ 图标"/);
+    const app = t.platform.center.app(t.app.config.appId)!;
+    app.logoUrl = 'https://static.his.example.cn/logo.png';
+    try {
+      const withLogo = await fetch(url);
+      expect(withLogo.headers.get('content-security-policy')).toContain("img-src 'self' data: https://static.his.example.cn;");
+      expect(await withLogo.text()).toContain('<img class="org-icon" src="https://static.his.example.cn/logo.png"');
+    } finally {
+      delete app.logoUrl;
+    }
+  });
+
   it('outside sandbox mode the 6205 page is the center\'s and says nothing of a sandbox', async () => {
     const prod = await startTestPlatform(kind, { sandbox: false }, t.reuse);
     try {

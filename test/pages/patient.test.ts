@@ -300,6 +300,16 @@ describe.skipIf(!HAS_CHROMIUM)('patient pages in Chromium (chapter 3)', () => {
     expect(await page.locator('#alert-title').textContent()).toBe('授权无效');
     expect(await page.locator('#alert-code').textContent()).toBe('错误代码 -4');
     expect(await page.locator('#alert-back').getAttribute('href')).toBe(`${his.url}/`);
+    // An authorisation that expired while the page was open (the e-voucher center's clock passed it).
+    const late = await authorise(t, LISI);
+    await page.goto(buildCashierLaunchUrl(cashierUrl, t.app.keys, { payAuthNo: late.payAuthNo }));
+    await page.waitForSelector('#app[data-layout]');
+    await t.platform.deps.store.query("UPDATE ev_tokens SET expires_at = now() - interval '1 minute' WHERE token = $1", [late.payAuthNo]);
+    await page.click('button:has-text("去支付")');
+    await page.locator('#alert').waitFor({ state: 'visible' });
+    expect(await page.locator('#alert-title').textContent()).toBe('授权已过期');
+    expect(await page.locator('#alert-text').textContent()).toContain('重新授权');
+    expect((await t.call('6301', queryData(u))).data!.ordStas).toBe('1');
     // Revoked meanwhile (6401): the page says so instead of the form.
     expect((await t.call('6401', { payOrdId: u.payOrdId, orgCodg: u.upload.orgCodg, payToken: u.payToken, userName: u.upload.userName, idNo: u.upload.idNo, idType: '01' })).code).toBe('0');
     await page.reload();
