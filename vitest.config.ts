@@ -12,5 +12,7 @@ export default defineConfig({
     pool: 'forks',
     // The default output, then one line saying what was skipped and why (test/reporters/skipped.ts).
     reporters: ['default', './test/reporters/skipped.ts'],
+    // Prints how to enable the browser tests when no Chromium is found (they are skipped then).
+    globalSetup: ['test/helpers/browser-setup.ts'],
   },
 });

@@ -5,6 +5,8 @@ import { LosslessNumber } from 'lossless-json';
 export interface Line {
   medListCodg: string;
   medListName?: string;
+  /** 医疗目录规格, e.g. 8g/片. Default 1盒. */
+  medListSpc?: string;
   cnt: string;
   pric: string;
   /** Defaults to cnt × pric rounded half-up to the fen. */
@@ -112,7 +114,7 @@ export function upload6201(p: {
       hospApprFlag: '1',
       medType,
       medListName: l.medListName ?? `项目${i + 1}`,
-      medListSpc: '1盒',
+      medListSpc: l.medListSpc ?? '1盒',
     })),
   };
 }

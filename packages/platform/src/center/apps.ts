@@ -21,7 +21,7 @@ export interface AppRecord extends AppConfig {
 }
 
 /** What an admin may change on an app (docs/apps.md). */
-export const EDITABLE_FIELDS = ['orgName', 'notifyUrl', 'redirectUrl', 'channels', 'logo', 'rateLimit', 'encryptCallbacks', 'portal'] as const;
+export const EDITABLE_FIELDS = ['orgName', 'notifyUrl', 'redirectUrl', 'channels', 'logoUrl', 'homeUrl', 'rateLimit', 'encryptCallbacks', 'portal'] as const;
 
 /** Default overlap of an old key with its successor. */
 export const DEFAULT_OVERLAP_HOURS = 72;

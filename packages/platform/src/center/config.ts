@@ -37,10 +37,12 @@ export interface AppConfig {
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
   portal?: Array<'pushMsg' | 'verificationDrug'>;
-  /** Payment channels shown to this app's patients (WX / ALI / UP / BANK); default all (docs/apps.md). */
+  /** Channels the cashier offers (6204 chnlType), in this order; one gives the single-channel layout (3.2 c). Default WX, ALI, UP, BANK. */
   channels?: ChannelType[];
-  /** The institution's logo for the cashier (an https URL or a data: URL). */
-  logo?: string;
+  /** The institution's icon on the cashier (表 A.2: 80x80): an http(s) or data:image/ URL. Default: a monogram of orgName. */
+  logoUrl?: string;
+  /** The institution's own page, where the patient's pages send them back. Default: the origin of redirectUrl. */
+  homeUrl?: string;
   /** Key rotation (docs/apps.md): the previous public key still verifies until `previousPublicKeyUntil` (ISO time). */
   previousPublicKey?: string;
   previousPublicKeyUntil?: string;
@@ -218,10 +220,20 @@ export function checkConfig(config: YibaoConfig): void {
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
     }
-    if (app.channels !== undefined && (!Array.isArray(app.channels) || app.channels.some((c) => !['WX', 'ALI', 'UP', 'BANK'].includes(c)))) {
-      throw new ConfigError(`${where}.channels 应为数组，元素为 WX / ALI / UP / BANK`);
+    if (app.channels !== undefined && (!Array.isArray(app.channels) || app.channels.length === 0 || app.channels.some((c) => !['WX', 'ALI', 'UP', 'BANK'].includes(c)) || new Set(app.channels).size !== app.channels.length)) {
+      throw new ConfigError(`${where}.channels 应为非空数组，元素为 WX / ALI / UP / BANK，不重复`);
     }
-    if (app.logo !== undefined && (typeof app.logo !== 'string' || !/^(https:\/\/|data:image\/)/.test(app.logo))) throw new ConfigError(`${where}.logo 应为 https:// 或 data:image/ 地址`);
+    for (const f of ['logoUrl', 'homeUrl'] as const) {
+      if (app[f] === undefined) continue;
+      let url: URL | undefined;
+      try {
+        url = new URL(app[f]!);
+      } catch {
+        url = undefined;
+      }
+      if (f === 'logoUrl' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,/.test(app[f]!)) continue;
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ConfigError(`${where}.${f} 应为 http(s) 地址${f === 'logoUrl' ? '或 data:image/ 地址' : ''}`);
+    }
     if (app.unionPay !== undefined) {
       for (const [f, max] of [['merchantNo', 20], ['terminalNo', 8], ['isvNo', 20]] as const) {
         const v = (app.unionPay as Record<string, unknown>)[f];

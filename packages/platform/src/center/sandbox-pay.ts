@@ -24,18 +24,30 @@ export async function loadBankPaySession(deps: CenterDeps, payOrdId: string, tok
   return { order: rowToOrder(orders[0]!), session: rows[0]!.session };
 }
 
-export async function confirmBankPay(deps: CenterDeps, app: AppConfig, payOrdId: string, token: string): Promise<OrderRow> {
+/**
+ * The patient confirmed the bank-card payment of `confirmedOwnPayFen` (the cash part the page showed).
+ * The card is charged exactly that, or nothing: a different settlement amount throws
+ * AmountChangedError and the page asks again.
+ */
+export async function confirmBankPay(deps: CenterDeps, app: AppConfig, payOrdId: string, token: string, confirmedOwnPayFen?: number): Promise<OrderRow> {
   const { session } = await loadBankPaySession(deps, payOrdId, token);
   const now = deps.clock();
   const order = await deps.store.transaction(async (tx) => {
     const o = await loadOrder(tx, payOrdId, app.orgCodg, { forUpdate: true });
     if (!PAYABLE.includes(o.ordStas)) return o; // paid already: show the result
     await upstream(() => deps.upstreams.evoucher.checkPayAuthNo({ tx, now }, { payAuthNo: session.payAuthNo, psnNo: o.psnNo, orgCodg: app.orgCodg }));
-    const out = await settleOrder(deps, tx, app, o, { txn: '6205', cash: { by: 'channel', chnlType: 'BANK' }, acctUsedFlag: session.acctUsedFlag, depositFen: 0, payAuthNo: session.payAuthNo }, now);
+    const out = await settleOrder(deps, tx, app, o, { txn: '6205', cash: { by: 'channel', chnlType: 'BANK' }, acctUsedFlag: session.acctUsedFlag, depositFen: 0, payAuthNo: session.payAuthNo, ...(confirmedOwnPayFen !== undefined ? { confirmedOwnPayFen } : {}) }, now);
     return out.order;
   });
   deps.notifyCallbacks();
   return order;
+}
+
+export type CashierChannelType = 'WX' | 'ALI' | 'UP' | 'BANK';
+
+/** The channels an app's cashier offers (config `channels`), default all four in the usual order. */
+export function cashierChannels(app: AppConfig): CashierChannelType[] {
+  return app.channels && app.channels.length > 0 ? [...app.channels] : ['WX', 'ALI', 'UP', 'BANK'];
 }
 
 export interface CashierLaunch {
@@ -60,7 +72,7 @@ export async function openCashier(deps: CenterDeps, app: AppConfig | undefined, 
  * The patient confirms in the cashier and picks a channel: the center settles the insurance part,
  * then redirects to the HIS with 6204 (医保订单信息同步); the HIS collects the cash itself.
  */
-export async function cashierPay(deps: CenterDeps, launch: CashierLaunch, chnlType: string): Promise<string> {
+export async function cashierPay(deps: CenterDeps, launch: CashierLaunch, chnlType: string, confirmedOwnPayFen?: number): Promise<string> {
   const { app } = launch;
   chnlType = checkCashierChnlType(app, chnlType);
   if (!app.redirectUrl) throw new YibaoError(ErrorCode.SYSTEM, '该应用未配置 redirectUrl，无法完成收银台支付');
@@ -72,7 +84,7 @@ export async function cashierPay(deps: CenterDeps, launch: CashierLaunch, chnlTy
       throw new YibaoError(ErrorCode.BUSINESS, `订单当前状态不能支付：ordStas=${o.ordStas}`);
     }
     await upstream(() => deps.upstreams.evoucher.checkPayAuthNo({ tx, now }, { payAuthNo: launch.payAuthNo, psnNo: o.psnNo, orgCodg: app.orgCodg }));
-    const out = await settleOrder(deps, tx, app, o, { txn: '6204', cash: { by: 'his', chnlType }, acctUsedFlag: o.acctUsedFlag, depositFen: launch.depositFen, payAuthNo: launch.payAuthNo }, now);
+    const out = await settleOrder(deps, tx, app, o, { txn: '6204', cash: { by: 'his', chnlType }, acctUsedFlag: o.acctUsedFlag, depositFen: launch.depositFen, payAuthNo: launch.payAuthNo, ...(confirmedOwnPayFen !== undefined ? { confirmedOwnPayFen } : {}) }, now);
     return out.order;
   });
   deps.notifyCallbacks();

@@ -20,6 +20,20 @@ export interface SettleParams {
   acctUsedFlag: string;
   depositFen: number;
   payAuthNo?: string;
+  /**
+   * The cash part (ownPayAmt, fen) the patient confirmed on a page (cashier, 6205). When the
+   * settlement's differs (the personal account was spent by another order meanwhile), nothing is
+   * settled or charged: AmountChangedError, and the page asks again (issue 11).
+   */
+  confirmedOwnPayFen?: number;
+}
+
+/** The settlement's cash part is not the one the patient confirmed; the caller's transaction must roll back. */
+export class AmountChangedError extends Error {
+  constructor(readonly now: { ownPayAmtFen: number; psnAcctPayFen: number; fundPayFen: number; othFeeAmtFen: number; medfeeSumamtFen: number }) {
+    super('现金支付金额已变化，需参保人重新确认');
+    this.name = 'AmountChangedError';
+  }
 }
 
 export interface SettleOutcome {
@@ -55,6 +69,8 @@ export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfi
       acctUsedFlag: p.acctUsedFlag,
     }),
   );
+  // Before any money moves through a channel; the thrown error rolls the caller's transaction back.
+  if (p.confirmedOwnPayFen !== undefined && p.confirmedOwnPayFen !== setl.ownPayAmtFen) throw new AmountChangedError(setl);
   const depositUsed = Math.min(p.depositFen, setl.ownPayAmtFen);
   const collect = setl.ownPayAmtFen - depositUsed;
   let cashPaid = 0;

@@ -1,4 +1,3 @@
-import { formatDateTime, parseWireTime } from 'yibao/protocol';
 import { rawBody, readBody } from './body.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringifyWire } from 'yibao/protocol';
@@ -6,9 +5,8 @@ import { statementCsv } from 'yibao/protocol';
 import { FSI_PATH, TERMINAL_PATH } from 'yibao/spec';
 import { PORTAL_TXNS, listPortalMessages } from '../center/portal.js';
 import { channelUserName } from '../center/onecode.js';
-import { stageFace, terminalScreen } from '../center/terminal.js';
+import { stageFace } from '../center/terminal.js';
 import { YibaoError } from 'yibao/protocol';
-import { maskName } from '../util/mask.js';
 import type { ChannelType } from '../upstream/types.js';
 import { esc, page } from './html.js';
 import { portalTransactions } from 'yibao/spec';
@@ -68,8 +66,6 @@ export function registerSystemRoutes(app: FastifyInstance, platform: Platform): 
 }
 
 
-const STATE_NAMES: Record<string, string> = { SUCCESS: '结算成功', FAIL: '结算失败', REFUND_SUCCESS: '退费成功', REFUND_FAIL: '退费失败' };
-const BIZ_NAMES: Record<string, string> = { register: '挂号窗口', settle: '诊间', drugStore: '药店' };
 const DRUG_STATUS_NAMES: Record<string, string> = { WAIT: '待核销', DONE: '已核销', CANCELLED: '已作废（订单已退款）' };
 const ORDER_STATUS_NAMES: Record<string, string> = { MERCHANT_WAIT_PAY: '待支付', MERCHANT_PAID: '已支付', MERCHANT_PART_REFUNDED: '已部分退款', MERCHANT_REFUNDED: '已全额退款' };
 
@@ -120,34 +116,6 @@ export function registerSystemSandbox(app: FastifyInstance, platform: Platform):
     return { orgCodg, psnNo: b.psnNo, proxy: b.proxy === true };
   });
 
-  /** The terminal's screen, as the patient at the counter sees it. */
-  app.get('/sandbox/terminal', async (req, reply) => {
-    const orgCodg = orgOf((req.query as Record<string, string>).orgCodg);
-    if (!orgCodg) return reply.code(400).type('text/html; charset=utf-8').send(page('终端', '<div class="card">请给出 orgCodg</div>'));
-    const { auth, notice } = await terminalScreen(deps, orgCodg);
-    const d = notice?.data ?? {};
-    const amounts = [
-      ['totalFee', '总费用'],
-      ['hifpAmt', '统筹基金支出'],
-      ['acctAmt', '个人帐户支出'],
-      ['hifAmt', '医保报销费用'],
-      ['ownAmt', '自费费用'],
-      ['balance', '帐户余额'],
-    ]
-      .filter(([k]) => d[k!] !== undefined && d[k!] !== '')
-      .map(([k, name]) => `<div class="row"><span>${esc(name)}</span><b data-field="${esc(k)}">¥${esc(d[k!])}</b></div>`)
-      .join('');
-    const authCard = auth
-      ? `<div class="card" id="auth"><b>刷脸认证成功</b><div class="row"><span>参保人</span><b>${esc(maskName(auth.userName))}</b></div><div class="row muted"><span>业务流水号</span><span>${esc(auth.out_biz_no)}</span></div>${auth.proxy ? '<div class="row muted"><span>亲情代展码</span><span>是</span></div>' : ''}</div>`
-      : '<div class="card" id="auth"><b>请正对屏幕刷脸</b></div>';
-    const noticeCard = notice
-      ? `<div class="card" id="notice"><b data-state="${esc(d.medicalSettleState)}">${esc(STATE_NAMES[String(d.medicalSettleState)] ?? d.medicalSettleState)}</b>
-<div class="row muted"><span>${esc(d.hospitalName)}</span><span>${esc(BIZ_NAMES[String(d.bizType)] ?? d.bizType)}</span></div>${amounts}
-${d.failReason ? `<div class="row"><span>失败原因</span><b>${esc(d.failReason)}</b></div>` : ''}<div class="row muted"><span>结算时间</span><span>${esc(showTime(d.setlTime))}</span></div></div>`
-      : '';
-    reply.type('text/html; charset=utf-8').send(page('医保业务综合服务终端', `<header>医保业务综合服务终端</header>${authCard}${noticeCard}`));
-  });
-
   /** What the patient's app shows: the portal's pushed messages for one ID number. */
   app.get('/sandbox/portal/messages', async (req, reply) => {
     const q = req.query as Record<string, string>;
@@ -167,8 +135,3 @@ ${m.drugTipsId ? `<div class="row"><span>取药码</span><b>${esc(m.drugTipsId)}
   });
 }
 
-/** A time as the terminal shows it (yyyy-MM-dd HH:mm:ss), whichever accepted form it came in. */
-function showTime(value: string | undefined): string {
-  const t = value ? parseWireTime(value) : undefined;
-  return t ? formatDateTime(t) : (value ?? '');
-}

@@ -124,8 +124,8 @@ export async function bankCardPay(ctx: TxnContext): Promise<TxnResult> {
   const { order, prior } = await checkPayRequest(ctx, '6205');
   if (prior) return prior;
   const pageToken = newToken('BK');
-  const url = `${deps.publicUrl}/sandbox/medBankPay?payOrdId=${encodeURIComponent(order.payOrdId)}&token=${pageToken}`;
-  const result: TxnResult = { data: { medBankPayUrl: url } };
+  const url = `${deps.publicUrl}/medBankPay?payOrdId=${encodeURIComponent(order.payOrdId)}&token=${pageToken}`;
+  const result: TxnResult = { data: { medBankPayUrl: url, } };
   await remember(ctx, '6205', order.payOrdId, result, {
     pageToken,
     payAuthNo: text(data, 'payAuthNo'),

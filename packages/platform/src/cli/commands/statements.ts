@@ -121,7 +121,7 @@ function registerAppCommands(program: Command, io: Io): void {
       .option('--notify-url <url>', '6302 回调地址')
       .option('--redirect-url <url>', '6204 跳转地址')
       .option('--channels <list>', '支付渠道，逗号分隔 / WX,ALI,UP,BANK')
-      .option('--logo <url>', '机构标志 https:// 或 data:image/')
+      .option('--logo-url <url>', '机构图标 logoUrl：http(s):// 或 data:image/ 地址')
       .option('--rate-limit <perSecond/burst>', '限流，如 50/100');
 
   async function call(o: AdminFlags, method: string, path: string, body?: Record<string, unknown>) {
@@ -147,7 +147,7 @@ function registerAppCommands(program: Command, io: Io): void {
     if (o.notifyUrl !== undefined) out.notifyUrl = o.notifyUrl === '' ? null : o.notifyUrl;
     if (o.redirectUrl !== undefined) out.redirectUrl = o.redirectUrl === '' ? null : o.redirectUrl;
     if (o.channels) out.channels = o.channels.split(',').map((c) => c.trim().toUpperCase());
-    if (o.logo) out.logo = o.logo;
+    if (o.logoUrl) out.logoUrl = o.logoUrl;
     if (o.rateLimit) {
       const m = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(o.rateLimit);
       if (!m) throw new CliError(`--rate-limit 应为 每秒/突发，如 50/100：${o.rateLimit}`);
