@@ -73,6 +73,41 @@ describe.skipIf(!TEST_DATABASE_URL)('database timeouts (PostgreSQL)', () => {
     }
   }, 60_000);
 
+  it('no pooled connection within acquireTimeoutMs: a coded -3, not a wait without end; the pool serves again once one is free', async () => {
+    const s = await schemaStore(TEST_DATABASE_URL!, { max: 1, acquireTimeoutMs: 300 });
+    const store = await s.kind.open();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    try {
+      // The only connection, held by a transaction that waits.
+      let inside!: () => void;
+      const started = new Promise<void>((r) => (inside = r));
+      const busy = store.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        inside();
+        await held;
+      });
+      await started;
+      const err = await store.query('SELECT 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ name: 'StoreUnavailableError', reason: 'acquire-timeout', outcome: 'not-committed' });
+      const { asYibaoError } = await import('../../packages/platform/src/center/errors.js');
+      const pino = (await import('pino')).default;
+      const answered = asYibaoError(err, pino({ level: 'silent' }), 'trace-1');
+      expect(answered.code).toBe('-3');
+      expect(answered.message).toMatch(/数据库繁忙，未能及时获得连接，本次请求未生效，请稍后重试/);
+      release();
+      await busy;
+      expect(await store.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      release();
+      await store.close();
+      await s.drop();
+    }
+  }, 30_000);
+
   describe('a database that stops answering (a TCP proxy that stops forwarding)', () => {
     let proxy: FreezableProxy;
     let t: TestPlatform;

@@ -339,11 +339,16 @@ describe('rate limits: forgeries cannot spend an app\'s budget; an address flood
     expect((await t.call('6301', query, { app: t.limited, rawBody: genuine })).code).toBe('-1');
     for (let i = 0; i < 10; i++) expect((await t.call('6301', query, { app: t.limited, rawBody: genuine })).code).toBe('010010');
     expect((await t.call('6301', query, { app: t.limited })).code).toBe('-1');
-    // The address's own bucket (burst 60 here) runs out: -6 even before the signature is looked at.
-    const codes: string[] = [];
-    for (let i = 0; i < 40; i++) codes.push((await junk()).code);
-    expect(codes).toContain('-6');
-    expect(codes.slice(0, 20).every((c) => c === '000102')).toBe(true);
+    // The address's own bucket (burst 60 here) runs out: -6 before the body is even read — an
+    // unsigned 429 (nothing was read to sign with), the connection closed.
+    const answers: Array<{ status: number; code: string; signed: boolean }> = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`${t.url}${getTxn('6301').path}`, { method: 'POST', body: stringifyWire(sealRequest(query, { ...t.limited.keys, privateKey: forger.his.privateKey })) });
+      const body = JSON.parse(await res.text());
+      answers.push({ status: res.status, code: String(body.code), signed: typeof body.signData === 'string' });
+    }
+    expect(answers.slice(0, 20).every((a) => a.code === '000102' && a.signed)).toBe(true);
+    expect(answers).toContainEqual({ status: 429, code: '-6', signed: false });
   });
 
   it('unknown appIds spend the address bucket too: past it, -6 instead of a freshly signed -8', async () => {

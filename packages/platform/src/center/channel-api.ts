@@ -34,7 +34,6 @@ export class ChannelApi {
     try {
       const appId = typeof body.appId === 'string' ? body.appId : undefined;
       app = appId ? this.gate.app(appId) : undefined;
-      this.gate.admitSource(source);
       app = this.gate.require(appId);
       verifyChannel(body, app.appSecret);
       // A signed request is good for the replay window only (±5 minutes by default). Within it a

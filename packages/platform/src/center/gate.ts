@@ -7,7 +7,8 @@ import type { AppRegistry } from './apps.js';
 
 /**
  * What every system of the platform does before the business: find the app (-8); limit the sending
- * address before the signature is checked (-6, so that junk costs no more than a bucket lookup);
+ * address (admitSource: called by the HTTP layer for every request before its body is read or
+ * parsed, -6, so that junk costs no more than a bucket lookup);
  * after verification apply the app's own rate limit (-6: only the app's genuine requests spend its
  * budget, an appId seen in a redirect cannot be used to starve it) and refuse replays (010010).
  * Shared by the center, the one-code-pay module, the portal, the terminal gateway and the channel
@@ -51,7 +52,7 @@ export class Gate {
     }
   }
 
-  /** The per-address bucket checked before verification (config `addressRateLimit`), or -6. */
+  /** The per-address bucket (config `addressRateLimit`), taken for every request before its body is read (app.ts), or -6. */
   admitSource(source: string | undefined, nowMs = monotonicMs()): void {
     if (!source) return;
     if (!this.addresses.take(source, this.config.addressRateLimit ?? DEFAULT_ADDRESS_RATE_LIMIT, nowMs)) {

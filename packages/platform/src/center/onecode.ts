@@ -63,7 +63,6 @@ export class OneCodeModule {
       const appId = typeof message.app_id === 'string' && message.app_id ? message.app_id : undefined;
       const orgCodg = typeof message.fixmedins_code === 'string' ? message.fixmedins_code : '';
       app = appId ? this.gate.app(appId) : this.gate.byOrg(orgCodg);
-      this.gate.admitSource(source);
       app = appId ? this.gate.require(appId, 'app_id') : app;
       if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
       const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}), signTypes: [app.signType ?? 'SM2'] };

@@ -69,7 +69,7 @@ export class MobileCenter {
     };
   }
 
-  /** `source`: the sending address, for the limit taken before verification. */
+  /** `source`: the sending address (counted by the HTTP layer before parsing, app.ts). */
   async handle(txn: CenterTxnId, rawBody: WireText, source?: string): Promise<CenterReply> {
     const traceId = randomUUID();
     const started = Date.now();
@@ -80,10 +80,8 @@ export class MobileCenter {
     try {
       const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
       appIdText = appId;
-      // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
-      // app is looked up first all the same, so that a -6 to it is signed with its keys.
+      // The sending address was counted by the HTTP layer before the body was read (app.ts).
       app = this.gate.app(appId) ?? this.gate.disabledApp(appId);
-      this.gate.admitSource(source);
       app = this.gate.require(appId);
       const theAppId = app.appId;
       // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.

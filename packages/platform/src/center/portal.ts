@@ -40,7 +40,6 @@ export class PortalGateway {
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       orgId = typeof message.orgId === 'string' ? message.orgId : '';
       app = this.gate.app(appIdText);
-      this.gate.admitSource(source);
       app = this.gate.require(appIdText);
       const opened = openPortalRequest(message, { appId: app.appId, appSecret: app.appSecret }, { signTypes: ['SM3', 'SM2'] });
       if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构ID）', { field: 'orgId' });

@@ -50,7 +50,6 @@ export class TerminalGateway {
       appIdText = typeof message.appId === 'string' ? message.appId : '';
       transType = typeof message.transType === 'string' ? message.transType : '';
       app = this.gate.app(appIdText);
-      this.gate.admitSource(source);
       app = this.gate.require(appIdText);
       // SM3 is the terminal's own scheme (service-terminal.txt); SM2 is accepted from an app with a key.
       const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) }, { signTypes: ['SM3', 'SM2'] });

@@ -13,6 +13,8 @@ import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js
 import { registerSandboxHelpers } from './routes-sandbox.js';
 import { registerPatientPages } from './pages/routes.js';
 import { registerHealthRoutes } from './routes-health.js';
+import { maxRequestBytesAt } from 'yibao/spec';
+import { YibaoError } from 'yibao/protocol';
 import { StoreUnavailableError } from '../store/store.js';
 import { registerConsole, registerMetrics } from './console/routes.js';
 
@@ -75,6 +77,19 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     const bad = badParam({ ...(req.params as Record<string, unknown>), ...(req.query as Record<string, unknown>) });
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
+  // Every request is counted against its sending address first, before its body is read or parsed
+  // (issue 14 point 5): junk, malformed or not, spends the sender's bucket, and past it the refusal
+  // costs a bucket lookup. Unsigned (nothing was read to sign with), 429, connection closed.
+  // Health checks are the balancer's, not a client's: not counted.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/healthz' || req.url === '/readyz') return;
+    try {
+      platform.center.gate.admitSource(req.ip);
+    } catch (err) {
+      if (!(err instanceof YibaoError)) throw err;
+      return reply.code(429).header('connection', 'close').send({ code: err.code, message: err.message, success: false });
+    }
+  });
   // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
   app.addHook('onRequest', async () => platform.apps.fresh());
   registerMetrics(app, platform);
@@ -84,6 +99,13 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     const ct = req.headers['content-type'];
     if (typeof ct === 'string' && ct.trim() === '') delete req.headers['content-type'];
+  });
+  // Each route's body cap is what its transactions can need (spec/wire-size.ts), not 8 MB for all;
+  // the plain JSON helpers (sandbox, channel API, operator) need little.
+  app.addHook('onRoute', (route) => {
+    if (route.bodyLimit !== undefined || ![route.method].flat().includes('POST')) return;
+    const cap = maxRequestBytesAt(route.url) ?? (/^\/(sandbox|channel|admin)\//.test(route.url) ? HELPER_BODY_BYTES : undefined);
+    if (cap !== undefined) route.bodyLimit = cap;
   });
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
@@ -136,7 +158,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     }
     return reply.code(status).send({
       code: status === 413 ? '000105' : status < 500 ? '-2' : '000002',
-      message: status === 413 ? `报文过大：请求体超过 ${MAX_WIRE_BYTES / 1024 / 1024} MB` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
+      message: status === 413 ? `报文过大：请求体超过 ${sizeText(req.routeOptions.bodyLimit ?? MAX_WIRE_BYTES)}` : status < 500 ? `请求参数异常：${(err as Error).message}` : '系统错误，请联系管理员',
       success: false,
     });
   });
@@ -156,6 +178,14 @@ function httpTimeouts(platform: Platform) {
     requestTimeout: t.requestMs,
     http: { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs, connectionsCheckingInterval: Math.min(1000, t.headersMs) },
   };
+}
+
+/** Body cap of the plain JSON helpers (sandbox, channel API, operator endpoints). */
+const HELPER_BODY_BYTES = 64 * 1024;
+
+/** 8388608 → "8 MB", 112640 → "110 KB". */
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** What is read and dropped of an oversized body at most, and for how long. */

@@ -66,3 +66,4 @@ export function toWire(schema: TObject, value: unknown): unknown {
   return toWireSchema(schema, value);
 }
 export * from './openapi.js';
+export * from './wire-size.js';
