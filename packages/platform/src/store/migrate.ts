@@ -1,8 +1,13 @@
 import type { Store } from './store.js';
 import { MIGRATIONS } from './migrations.js';
 
-/** The advisory lock every DDL statement of the migrations runs under (one number for yibao). */
+/**
+ * The advisory lock every DDL statement of the migrations runs under: one number for yibao, paired
+ * with the schema being migrated (migrations of different schemas of one database do not race, and
+ * must not wait for each other past statement_timeout).
+ */
 export const MIGRATION_LOCK = 7265431;
+const LOCK = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK}, hashtext(current_schema()))`;
 
 /**
  * Applies the migrations not yet applied, in order, each in its own transaction. Several instances
@@ -13,7 +18,7 @@ export const MIGRATION_LOCK = 7265431;
  */
 export async function migrate(store: Store, migrations: readonly { id: string; sql: string }[] = MIGRATIONS): Promise<string[]> {
   await store.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.query(LOCK);
     await tx.query(`CREATE TABLE IF NOT EXISTS yb_migrations (
       id text PRIMARY KEY,
       applied_at timestamptz NOT NULL DEFAULT now()
@@ -22,7 +27,7 @@ export async function migrate(store: Store, migrations: readonly { id: string; s
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await store.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await tx.query(LOCK);
       const rows = await tx.query('SELECT 1 FROM yb_migrations WHERE id = $1', [m.id]);
       if (rows.length > 0) return false;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
