@@ -3,7 +3,7 @@ import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, queryData, scanAndUpload } from '../helpers/flow.js';
 import { clientsFor, faceScan } from '../systems/helpers.js';
-import { SETTLE_NOTIFY_AMOUNTS } from '../../src/server/pages/terminal.js';
+import { SETTLE_NOTIFY_AMOUNTS } from '../../packages/platform/src/server/pages/terminal.js';
 
 /** Pages checked over plain HTTP (no browser needed): the 6205 bank-card page and the terminal screen. */
 describe.each(storeKinds)('6205 bank-card page and terminal screen on $name', (kind) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { LosslessNumber } from 'lossless-json';
-import { buildCashierLaunchUrl, open6204Redirect } from '../../src/protocol/mobile.js';
+import { buildCashierLaunchUrl, open6204Redirect } from '../../packages/yibao/src/protocol/mobile.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI, payData, queryData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';

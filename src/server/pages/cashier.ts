@@ -1,5 +1,5 @@
-import { fenToYuan, yuanToFen } from '../../spec/money.js';
-import { med_type } from '../../spec/dictionaries.js';
+import { fenToYuan, yuanToFen } from 'yibao/spec';
+import { med_type } from 'yibao/spec';
 import { maskName } from '../../util/mask.js';
 import type { OrderRow } from '../../center/orders.js';
 import type { AppConfig } from '../../center/config.js';

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { YibaoError, ErrorCode } from '../../protocol/errors.js';
+import { YibaoError, ErrorCode } from 'yibao/protocol';
 import type { Platform } from '../platform.js';
 import type { AppConfig } from '../../center/config.js';
 import { cashierChannels, cashierPay, confirmBankPay, loadBankPaySession, openCashier } from '../../center/sandbox-pay.js';
 import { AmountChangedError } from '../../center/settle.js';
 import { OrdStas } from '../../center/ord-stas.js';
-import { fenToYuan } from '../../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import { terminalScreen } from '../../center/terminal.js';
 import type { OrderRow } from '../../center/orders.js';
 import { ASSETS, failurePage } from './layout.js';

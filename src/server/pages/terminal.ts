@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
-import { fieldMeta, InSettleNotify } from '../../spec/index.js';
-import { formatDateTime, parseWireTime } from '../../protocol/time.js';
+import { fieldMeta, InSettleNotify } from 'yibao/spec';
+import { formatDateTime, parseWireTime } from 'yibao/protocol';
 import { maskName } from '../../util/mask.js';
 import { html, type SafeHtml } from './html.js';
 import { patientDocument } from './layout.js';
