@@ -83,7 +83,7 @@ describe.each(storeKinds)('SDK against the real center on $name', (kind) => {
 
     const second = await upload();
     const bank = await client.bankCardPay({ payAuthNo: (await authorise(t, LISI)).payAuthNo, payOrdId: second.up.payOrdId, payToken: second.up.payToken });
-    expect(bank.medBankPayUrl).toContain('/sandbox/medBankPay');
+    expect(bank.medBankPayUrl).toContain('/medBankPay');
     const revoked = await client.revokeUpload({ payOrdId: second.up.payOrdId, payToken: second.up.payToken, idNo: second.scan.idNo, userName: second.scan.userName, idType: '01' });
     expect(revoked.success).toBe(true);
   });
