@@ -59,7 +59,10 @@ function fieldDoc(m: FieldMeta, required: boolean, sent: boolean): string[] {
   if (m.dict) {
     const d = getDictionary(m.dict);
     if (d) {
-      lines.push(`字典 ${d.id}（${d.name}${d.closed ? '' : '，开放：其他代码也可'}）：${dictCodes(d.entries).map((c) => `${c} ${d.entries[c]}`).join('；')}`);
+      const codes = dictCodes(d.entries).map((c) => `${c} ${d.entries[c]}`);
+      // A shape the dictionary checks (where it has one; some dictionaries publish no codes at all).
+      const shape = (d as { pattern?: { text?: string } }).pattern?.text;
+      lines.push(`字典 ${d.id}（${d.name}${d.closed ? '' : '，开放：其他代码也可'}${shape ? `，${shape}` : ''}）${codes.length ? `：${codes.join('；')}` : '：各地中心公布'}`);
     } else lines.push(`字典 ${m.dict}`);
   }
   return lines;
@@ -84,7 +87,7 @@ function scalarType(m: FieldMeta, sent: boolean): string {
     if (d) {
       const codes = dictCodes(d.entries).map((c) => `'${c.replace(/'/g, "\\'")}'`);
       // An open dictionary lists the common codes for completion and still takes any string.
-      const union = d.closed ? codes : [...codes, '(string & {})'];
+      const union = d.closed ? codes : [...codes, codes.length ? '(string & {})' : 'string'];
       return m.kind === '数值型' && sent ? [...union, 'number'].join(' | ') : union.join(' | ');
     }
   }
