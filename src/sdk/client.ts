@@ -135,7 +135,7 @@ export class YibaoClient {
 
   constructor(options: YibaoClientOptions) {
     for (const f of ['baseUrl', 'appId', 'appSecret', 'privateKey', 'platformPublicKey'] as const) {
-      // A missing key must be an error, never a silently disabled check (STYLE.md, Alipay SDK).
+      // A missing key must be an error, never a silently disabled check (as in the Alipay SDK).
       if (!options[f]) throw new TypeError(`YibaoClient: ${f} is required`);
     }
     checkKeys(options, (f) => `YibaoClient: ${f}`);

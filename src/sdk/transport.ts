@@ -177,7 +177,7 @@ export function checkKeys(keys: { privateKey?: string; platformPublicKey?: strin
 }
 
 /**
- * mobile-payment.txt 2.2 (DESIGN.md §3): the SM4 key is derived with the first 16 bytes of appId as
+ * mobile-payment.txt 2.2.3.2 (docs/protocol.md): the SM4 key is derived with the first 16 bytes of appId as
  * the key, so a shorter appId cannot encrypt anything; refused when the client is made.
  */
 export function checkAppId(appId: string, name: string): void {

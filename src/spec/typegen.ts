@@ -7,13 +7,13 @@ import type { TxnSpec } from './index.js';
 /**
  * Writes the catalogue's transactions as TypeScript interfaces whose every field carries its JSDoc:
  * 中文名, type, length, 是否必填, dictionary (with its codes), format and the spec's note — so that an
- * editor hovering `feeType` shows `费用类别 字符型 3 必填 …` (issue 15). Dictionary fields are literal
+ * editor hovering `feeType` shows `费用类型 字符型 3 必填 …`. Dictionary fields are literal
  * unions (an open dictionary keeps `string` beside its known codes); 数值型 fields the institution
  * sends accept `string | number` (the validator reads a number as its text and refuses more decimals
  * than the spec allows, so a float never becomes an amount silently); what the institution receives is
  * the exact text (`string`).
  *
- * The output is src/spec/types.generated.ts (`npm run gen:types`); test/spec/types.test.ts fails when
+ * The output is types.generated.ts beside this file (`npm run gen:types` in the repository); a test fails when
  * the committed file differs from what the current catalogue generates.
  */
 export const GENERATED_HEADER = '// Generated from the transaction catalogue (src/spec) by src/spec/typegen.ts. Do not edit: `npm run gen:types`.\n';
