@@ -189,7 +189,15 @@ export function checkAppId(appId: string, name: string): void {
 /** The caller's AbortSignal and the attempt's timeout, as one signal. */
 export function attemptSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+  if (!signal) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([timeout, signal]);
+  // Node before 20.3 has no AbortSignal.any.
+  const both = new AbortController();
+  for (const s of [timeout, signal]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener('abort', () => both.abort(s.reason), { once: true });
+  }
+  return both.signal;
 }
 
 /**
