@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandPath } from '../../src/cli/examples.js';
-import { buildProgram, main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { commandPath } from '../../packages/platform/src/cli/examples.js';
+import { buildProgram, main } from '../../packages/platform/src/cli/main.js';
+import type { Io } from '../../packages/platform/src/cli/io.js';
 
 function capture(): Io & { text: () => string } {
   let text = '';

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataDirLockedError, lockDataDir } from '../../src/server/datadir-lock.js';
-import { formatLogLine, serverLogger } from '../../src/util/log-format.js';
+import { DataDirLockedError, lockDataDir } from '../../packages/platform/src/server/datadir-lock.js';
+import { formatLogLine, serverLogger } from '../../packages/platform/src/util/log-format.js';
 import { BIN, yibao } from '../helpers/cli.js';
 
 interface Started {

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bridge } from '../../src/sdk/bridge.js';
-import { generateTestCallback, generateTestKeys, YibaoClient } from '../../src/sdk/index.js';
-import { demoUpload } from '../../src/sdk/demo-data.js';
-import { formatCompact } from '../../src/protocol/time.js';
+import { Bridge } from '../../packages/yibao/src/sdk/bridge.js';
+import { generateTestCallback, generateTestKeys, YibaoClient } from '../../packages/yibao/src/sdk/index.js';
+import { demoUpload } from '../../packages/yibao/src/sdk/demo-data.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI } from '../helpers/flow.js';

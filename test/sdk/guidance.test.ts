@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackHandler, generateTestCallback, generateTestKeys, YibaoApiError, YibaoClient } from '../../src/sdk/index.js';
-import { demoUpload } from '../../src/sdk/demo-data.js';
+import { createCallbackHandler, generateTestCallback, generateTestKeys, YibaoApiError, YibaoClient } from '../../packages/yibao/src/sdk/index.js';
+import { demoUpload } from '../../packages/yibao/src/sdk/demo-data.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI } from '../helpers/flow.js';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { transactions } from '../../src/spec/index.js';
-import { generateTypes } from '../../src/spec/typegen.js';
-import type { Txn6201Input, Txn6201Output, Txn6202Input, Txn6203Input, Txn6301Output } from '../../src/sdk/index.js';
+import { transactions } from '../../packages/yibao/src/spec/index.js';
+import { generateTypes } from '../../packages/yibao/src/spec/typegen.js';
+import type { Txn6201Input, Txn6201Output, Txn6202Input, Txn6203Input, Txn6301Output } from '../../packages/yibao/src/sdk/index.js';
 
-const FILE = fileURLToPath(new URL('../../src/spec/types.generated.ts', import.meta.url));
+const FILE = fileURLToPath(new URL('../../packages/yibao/src/spec/types.generated.ts', import.meta.url));
 
 describe('types generated from the catalogue', () => {
   it('the committed src/spec/types.generated.ts is what the catalogue generates (else: npm run gen:types)', () => {
