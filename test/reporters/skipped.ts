@@ -9,6 +9,8 @@ export default class SkippedSummary implements Reporter {
     const reasons = new Map<string, number>();
     for (const m of testModules) {
       for (const t of m.children.allTests('skipped')) {
+        // Skipped while running (ctx.skip(note)) or todo; not those a -t filter or .only left out.
+        if (t.options.mode === 'skip') continue;
         const r = t.result();
         const note = (r.state === 'skipped' ? r.note : undefined) ?? `${t.options.mode === 'todo' ? 'todo' : '未说明原因 / no reason given'}`;
         reasons.set(note, (reasons.get(note) ?? 0) + 1);

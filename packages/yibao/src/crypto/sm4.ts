@@ -31,7 +31,7 @@ export function sm4EcbDecrypt(key: Uint8Array, ciphertext: Uint8Array): Buffer {
 }
 
 /**
- * The SM4 data key of envelope v2.0.1 (mobile-payment.txt 2.2.3.2 steps 3–4, DESIGN.md §3):
+ * The SM4 data key of envelope v2.0.1 (mobile-payment.txt 2.2.3.2 steps 3–4, docs/crypto.md):
  * SM4-ECB-encrypt appSecret with the first 16 bytes of appId as key, take the uppercase hex of the
  * result, keep its first 16 characters; those characters' bytes are the key.
  */

@@ -145,7 +145,7 @@ export function decryptEncData(message: WireObject, keys: Pick<EnvelopeKeys, 'ap
   return parseWire(text, 'encData 解密后的内容', 'data');
 }
 
-/** Decrypt first, then verify (DESIGN.md §3: "the receiver decrypts first, then verifies"). */
+/** Decrypt first, then verify (mobile-payment.txt 2.2.3, docs/protocol.md: the signature covers the plaintext data). */
 export function openEnvelope(message: WireObject, keys: EnvelopeKeys, options: OpenOptions = {}): OpenedEnvelope {
   const signType = acceptSignType(message.signType, options.signTypes, Boolean(keys.peerPublicKey));
   const encType = (message.encType === undefined || message.encType === null) && options.absentEncType ? options.absentEncType : parseEncType(message.encType);

@@ -40,7 +40,7 @@ export interface YibaoErrorOptions {
 }
 
 /**
- * The one error type above the crypto layer (DESIGN.md §5): the spec's code, a Chinese message that
+ * The one error type above the crypto layer (docs/protocol.md): the spec's code, a Chinese message that
  * names the field, and, for the operator's log only, the cause.
  */
 export class YibaoError extends Error {

@@ -146,7 +146,7 @@ export function isPlainObject(value: unknown): value is WireObject {
 
 /**
  * The application view of wire JSON: every number becomes the text of its literal ("12.30"), so money
- * never passes through a float (DESIGN.md §3). The catalogue validates and converts those strings.
+ * never passes through a float (docs/protocol.md). The catalogue validates and converts those strings.
  */
 export function toPlain(value: unknown): unknown {
   if (isLosslessNumber(value)) return value.value;

@@ -2,7 +2,7 @@ import { isLosslessNumber } from 'lossless-json';
 import { isPlainObject, defineKey } from './json.js';
 
 /**
- * The sign string of envelope v2.0.1 (mobile-payment.txt 2.2.3.1, DESIGN.md §3), also used by the
+ * The sign string of envelope v2.0.1 (mobile-payment.txt 2.2.3.1, docs/protocol.md), also used by the
  * portal and terminal envelopes:
  *  1. drop `signData`, `encData`, `extra` at the top level (they are not signed, 2.2.3.1 step 1);
  *  2. drop every null, empty-string and empty-array value, recursively ("空值不参与签名");

@@ -122,9 +122,13 @@ export interface ResourceMethods {
   decodeQr(data: Auto<Txn6101Input, 'orgId'>, opts?: CallOptions): Promise<Txn6101Output>;
   /** 【6201】费用明细上传. */
   uploadFees(data: Auto<Txn6201Input, 'orgCodg'>, opts?: CallOptions): Promise<Txn6201Output>;
-  /** 【6202】支付下单. orgBizSer is generated when absent and kept across retries. */
+  /**
+   * 【6202】支付下单. orgBizSer is generated when absent and kept across retries; better, persist your
+   * own before calling and pass it (or `opts.idempotencyKey`), so that a retry after a crash gets the
+   * first answer.
+   */
   payOrder(data: Auto<Txn6202Input, 'orgCodg' | 'orgBizSer'>, opts?: CallOptions): Promise<Txn6202Output>;
-  /** 【6203】医保退费. appRefdSn / appRefdTime are generated when absent and kept across retries. */
+  /** 【6203】医保退费. appRefdSn / appRefdTime are generated when absent and kept across retries (persist appRefdSn, or pass `opts.idempotencyKey`). */
   refund(data: Auto<Txn6203Input, 'appRefdSn' | 'appRefdTime'>, opts?: CallOptions): Promise<Txn6203Output>;
   /** 【6205】银行卡支付下单. */
   bankCardPay(data: Auto<Txn6205Input, 'orgCodg' | 'orgBizSer'>, opts?: CallOptions): Promise<Txn6205Output>;
@@ -166,7 +170,7 @@ export class YibaoClient {
 
   constructor(options: YibaoClientOptions) {
     for (const f of ['baseUrl', 'appId', 'appSecret', 'privateKey', 'platformPublicKey'] as const) {
-      // A missing key must be an error, never a silently disabled check (STYLE.md, Alipay SDK).
+      // A missing key must be an error, never a silently disabled check (as in the Alipay SDK).
       if (!options[f]) throw new TypeError(`YibaoClient: ${f} is required`);
     }
     this.platformKeys = Array.isArray(options.platformPublicKey) ? [...options.platformPublicKey] : [options.platformPublicKey];

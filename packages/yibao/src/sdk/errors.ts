@@ -1,7 +1,7 @@
 import type { FieldIssue } from '../spec/validate.js';
 
 /**
- * The SDK's one error type (STYLE.md, Alipay SDK): the center's code and message, the transaction, a
+ * The SDK's one error type (as in the Alipay SDK): the center's code and message, the transaction, a
  * trace id, the raw response text, and what kind of failure it is.
  *
  * - `business`: the center answered with a code other than success (the envelope verified);

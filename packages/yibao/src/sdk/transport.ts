@@ -177,7 +177,7 @@ export function checkKeys(keys: { privateKey?: string; platformPublicKey?: strin
 }
 
 /**
- * mobile-payment.txt 2.2 (DESIGN.md §3): the SM4 key is derived with the first 16 bytes of appId as
+ * mobile-payment.txt 2.2.3.2 (docs/protocol.md): the SM4 key is derived with the first 16 bytes of appId as
  * the key, so a shorter appId cannot encrypt anything; refused when the client is made.
  */
 export function checkAppId(appId: string, name: string): void {
@@ -189,7 +189,15 @@ export function checkAppId(appId: string, name: string): void {
 /** The caller's AbortSignal and the attempt's timeout, as one signal. */
 export function attemptSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+  if (!signal) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([timeout, signal]);
+  // Node before 20.3 has no AbortSignal.any.
+  const both = new AbortController();
+  for (const s of [timeout, signal]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener('abort', () => both.abort(s.reason), { once: true });
+  }
+  return both.signal;
 }
 
 /**

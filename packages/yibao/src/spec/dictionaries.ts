@@ -32,8 +32,8 @@ const MP = 'mobile-payment.txt';
 const PORTAL = 'regional-payment-portal.txt 附录 字典';
 
 /**
- * The default ordStas table (DESIGN.md §8), the one centers commonly publish; configurable with
- * configureDictionary('ordStas', …). The store always keeps these codes (src/center/ord-stas.ts).
+ * The default ordStas table (docs/catalogue.md), the one centers commonly publish; configurable with
+ * configureDictionary('ordStas', …). The platform's store always keeps these codes.
  */
 export const ORD_STAS_DEFAULT = {
   '0': '已保存',
@@ -59,7 +59,7 @@ export const ordStas = dict(
   'ordStas',
   '订单状态',
   ORD_STAS_DEFAULT,
-  { source: `${MP} 6202/6301 字典订单状态(ordStas)，表未列出；默认取 DESIGN.md §8` },
+  { source: `${MP} 6202/6301 字典订单状态(ordStas)，表未列出；默认取 docs/catalogue.md` },
 );
 /** 6302: 固定传 02，目前仅支付成功回调; kept open for other callback types. */
 export const callType = dict('callType', '回调类型', { '02': '支付成功回调' }, { closed: false, source: `${MP} 表 20` });
@@ -200,7 +200,7 @@ export function dictName(id: string, code: string): string | undefined {
 }
 
 /**
- * Replaces a dictionary's table at run time (regions publish different ordStas tables, DESIGN.md §8);
+ * Replaces a dictionary's table at run time (regions publish different ordStas tables, docs/catalogue.md);
  * the validator uses the new table at once. `undefined` restores the default.
  */
 export function configureDictionary(id: DictionaryId, entries?: Record<string, string>): void {

@@ -1,5 +1,5 @@
 /**
- * Money is integer fen inside yibao and 元 with two decimals on the wire (DESIGN.md §3). Every
+ * Money is integer fen inside yibao and 元 with two decimals on the wire (docs/protocol.md). Every
  * conversion here is string/BigInt arithmetic: no floating point ever touches an amount.
  */
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;

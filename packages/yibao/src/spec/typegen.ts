@@ -7,13 +7,13 @@ import type { TxnSpec } from './index.js';
 /**
  * Writes the catalogue's transactions as TypeScript interfaces whose every field carries its JSDoc:
  * 中文名, type, length, 是否必填, dictionary (with its codes), format and the spec's note — so that an
- * editor hovering `feeType` shows `费用类别 字符型 3 必填 …` (issue 15). Dictionary fields are literal
+ * editor hovering `feeType` shows `费用类型 字符型 3 必填 …`. Dictionary fields are literal
  * unions (an open dictionary keeps `string` beside its known codes); 数值型 fields the institution
  * sends accept `string | number` (the validator reads a number as its text and refuses more decimals
  * than the spec allows, so a float never becomes an amount silently); what the institution receives is
  * the exact text (`string`).
  *
- * The output is src/spec/types.generated.ts (`npm run gen:types`); test/spec/types.test.ts fails when
+ * The output is types.generated.ts beside this file (`npm run gen:types` in the repository); a test fails when
  * the committed file differs from what the current catalogue generates.
  */
 export const GENERATED_HEADER = '// Generated from the transaction catalogue (src/spec) by src/spec/typegen.ts. Do not edit: `npm run gen:types`.\n';
@@ -59,7 +59,10 @@ function fieldDoc(m: FieldMeta, required: boolean, sent: boolean): string[] {
   if (m.dict) {
     const d = getDictionary(m.dict);
     if (d) {
-      lines.push(`字典 ${d.id}（${d.name}${d.closed ? '' : '，开放：其他代码也可'}）：${dictCodes(d.entries).map((c) => `${c} ${d.entries[c]}`).join('；')}`);
+      const codes = dictCodes(d.entries).map((c) => `${c} ${d.entries[c]}`);
+      // A shape the dictionary checks (where it has one; some dictionaries publish no codes at all).
+      const shape = (d as { pattern?: { text?: string } }).pattern?.text;
+      lines.push(`字典 ${d.id}（${d.name}${d.closed ? '' : '，开放：其他代码也可'}${shape ? `，${shape}` : ''}）${codes.length ? `：${codes.join('；')}` : '：各地中心公布'}`);
     } else lines.push(`字典 ${m.dict}`);
   }
   return lines;
@@ -84,7 +87,7 @@ function scalarType(m: FieldMeta, sent: boolean): string {
     if (d) {
       const codes = dictCodes(d.entries).map((c) => `'${c.replace(/'/g, "\\'")}'`);
       // An open dictionary lists the common codes for completion and still takes any string.
-      const union = d.closed ? codes : [...codes, '(string & {})'];
+      const union = d.closed ? codes : [...codes, codes.length ? '(string & {})' : 'string'];
       return m.kind === '数值型' && sent ? [...union, 'number'].join(' | ') : union.join(' | ');
     }
   }
