@@ -16,15 +16,15 @@ function jsdocBlocks(text: string): string[] {
 }
 
 describe('toolkit declarations cite only what is shipped', () => {
-  it('no JSDoc in src/{sdk,protocol,spec,crypto} cites an unshipped file; every cited docs/*.md exists', () => {
+  it('no JSDoc in packages/yibao/src/{sdk,protocol,spec,crypto} cites an unshipped file; every cited docs/*.md exists', () => {
     const bad: string[] = [];
     for (const area of TOOLKIT) {
-      for (const name of readdirSync(join(ROOT, 'src', area)).filter((n) => n.endsWith('.ts'))) {
-        const text = readFileSync(join(ROOT, 'src', area, name), 'utf8');
+      for (const name of readdirSync(join(ROOT, 'packages', 'yibao', 'src', area)).filter((n) => n.endsWith('.ts'))) {
+        const text = readFileSync(join(ROOT, 'packages', 'yibao', 'src', area, name), 'utf8');
         for (const block of jsdocBlocks(text)) {
           const m = UNSHIPPED.exec(block);
-          if (m) bad.push(`src/${area}/${name}: ${m[0].trim()}`);
-          for (const doc of block.match(/docs\/[\w.-]+\.md/g) ?? []) if (!existsSync(join(ROOT, doc))) bad.push(`src/${area}/${name}: ${doc} does not exist`);
+          if (m) bad.push(`packages/yibao/src/${area}/${name}: ${m[0].trim()}`);
+          for (const doc of block.match(/docs\/[\w.-]+\.md/g) ?? []) if (!existsSync(join(ROOT, doc))) bad.push(`packages/yibao/src/${area}/${name}: ${doc} does not exist`);
         }
       }
     }

@@ -171,7 +171,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
  * checks those bounds every second instead of every 30.
  */
 function httpTimeouts(platform: Platform) {
-  const t = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 120_000, ...platform.config.server?.timeouts };
+  const t = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000, idleMs: 120_000, ...platform.config.server?.timeouts };
   return {
     connectionTimeout: t.idleMs,
     keepAliveTimeout: t.keepAliveMs,

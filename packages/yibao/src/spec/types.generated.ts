@@ -183,8 +183,9 @@ export interface Txn6101Input {
   /**
    * 用码业务类型 字符型 5 必填
    * 参见字典表-用码业务类型
+   * 字典 businessType（用码业务类型，开放：其他代码也可，5 位数字）：01101 门诊挂号；01102 住院建档；01103 入院登记；01104 缴纳预缴金；01201 门诊问诊；01202 预约检查；01203 检查；01204 治疗；01301 门诊结算；01302 取药；02121 药店购药；02122 下载外购处方
    */
-  businessType: string;
+  businessType: '01101' | '01102' | '01103' | '01104' | '01201' | '01202' | '01203' | '01204' | '01301' | '01302' | '02121' | '02122' | (string & {});
   /**
    * 用码业务信息 字符型 200 可选
    */
@@ -363,6 +364,7 @@ export interface Txn6201Input {
   medType: '11' | '12' | '13' | '14' | '21' | '41' | '51' | '52' | (string & {});
   /**
    * 费用类型 字符型 3 必填
+   * 字典 feeType（费用类型，开放：其他代码也可，1–3 位数字）：各地中心公布
    */
   feeType: string;
   /**
@@ -511,8 +513,9 @@ export interface Txn6201Input {
   expContent?: string;
   /**
    * 中途结算标志 字符型 3 可选
+   * 字典 mid_setl_flag（中途结算标志）：0 否；1 是
    */
-  midSetlFlag?: string;
+  midSetlFlag?: '0' | '1';
   /**
    * 诊断或症状明细 列表 必填
    */
@@ -562,8 +565,9 @@ export interface Txn6201InputDiseinfoListItem {
   /**
    * 诊断类别 字符型 3 必填
    * 字典诊断类别(diag_type)
+   * 字典 diag_type（诊断类别，开放：其他代码也可，1 位数字）：1 西医诊断；2 中医主病诊断；3 中医主证诊断
    */
-  diagType: string;
+  diagType: '1' | '2' | '3' | (string & {});
   /**
    * 诊断排序号 数值型 2 必填
    * 整数：字符串 "12.30" 或数字；金额由分得到用 toYuan(1230)
@@ -896,6 +900,7 @@ export interface Txn6202Input {
   /**
    * 费用类别 字符型 2 必填
    * 与费用上传一致
+   * 字典 feeType（费用类型，开放：其他代码也可，1–3 位数字）：各地中心公布
    */
   feeType: string;
   /**
@@ -1101,9 +1106,29 @@ export interface Txn6204Input {
   deposit?: string;
   /**
    * 扩展数据 对象 可选
-   * 透传医保核心结算出参
+   * 表 14；透传医保核心结算出参
    */
-  extData?: { [key: string]: unknown } | null;
+  extData?: Txn6204InputExtData | null;
+}
+
+/** 扩展数据 */
+export interface Txn6204InputExtData {
+  /**
+   * 医保个账商户号 字符型 20 必填
+   * 与银联约定值
+   */
+  merchantNo: string;
+  /**
+   * 终端号 字符型 8 必填
+   * 与银联约定值
+   */
+  terminalNo: string;
+  /**
+   * 服务商号（渠道 ID） 字符型 20 必填
+   * 与银联约定值
+   */
+  isvNo: string;
+  [key: string]: unknown;
 }
 
 /** 【6204】医保订单信息同步 出参（mobile-payment.txt 2.3.1.2.4；移动支付中心 → HIS） */
@@ -1435,6 +1460,231 @@ export interface Txn6401Output {
   success: boolean;
 }
 
+/** 【downloadStatement】下载对账单（yibao 扩展） 入参（yibao 扩展（docs/statements.md）；HIS → 移动支付中心） */
+export interface DownloadStatementInput {
+  /**
+   * 定点机构编码 字符型 40 必填
+   */
+  orgCodg: string;
+  /**
+   * 对账日期 字符型 10 必填
+   * 格式：yyyy-MM-dd
+   * 北京时间的自然日；仅可下载已结束的日期
+   */
+  stmtDate: string;
+  /**
+   * 格式 字符型 4 可选
+   * JSON（默认）或 CSV：CSV 时另返回 csv 字段（CSV 全文，同样在签名之内）
+   */
+  format?: string;
+}
+
+/** 【downloadStatement】下载对账单（yibao 扩展） 出参（yibao 扩展（docs/statements.md）；HIS → 移动支付中心） */
+export interface DownloadStatementOutput {
+  /**
+   * 渠道 id 字符型 32 必填
+   */
+  appId: string;
+  /**
+   * 定点机构编码 字符型 40 必填
+   */
+  orgCodg: string;
+  /**
+   * 定点机构名称 字符型 100 必填
+   */
+  orgName: string;
+  /**
+   * 对账日期 字符型 10 必填
+   * 格式：yyyy-MM-dd
+   */
+  stmtDate: string;
+  /**
+   * 版本 数值型 6 必填
+   * 整数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * 管理员重新生成时递增
+   */
+  version: string;
+  /**
+   * 生成时间 字符型 19 必填
+   * 格式：yyyy-MM-dd HH:mm:ss
+   */
+  generatedAt: string;
+  /**
+   * 汇总 对象 必填
+   */
+  summary: DownloadStatementOutputSummary;
+  /**
+   * 明细 列表 可选
+   * 当日无变化时为空（空数组按报文规则省略）
+   */
+  lines?: DownloadStatementOutputLinesItem[];
+  /**
+   * CSV 全文 字符型 100000000 可选
+   * format=CSV 时
+   */
+  csv?: string;
+}
+
+/** 汇总 */
+export interface DownloadStatementOutputSummary {
+  /**
+   * 订单行数 数值型 10 必填
+   * 整数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  orderCount: string;
+  /**
+   * 当日结算笔数 数值型 10 必填
+   * 整数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledCount: string;
+  /**
+   * 结算费用总额 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledFeeSumamt: string;
+  /**
+   * 结算基金支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledFundPay: string;
+  /**
+   * 结算个账支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledPsnAcctPay: string;
+  /**
+   * 结算现金支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledOwnPayAmt: string;
+  /**
+   * 结算其他支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  settledOthFeeAmt: string;
+  /**
+   * 成功退费笔数 数值型 10 必填
+   * 整数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * refStatus SUCC 与 EXP（医保部分已退）
+   */
+  refundCount: string;
+  /**
+   * 退费总额 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  refundFeeSumamt: string;
+  /**
+   * 基金退费 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  refundFundPay: string;
+  /**
+   * 个账退费 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  refundPsnAcctPay: string;
+  /**
+   * 现金退费 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  refundOwnPayAmt: string;
+  /**
+   * 基金净额 字符型 20 必填
+   * 当日结算减当日退费，元，两位小数，可为负
+   */
+  netFundPay: string;
+  /**
+   * 个账净额 字符型 20 必填
+   * 当日结算减当日退费，元，两位小数，可为负
+   */
+  netPsnAcctPay: string;
+  /**
+   * 现金净额 字符型 20 必填
+   * 当日结算减当日退费，元，两位小数，可为负
+   */
+  netOwnPayAmt: string;
+}
+
+/** lines */
+export interface DownloadStatementOutputLinesItem {
+  /**
+   * 行类型 字符型 6 必填
+   * PAY 订单 / REFUND 退费
+   */
+  type: string;
+  /**
+   * 支付订单号 字符型 40 必填
+   */
+  payOrdId: string;
+  /**
+   * 医院订单号 字符型 40 必填
+   */
+  medOrgOrd: string;
+  /**
+   * 应用退款流水号 字符型 40 可选
+   * REFUND 行
+   */
+  appRefdSn?: string;
+  /**
+   * 退费流水号 字符型 40 可选
+   * REFUND 行
+   */
+  refdSn?: string;
+  /**
+   * 状态 字符型 6 必填
+   * PAY 行：当日结束时的订单状态 ordStas；REFUND 行：退费状态 refStatus
+   */
+  status: string;
+  /**
+   * 当日结算 字符型 1 必填
+   * PAY 行：1 = 当日医保结算完成（计入汇总），0 = 其他变化
+   */
+  settled: string;
+  /**
+   * 费用总额 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * REFUND 行为退费总额
+   */
+  feeSumamt: string;
+  /**
+   * 基金支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * REFUND 行为基金退费
+   */
+  fundPay: string;
+  /**
+   * 个人账户支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * REFUND 行为个账退费
+   */
+  psnAcctPay: string;
+  /**
+   * 现金支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   * REFUND 行为现金退费
+   */
+  ownPayAmt: string;
+  /**
+   * 其他支付 数值型 16,2 必填
+   * 最多 2 位小数的十进制数，原文字符串（如 "12.30"）；金额转分用 toFen()
+   */
+  othFeeAmt: string;
+  /**
+   * 险种类型 字符型 6 可选
+   */
+  insutype?: string;
+  /**
+   * 支付渠道 字符型 10 可选
+   */
+  chnlType?: string;
+  /**
+   * 时间 字符型 19 必填
+   * 格式：yyyy-MM-dd HH:mm:ss
+   * PAY 行：当日最后一次变化；REFUND 行：退费时间（北京时间）
+   */
+  time: string;
+}
+
 /** 【oneCodeStatus】查询用户一码付状态 入参（face-one-code-pay.txt 5.1.1.1；HIS → 一码付模块） */
 export interface OneCodeStatusInput {
   /**
@@ -1735,8 +1985,9 @@ export interface EcAuthInput {
   outBizNo: string;
   /**
    * 用码业务类型 字符型 5 必填
+   * 字典 businessType（用码业务类型，开放：其他代码也可，5 位数字）：01101 门诊挂号；01102 住院建档；01103 入院登记；01104 缴纳预缴金；01201 门诊问诊；01202 预约检查；01203 检查；01204 治疗；01301 门诊结算；01302 取药；02121 药店购药；02122 下载外购处方
    */
-  businessType: string;
+  businessType: '01101' | '01102' | '01103' | '01104' | '01201' | '01202' | '01203' | '01204' | '01301' | '01302' | '02121' | '02122' | (string & {});
   /**
    * 收款员编号 字符型 20 必填
    */
@@ -1798,8 +2049,9 @@ export interface AuthCheckInput {
   outBizNo: string;
   /**
    * 用码业务类型 字符型 5 必填
+   * 字典 businessType（用码业务类型，开放：其他代码也可，5 位数字）：01101 门诊挂号；01102 住院建档；01103 入院登记；01104 缴纳预缴金；01201 门诊问诊；01202 预约检查；01203 检查；01204 治疗；01301 门诊结算；01302 取药；02121 药店购药；02122 下载外购处方
    */
-  businessType: string;
+  businessType: '01101' | '01102' | '01103' | '01104' | '01201' | '01202' | '01203' | '01204' | '01301' | '01302' | '02121' | '02122' | (string & {});
   /**
    * 收款员编号 字符型 20 必填
    */
