@@ -10,7 +10,7 @@ import { LosslessNumber } from 'lossless-json';
 import { createPlatform } from '../../src/server/platform.js';
 import { generateKeyPair } from '../../src/crypto/keys.js';
 import { openStore } from '../../src/store/index.js';
-import { refusedUrl, refusedUrlSync } from '../../src/center/outbound.js';
+import { outboundLookup, refusedUrl, refusedUrlSync } from '../../src/center/outbound.js';
 import { checkCashierChnlType } from '../../src/center/cashier-channel.js';
 import { sealChannel } from '../../src/protocol/channel.js';
 import { formatCompact } from '../../src/protocol/time.js';
@@ -94,6 +94,29 @@ describe('SSRF: outbound URLs outside sandbox mode (issue 14 point 11)', () => {
     expect(refusedUrlSync({ sandbox: false, allow: ['his.example.cn', '*.hospital.cn'] }, 'https://a.hospital.cn/x')).toBeUndefined();
     // Sandbox: a developer's HIS on localhost.
     expect(await refusedUrl({ sandbox: true, allow: [] }, 'http://127.0.0.1:8080/x')).toBeUndefined();
+  });
+
+  it('outboundLookup refuses at connect time what the resolved address makes internal (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const server = createServer((_req, res) => res.end('reached'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const get = (policy: { sandbox: boolean; allow: string[] }) =>
+        new Promise<string>((resolve) => {
+          const req = request({ host: 'localhost', port, path: '/', lookup: outboundLookup(policy) as never }, (res) => {
+            let body = '';
+            res.on('data', (c) => (body += String(c)));
+            res.on('end', () => resolve(body));
+          });
+          req.on('error', (e) => resolve(`error: ${e.message}`));
+          req.end();
+        });
+      expect(await get({ sandbox: false, allow: [] })).toMatch(/^error: 出站地址被拒绝（SSRF 防护）：主机 localhost 解析为/);
+      expect(await get({ sandbox: false, allow: ['127.0.0.0/8', '::1'] })).toBe('reached');
+    } finally {
+      server.close();
+    }
   });
 
   it('a production config whose notifyUrl is a loopback address does not start', async () => {
