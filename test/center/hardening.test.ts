@@ -256,9 +256,12 @@ describe('input the platform refuses (issue 14 point 13)', () => {
       expect(r.code, JSON.stringify(ch)).toBe('000105');
       expect(r.message).toMatch(/data\.payOrdId: 含有不可见或改变文字方向的字符 U\+/);
     }
-    // A name is free text: not an identifier.
     const ok = await t.call('6301', queryData(u));
     expect(ok.code).toBe('0');
+    // Path and query values of the operator endpoints too.
+    const admin = await t.admin(`/admin/orders/${u.payOrdId}%E2%80%AE`);
+    expect(admin.status).toBe(400);
+    expect(admin.json).toMatchObject({ code: '000105', message: 'payOrdId: 含有不可见或改变文字方向的字符' });
   });
 
   it('a 100-KB URL gets our coded JSON answer, not a bare 431', async () => {
