@@ -8,14 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LosslessNumber } from 'lossless-json';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { buildCallbackAck, openCallback, openResponse, sealRequest } from '../../src/protocol/mobile.js';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { formatCompact } from '../../src/protocol/time.js';
-import type { EnvelopeKeys } from '../../src/protocol/envelope.js';
-import { getTxn, toWire } from '../../src/spec/index.js';
-import { demoUpload } from '../../src/sdk/demo-data.js';
-import { DEFAULT_PERSONS } from '../../src/upstream/persons.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { buildCallbackAck, openCallback, openResponse, sealRequest } from '../../packages/yibao/src/protocol/mobile.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
+import type { EnvelopeKeys } from '../../packages/yibao/src/protocol/envelope.js';
+import { getTxn, toWire } from '../../packages/yibao/src/spec/index.js';
+import { demoUpload } from '../../packages/yibao/src/sdk/demo-data.js';
+import { DEFAULT_PERSONS } from '../../packages/platform/src/upstream/persons.js';
 import { FreezableProxy } from './proxy.js';
 
 /**

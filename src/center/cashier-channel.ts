@@ -1,4 +1,4 @@
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { ChannelType } from '../upstream/types.js';
 import type { AppConfig } from './config.js';
 

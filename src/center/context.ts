@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { LosslessNumber } from 'lossless-json';
 import type { Queryable, Store } from '../store/store.js';
 import type { Upstreams } from '../upstream/types.js';
-import { fenToYuan } from '../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import type { AppConfig, YibaoConfig } from './config.js';
 import type { OutboundPolicy } from './outbound.js';
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
-import { getTxn } from '../spec/index.js';
-import { hasInvisible } from '../spec/validate.js';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
+import { hasInvisible } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
 import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
