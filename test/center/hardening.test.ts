@@ -10,7 +10,7 @@ import { LosslessNumber } from 'lossless-json';
 import { createPlatform } from '../../packages/platform/src/server/platform.js';
 import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
 import { openStore } from '../../packages/platform/src/store/index.js';
-import { refusedUrl, refusedUrlSync } from '../../packages/platform/src/center/outbound.js';
+import { outboundLookup, refusedUrl, refusedUrlSync } from '../../packages/platform/src/center/outbound.js';
 import { checkCashierChnlType } from '../../packages/platform/src/center/cashier-channel.js';
 import { sealChannel } from '../../packages/yibao/src/protocol/channel.js';
 import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
@@ -94,6 +94,29 @@ describe('SSRF: outbound URLs outside sandbox mode (issue 14 point 11)', () => {
     expect(refusedUrlSync({ sandbox: false, allow: ['his.example.cn', '*.hospital.cn'] }, 'https://a.hospital.cn/x')).toBeUndefined();
     // Sandbox: a developer's HIS on localhost.
     expect(await refusedUrl({ sandbox: true, allow: [] }, 'http://127.0.0.1:8080/x')).toBeUndefined();
+  });
+
+  it('outboundLookup refuses at connect time what the resolved address makes internal (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const server = createServer((_req, res) => res.end('reached'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const get = (policy: { sandbox: boolean; allow: string[] }) =>
+        new Promise<string>((resolve) => {
+          const req = request({ host: 'localhost', port, path: '/', lookup: outboundLookup(policy) as never }, (res) => {
+            let body = '';
+            res.on('data', (c) => (body += String(c)));
+            res.on('end', () => resolve(body));
+          });
+          req.on('error', (e) => resolve(`error: ${e.message}`));
+          req.end();
+        });
+      expect(await get({ sandbox: false, allow: [] })).toMatch(/^error: 出站地址被拒绝（SSRF 防护）：主机 localhost 解析为/);
+      expect(await get({ sandbox: false, allow: ['127.0.0.0/8', '::1'] })).toBe('reached');
+    } finally {
+      server.close();
+    }
   });
 
   it('a production config whose notifyUrl is a loopback address does not start', async () => {
@@ -233,9 +256,12 @@ describe('input the platform refuses (issue 14 point 13)', () => {
       expect(r.code, JSON.stringify(ch)).toBe('000105');
       expect(r.message).toMatch(/data\.payOrdId: 含有不可见或改变文字方向的字符 U\+/);
     }
-    // A name is free text: not an identifier.
     const ok = await t.call('6301', queryData(u));
     expect(ok.code).toBe('0');
+    // Path and query values of the operator endpoints too.
+    const admin = await t.admin(`/admin/orders/${u.payOrdId}%E2%80%AE`);
+    expect(admin.status).toBe(400);
+    expect(admin.json).toMatchObject({ code: '000105', message: 'payOrdId: 含有不可见或改变文字方向的字符' });
   });
 
   it('a 100-KB URL gets our coded JSON answer, not a bare 431', async () => {

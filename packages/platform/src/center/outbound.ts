@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -125,6 +126,25 @@ export async function refusedUrl(policy: OutboundPolicy, text: string): Promise<
     if (why) return `主机 ${host} 解析为${why}`;
   }
   return undefined;
+}
+
+/**
+ * A `lookup` for `http.request`/`net.connect` that refuses what `refusedAddress` refuses, at connect
+ * time: the address checked is the address connected to, so a name that resolves to a public address
+ * for the check and to 127.0.0.1 a moment later (DNS rebinding) is refused too. `fetch` cannot take
+ * one; a delivery through node:http should pass it (`lookup: outboundLookup(policy)`).
+ */
+export function outboundLookup(policy: OutboundPolicy) {
+  return (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      const list = addresses as LookupAddress[];
+      const bad = policy.sandbox ? undefined : list.map((a) => refusedAddress(policy, a.address)).find((w) => w !== undefined);
+      if (bad) return callback(Object.assign(new OutboundRefused(`主机 ${hostname} 解析为${bad}`), { code: 'EOUTBOUNDREFUSED' }), '');
+      if (options.all) return callback(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
 }
 
 /** For `fetch` callers: throws an Error whose message says why the URL is refused. */

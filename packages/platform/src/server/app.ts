@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
 import { getTxn } from 'yibao/spec';
+import { hasInvisible } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
 import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
@@ -28,6 +29,8 @@ export function badParam(params: Record<string, unknown>): string | undefined {
     for (const text of Array.isArray(v) ? v : [v]) {
       if (typeof text !== 'string') continue;
       if (hasBadText(text)) return `${k}: 含有不允许的字符`;
+      // Path and query values are ids and filters: bidi and zero-width characters spoof them (issue 14 point 13).
+      if (hasInvisible(text)) return `${k}: 含有不可见或改变文字方向的字符`;
       if (k === 'limit' && !/^\d{1,4}$/.test(text)) return 'limit: 应为 1–500 的整数（每页条数）';
       if ((k === 'from' || k === 'to') && text !== '' && queryDate(text) === undefined) return `${k}: 应为日期 yyyy-MM-dd（北京时间）或 ISO 8601 时间`;
     }

@@ -72,6 +72,11 @@ const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200
 /** Identifier fields by their spec name: …No, …Id, …Sn, …Ser, …Codg, …Code, …Token, …Ord, …Type, infno, msgid. */
 const IDENTIFIER = /(no|id|sn|ser|codg|code|token|ord|type|flag|stas|infno|msgid|admdvs)$/i;
 
+/** True when the text holds a bidi control or a zero-width character (path and query values too). */
+export function hasInvisible(text: string): boolean {
+  return INVISIBLE.test(text);
+}
+
 function isIdentifierField(path: string): boolean {
   return IDENTIFIER.test(path.slice(path.lastIndexOf('.') + 1).replace(/\[\d+\]$/, ''));
 }
