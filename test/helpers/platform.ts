@@ -230,6 +230,7 @@ function checkAnswers(platform: Platform, apps: TestApp[]): string[] {
   platform.http.addHook('onSend', async (req, _reply, payload) => {
     if (typeof payload !== 'string' || req.method !== 'POST') return payload;
     const path = req.url.split('?')[0]!;
+    if (!centerPaths.has(path) && !portalPaths.has(path) && path !== TERMINAL_PATH && path !== FSI_PATH) return payload;
     try {
       const body = parseWireObject(payload);
       const plain = (field: 'encData' | 'output', appId: unknown) => {

@@ -141,6 +141,9 @@ describe('scalarStyle "string" for an app, the SDK, the bridge and the CLI', () 
     const bad = yibao(['sign-string', '--app-secret', 'S', '--file', file, '--scalar-style', 'text']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--scalar-style/);
+    const badCall = yibao(['call', '6301', '--file', file, '--scalar-style', 'text']);
+    expect(badCall.code).toBe(2);
+    expect(badCall.stderr).toMatch(/--scalar-style 应为 json 或 string/);
     const dataFile = join(dir, 'd.json');
     writeFileSync(dataFile, '{"payOrdId":"P","feeSumamt":1.50}');
     const pair = generateKeyPair();
