@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../src/protocol/mobile.js';
-import { parseWire, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from '../../src/protocol/json.js';
-import { decryptEncData, envelopeSm4Key, type EnvelopeKeys } from '../../src/protocol/envelope.js';
-import { sm4DecryptHex } from '../../src/crypto/sm4.js';
-import { FSI_PATH, getTxn, mobileTransactions, portalTransactions, TERMINAL_PATH, validateTxn } from '../../src/spec/index.js';
-import { createPlatform, type Platform } from '../../src/server/platform.js';
-import type { AppConfig, YibaoConfig } from '../../src/center/config.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../packages/yibao/src/protocol/mobile.js';
+import { parseWire, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from '../../packages/yibao/src/protocol/json.js';
+import { decryptEncData, envelopeSm4Key, type EnvelopeKeys } from '../../packages/yibao/src/protocol/envelope.js';
+import { sm4DecryptHex } from '../../packages/yibao/src/crypto/sm4.js';
+import { FSI_PATH, getTxn, mobileTransactions, portalTransactions, TERMINAL_PATH, validateTxn } from '../../packages/yibao/src/spec/index.js';
+import { createPlatform, type Platform } from '../../packages/platform/src/server/platform.js';
+import type { AppConfig, YibaoConfig } from '../../packages/platform/src/center/config.js';
 import type { StoreKind } from './db.js';
 
 export const ORG = 'H35010200227';

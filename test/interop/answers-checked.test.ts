@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OneCodeClient } from '../../src/sdk/onecode-client.js';
-import { DEFAULT_PERSONS } from '../../src/upstream/persons.js';
+import { OneCodeClient } from '../../packages/yibao/src/sdk/onecode-client.js';
+import { DEFAULT_PERSONS } from '../../packages/platform/src/upstream/persons.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform } from '../helpers/platform.js';
 

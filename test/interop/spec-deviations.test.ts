@@ -1,7 +1,7 @@
 import { LosslessNumber } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCashierLaunchUrl, open6204Redirect } from '../../src/protocol/mobile.js';
-import { validateTxn } from '../../src/spec/index.js';
+import { buildCashierLaunchUrl, open6204Redirect } from '../../packages/yibao/src/protocol/mobile.js';
+import { validateTxn } from '../../packages/yibao/src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { authorise, LISI, n, payData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sm2Verify } from '../../src/crypto/index.js';
-import { openEnvelope } from '../../src/protocol/envelope.js';
-import { parseWireObject } from '../../src/protocol/json.js';
-import { openRequest, openResponse, sealRequest, sealResponse } from '../../src/protocol/mobile.js';
-import { buildSignString } from '../../src/protocol/signstring.js';
+import { sm2Verify } from '../../packages/yibao/src/crypto/index.js';
+import { openEnvelope } from '../../packages/yibao/src/protocol/envelope.js';
+import { parseWireObject } from '../../packages/yibao/src/protocol/json.js';
+import { openRequest, openResponse, sealRequest, sealResponse } from '../../packages/yibao/src/protocol/mobile.js';
+import { buildSignString } from '../../packages/yibao/src/protocol/signstring.js';
 import { testKeys } from '../helpers/keys.js';
 import { loadVector } from '../helpers/vectors.js';
 
