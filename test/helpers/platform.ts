@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
 import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../packages/yibao/src/protocol/mobile.js';
-import { stringifyWire, type WireObject } from '../../packages/yibao/src/protocol/json.js';
-import type { EnvelopeKeys } from '../../packages/yibao/src/protocol/envelope.js';
-import { getTxn, validateTxn } from '../../packages/yibao/src/spec/index.js';
+import { parseWire, parseWireObject, stringifyWire, toPlain, type WireObject, type WireValue } from '../../packages/yibao/src/protocol/json.js';
+import { decryptEncData, envelopeSm4Key, type EnvelopeKeys } from '../../packages/yibao/src/protocol/envelope.js';
+import { sm4DecryptHex } from '../../packages/yibao/src/crypto/sm4.js';
+import { FSI_PATH, getTxn, mobileTransactions, portalTransactions, TERMINAL_PATH, validateTxn } from '../../packages/yibao/src/spec/index.js';
 import { createPlatform, type Platform } from '../../packages/platform/src/server/platform.js';
 import type { AppConfig, YibaoConfig } from '../../packages/platform/src/center/config.js';
 import type { StoreKind } from './db.js';
@@ -157,6 +158,7 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
   const lines = opts.logLines;
   const logger = lines ? pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) : pino({ level: 'silent' });
   const platform = await createPlatform({ config, store, inMemory: true, port: 0, logger });
+  const answerIssues = checkAnswers(platform, [app, other, limited]);
   const address = await platform.http.listen({ host: '127.0.0.1', port: 0 });
   platform.url = address;
   platform.deps.publicUrl = address;
@@ -209,8 +211,65 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
         await receiver.close();
         await store.close();
       }
+      // Every successful answer of every system in the file's tests met its output table.
+      if (answerIssues.length > 0) throw new Error(`answers that break their output table:\n${answerIssues.join('\n')}`);
     },
   };
+}
+
+/**
+ * Checks every successful answer the platform sends — the center's, the one-code-pay module's (FSI),
+ * the terminal's and the portal's, whoever sent the request (t.call, an SDK client, a raw fetch) —
+ * against its transaction's output table in the catalogue (issue 12 §4). Decrypts with the app's
+ * keys; collects what breaks, for close() to report.
+ */
+function checkAnswers(platform: Platform, apps: TestApp[]): string[] {
+  const issues: string[] = [];
+  const secretOf = (appId: unknown) => apps.find((a) => a.config.appId === appId)?.config.appSecret;
+  const centerPaths = new Map<string, string>(Object.values(mobileTransactions).flatMap((t) => ('path' in t && t.path ? [[t.path as string, t.id] as [string, string]] : [])));
+  const portalPaths = new Map<string, string>(Object.values(portalTransactions).map((t) => [t.path, t.id]));
+  const check = (txn: string, value: unknown, root: string) => {
+    for (const i of validateTxn(txn, 'output', toPlain(value as WireValue), root)) issues.push(`${txn}: ${i.message}`);
+  };
+  platform.http.addHook('onSend', async (req, _reply, payload) => {
+    if (typeof payload !== 'string' || req.method !== 'POST') return payload;
+    const path = req.url.split('?')[0]!;
+    if (!centerPaths.has(path) && !portalPaths.has(path) && path !== TERMINAL_PATH && path !== FSI_PATH) return payload;
+    try {
+      const body = parseWireObject(payload);
+      const plain = (field: 'encData' | 'output', appId: unknown) => {
+        const secret = secretOf(appId);
+        if (field === 'encData') return secret === undefined ? undefined : decryptEncData(body, { appId: String(appId), appSecret: secret }) ?? body.data;
+        const out = body.output;
+        return typeof out === 'string' && secret !== undefined ? parseWire(sm4DecryptHex(envelopeSm4Key(String(appId), secret), out)) : out;
+      };
+      if (centerPaths.has(path) && body.code === '0') {
+        const data = plain('encData', body.appId);
+        if (data !== undefined) check(centerPaths.get(path)!, data, 'data');
+      } else if (portalPaths.has(path) && body.code === '000000') {
+        const data = plain('encData', body.appId);
+        if (data !== undefined && data !== null) check(portalPaths.get(path)!, data, 'data');
+      } else if (path === TERMINAL_PATH && body.code === '0000') {
+        const data = plain('encData', body.appId);
+        if (data !== undefined) check(String(body.transType), data, 'data');
+      } else if (path === FSI_PATH && String(toPlain(body.infcode)) === '0') {
+        const request = parseWireObject(rawText(req.body));
+        const infno = String(request.infno ?? request.info);
+        const out = plain('output', body.app_id) as Record<string, WireValue> | undefined;
+        const ids = platform.onecode.infno;
+        if (infno === '1101') check('1101', out, 'output');
+        else check(infno === ids.oneCodeStatus ? 'oneCodeStatus' : 'oneCodePayCert', out?.data, 'output.data');
+      }
+    } catch (err) {
+      issues.push(`${path}: answer could not be checked: ${(err as Error).message}`);
+    }
+    return payload;
+  });
+  return issues;
+}
+
+function rawText(body: unknown): string {
+  return Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : JSON.stringify(body);
 }
 
 /** Polls `fn` until it returns something (for what happens in the background: callbacks, notifications). */

@@ -141,6 +141,9 @@ describe('scalarStyle "string" for an app, the SDK, the bridge and the CLI', () 
     const bad = yibao(['sign-string', '--app-secret', 'S', '--file', file, '--scalar-style', 'text']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--scalar-style/);
+    const badCall = yibao(['call', '6301', '--file', file, '--scalar-style', 'text']);
+    expect(badCall.code).toBe(2);
+    expect(badCall.stderr).toMatch(/--scalar-style 应为 json 或 string/);
     const dataFile = join(dir, 'd.json');
     writeFileSync(dataFile, '{"payOrdId":"P","feeSumamt":1.50}');
     const pair = generateKeyPair();
@@ -148,6 +151,12 @@ describe('scalarStyle "string" for an app, the SDK, the bridge and the CLI', () 
     const sealed = yibao(['envelope', 'seal', '--app-id', appId, '--app-secret', 'S'.repeat(32), '--private-key', pair.privateKey, '--file', dataFile, '--scalar-style', 'string']);
     expect(sealed.code, sealed.stderr).toBe(0);
     expect(openRequest(sealed.stdout, { appId, appSecret: 'S'.repeat(32), peerPublicKey: pair.publicKey }).scalarStyle).toBe('string');
+    // `yibao envelope open` takes a message signed the string way.
+    const sealedFile = join(dir, 'sealed.json');
+    writeFileSync(sealedFile, sealed.stdout);
+    const opened = yibao(['envelope', 'open', '--app-id', appId, '--app-secret', 'S'.repeat(32), '--public-key', pair.publicKey, '--file', sealedFile]);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({ payOrdId: 'P' });
   });
 
   it('`yibao conformance` reports the form the center signs with', async () => {

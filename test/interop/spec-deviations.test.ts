@@ -33,6 +33,12 @@ describe('deviations from the spec text a HIS would hit', () => {
     // totlRefdAmt = this refund (the name).
     const asNamed = await t.call('6203', refundData(u, { refdType: 'CASH', total: '1.00', cash: '1.00' }));
     expect(asNamed.code, asNamed.message).toBe('0');
+    // No empty extData in answers where it is optional (PHP's json_decode reads {} as []).
+    expect(asNamed.data).not.toHaveProperty('extData');
+    const q = await t.call('6301', { payOrdId: u.payOrdId, orgCodg: u.upload.orgCodg, payToken: u.payToken, idNo: u.upload.idNo, userName: u.upload.userName, idType: '01' });
+    expect(q.code, q.message).toBe('0');
+    expect(q.data).not.toHaveProperty('extData');
+    expect((await t.receiver.waitForOrder(u.payOrdId)).data).not.toHaveProperty('extData');
     // Neither.
     const neither = await t.call('6203', refundData(u, { refdType: 'CASH', total: '3.00', cash: '1.00' }));
     expect(neither.code).toBe('000105');

@@ -54,8 +54,10 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
     program
       .command('call <txn>')
       .description('发送一笔交易并打印解封后的应答 / send one transaction, print the opened reply')
-      .requiredOption('--file <path>', 'data JSON（明文）/ the plaintext data'),
-  ).action(async (txn: string, o: CredentialFlags & { file: string }) => {
+      .requiredOption('--file <path>', 'data JSON（明文）/ the plaintext data')
+      .option('--scalar-style <style>', '签名串中嵌套数值/布尔值的写法：json（默认）或 string / how nested numbers are signed (docs/protocol.md)', 'json'),
+  ).action(async (txn: string, o: CredentialFlags & { file: string; scalarStyle: string }) => {
+    if (o.scalarStyle !== 'json' && o.scalarStyle !== 'string') throw new CliError('--scalar-style 应为 json 或 string / must be json or string');
     // What a HIS sends to a mobile payment center (6302/6204 go the other way; the other systems'
     // transactions have their own envelopes: PortalClient, TerminalClient, OneCodeClient).
     const { YibaoClient, RESOURCES } = await import('yibao/sdk');
@@ -69,7 +71,7 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
     }
     const cred = loadCredentials(flags(o));
     const data = toPlain(parseWireObject(readTextFile(o.file, io), 'data 文件')) as Record<string, unknown>;
-    const client = new YibaoClient({ baseUrl: cred.baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}), retries: 0 });
+    const client = new YibaoClient({ baseUrl: cred.baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: cred.platformPublicKey, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}), retries: 0, scalarStyle: o.scalarStyle });
     try {
       const out = await client.request(txn, data);
       io.out(JSON.stringify({ code: '0', data: out }, null, 2));
