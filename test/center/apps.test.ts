@@ -146,3 +146,23 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
     expect((await a.platform.statements.runDay(day)).ran).toBe(false);
   });
 });
+
+describe.each(storeKinds)('the config file seeds the apps on $name', (kind) => {
+  it('inserts new apps; an unchanged entry keeps operators\' edits; an edited entry is applied again', async () => {
+    const { seedApps, loadApps, updateApp } = await import('../../src/center/apps.js');
+    const store = await kind.open();
+    try {
+      const pair = generateKeyPair();
+      const entry = { appId: 'SEEDAPP000000000000000000000001', appSecret: 'SEEDSECRET0000000000', publicKey: pair.publicKey, orgCodg: 'H1', orgName: '医院', notifyUrl: 'https://his/a' };
+      await seedApps(store, [entry]);
+      await updateApp(store, entry.appId, { notifyUrl: 'https://his/b' }, { actor: 'alice', reason: '改地址' });
+      await seedApps(store, [entry]); // a restart with the same file
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)!.notifyUrl).toBe('https://his/b');
+      await seedApps(store, [{ ...entry, orgName: '医院（新名）' }]); // the file was edited
+      const after = (await loadApps(store)).find((a) => a.appId === entry.appId)!;
+      expect(after).toMatchObject({ orgName: '医院（新名）', notifyUrl: 'https://his/a', disabled: false });
+    } finally {
+      await store.close();
+    }
+  });
+});

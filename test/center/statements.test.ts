@@ -168,3 +168,24 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     expect(audit.json.entries[0]).toMatchObject({ target: String(diff.id), reason: '核心侧已更正', actor: 'operatorToken' });
   });
 });
+
+describe('statement days and the API description', () => {
+  it('a day is the Beijing day: 00:00+08:00 to the next 00:00+08:00; impossible dates are refused', async () => {
+    const { dayWindow, previousDay } = await import('../../src/center/statements.js');
+    expect(dayWindow('2026-12-01')).toEqual({ from: new Date('2026-11-30T16:00:00Z'), to: new Date('2026-12-01T16:00:00Z') });
+    expect(dayWindow('2024-02-30')).toBeUndefined();
+    expect(dayWindow('2026-1-1')).toBeUndefined();
+    // 2026-12-01 23:30 UTC is already 12-02 in Beijing: the day that ended is 12-01.
+    expect(previousDay(new Date('2026-12-01T23:30:00Z'))).toBe('2026-12-01');
+    expect(previousDay(new Date('2026-12-01T15:59:59Z'))).toBe('2026-11-30');
+  });
+
+  it('the OpenAPI document has the download path and the key id header', async () => {
+    const { buildOpenApi } = await import('../../src/spec/openapi.js');
+    const doc = buildOpenApi('http://x') as any;
+    const op = doc.paths['/org/local/api/hos/yibao/download_statement'].post;
+    expect(op.summary).toContain('下载对账单');
+    expect(op.responses['200'].headers['x-yibao-key-id']).toBeDefined();
+    expect(doc.components.schemas.TdownloadStatementOutput.properties.lines.type).toBe('array');
+  });
+});
