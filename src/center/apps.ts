@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePublicKey } from '../crypto/keys.js';
+import { sm3Hex } from '../crypto/sm3.js';
 import type { Queryable, Store } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
 import { recordAudit } from './audit.js';
@@ -154,13 +155,18 @@ export class AppRegistry {
   }
 }
 
-/** An app as an operator may see it: no secret, keys as given (public keys are public). */
+/** A secret's fingerprint (first 8 hex digits of its SM3): tells secrets apart without showing them. */
+export function secretId(secret: string): string {
+  return sm3Hex(secret).slice(0, 8).toUpperCase();
+}
+
+/** An app as an operator may see it: secrets as fingerprints only, public keys as given. */
 export function appView(a: AppRecord) {
   const { appSecret, previousAppSecret, ...rest } = a;
   return {
     ...rest,
-    appSecret: `${appSecret.slice(0, 4)}…`,
-    ...(previousAppSecret ? { previousAppSecret: `${previousAppSecret.slice(0, 4)}…` } : {}),
+    appSecretId: secretId(appSecret),
+    ...(previousAppSecret ? { previousAppSecretId: secretId(previousAppSecret) } : {}),
   };
 }
 
@@ -192,7 +198,11 @@ export interface Actor {
 const hex = (n: number) => randomBytes(n).toString('hex').toUpperCase();
 
 /** A new app; appId and appSecret are generated when not given. Returns it with its secret (shown once). */
+const CREATE_FIELDS = ['appId', 'appSecret', 'orgCodg', 'orgName', 'publicKey', 'signType', ...EDITABLE_FIELDS] as const;
+
 export async function createApp(store: Store, input: Partial<AppConfig>, who: Actor): Promise<AppRecord> {
+  const unknown = Object.keys(input).filter((k) => !(CREATE_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new AppChangeError(`未知字段：${unknown.join(', ')}（可用：${CREATE_FIELDS.join(', ')}）`);
   const app = validated({ ...pick(input, ['orgCodg', 'orgName', 'publicKey', 'signType', ...EDITABLE_FIELDS]), appId: input.appId ?? hex(16), appSecret: input.appSecret ?? hex(16) } as AppConfig);
   return store.transaction(async (tx) => {
     const rows = await tx.query('INSERT INTO apps (app_id, config) VALUES ($1, $2) ON CONFLICT (app_id) DO NOTHING RETURNING app_id', [app.appId, JSON.stringify(app)]);

@@ -53,7 +53,9 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
     expect(created.status, JSON.stringify(created.json)).toBe(200);
     const { appId } = created.json.app;
     const appSecret: string = created.json.appSecret;
-    expect(created.json.app.appSecret).not.toBe(appSecret); // masked in views
+    expect(JSON.stringify(created.json.app)).not.toContain(appSecret); // views show a fingerprint only
+    expect(created.json.app.appSecretId).toMatch(/^[0-9A-F]{8}$/);
+    expect((await admin(a, '/admin/apps', 'POST', { ...body, idNo: '1', reason: 'x' })).status).toBe(400);
     const app: TestApp = { config: { appId, appSecret, orgCodg: body.orgCodg, orgName: body.orgName }, keys: { appId, appSecret, privateKey: pair.privateKey } };
     const r = await statement(b, app);
     expect(r.code, r.message).toBe('0');
