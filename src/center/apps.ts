@@ -30,7 +30,8 @@ export const DEFAULT_OVERLAP_HOURS = 72;
 /**
  * The config file's apps, into the database: a new app is inserted; an app whose config entry changed
  * since it was last seeded takes the entry's values (the file was edited: the file wins, once); an
- * unchanged entry leaves what operators changed since. Apps created through the API are untouched.
+ * unchanged entry leaves what operators changed since. An app the file seeded before and no longer
+ * names is disabled. Apps created through the API are untouched.
  */
 export async function seedApps(store: Store, apps: readonly AppConfig[]): Promise<void> {
   await store.transaction(async (tx) => {
@@ -40,10 +41,19 @@ export async function seedApps(store: Store, apps: readonly AppConfig[]): Promis
       const rows = await tx.query<{ seed: unknown }>('SELECT seed FROM apps WHERE app_id = $1 FOR UPDATE', [app.appId]);
       if (!rows[0]) {
         await tx.query('INSERT INTO apps (app_id, config, seed) VALUES ($1, $2, $2)', [app.appId, JSON.stringify(app)]);
+      } else if (rows[0].seed === null) {
+        // Retired from the file earlier (or created through the API) and named by the file now: the file's entry, enabled.
+        await tx.query("UPDATE apps SET config = $2, seed = $2, disabled = false, version = nextval('apps_version'), updated_at = now() WHERE app_id = $1", [app.appId, JSON.stringify(app)]);
       } else if (!isDeepStrictEqual(rows[0].seed, JSON.parse(JSON.stringify(app)))) {
         await tx.query("UPDATE apps SET config = $2, seed = $2, version = nextval('apps_version'), updated_at = now() WHERE app_id = $1", [app.appId, JSON.stringify(app)]);
       }
     }
+    // An app the file seeded and no longer names is retired: disabled, and no longer the file's. (In
+    // sandbox mode: the generated demo app, once a config file names the institution's own app.)
+    await tx.query(
+      "UPDATE apps SET disabled = true, seed = NULL, version = nextval('apps_version'), updated_at = now() WHERE seed IS NOT NULL AND NOT (app_id = ANY($1::text[]))",
+      [apps.map((a) => a.appId)],
+    );
   });
 }
 

@@ -38,7 +38,7 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
       reuse = { ...a.reuse, store: own };
     }
     b = await startTestPlatform(kind, { appsCacheMs: 0 }, reuse);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await b?.close();
     await secondStore?.close();
@@ -163,6 +163,11 @@ describe.each(storeKinds)('the config file seeds the apps on $name', (kind) => {
       await seedApps(store, [{ ...entry, orgName: '医院（新名）' }]); // the file was edited
       const after = (await loadApps(store)).find((a) => a.appId === entry.appId)!;
       expect(after).toMatchObject({ orgName: '医院（新名）', notifyUrl: 'https://his/a', disabled: false });
+      // Dropped from the file: disabled; named again: the file's entry, enabled.
+      await seedApps(store, []);
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)!.disabled).toBe(true);
+      await seedApps(store, [entry]);
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)).toMatchObject({ disabled: false, orgName: '医院' });
     } finally {
       await store.close();
     }

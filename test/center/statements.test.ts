@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/protocol/time.js';
+import { backdate } from '../helpers/backdate.js';
 import { parseCsv, STATEMENT_COLUMNS } from '../../src/protocol/statement-csv.js';
 import { YibaoClient } from '../../src/sdk/client.js';
 import { storeKinds } from '../helpers/db.js';
@@ -43,16 +44,9 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     const r = await t.call('6203', refundData(paid, { refdType: 'CASH', total: half, cash: half }));
     expect(r.code, r.message).toBe('0');
     open = await scanAndUpload(t, LISI); // uploaded, never paid
-    const store = t.platform.deps.store;
-    for (const sql of [
-      "UPDATE order_events SET created_at = created_at - interval '2 days'",
-      "UPDATE orders SET settled_at = settled_at - interval '2 days' WHERE settled_at IS NOT NULL",
-      "UPDATE refunds SET created_at = created_at - interval '2 days'",
-      "UPDATE fsi_settlements SET created_at = created_at - interval '2 days', reversed_at = reversed_at - interval '2 days'",
-    ])
-      await store.query(sql);
     date = formatDate(new Date(Date.now() - 2 * 86_400_000));
-  }, 60_000);
+    await backdate(t.platform.deps.store, date);
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
