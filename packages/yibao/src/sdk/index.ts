@@ -1,4 +1,8 @@
 export { YibaoClient, RESOURCES, lastResponse, type LastResponse, type YibaoClientOptions, type CallOptions, type ResourceMethods } from './client.js';
+export type { StatementData } from './client.js';
+export { parseLedger, compareLedger, describeDifference, LedgerError, type LedgerLine, type Difference, type DifferenceKind } from './reconcile.js';
+export { keyId, KEY_ID_HEADER } from '../protocol/key-id.js';
+export { dailyStatementCsv, parseCsv, STATEMENT_COLUMNS } from '../protocol/statement-csv.js';
 export { YibaoApiError, type YibaoApiErrorType } from './errors.js';
 /** What the protocol helpers (decodeRedirect, generateTestCallback) throw: a spec code and a Chinese message. */
 export { YibaoError } from '../protocol/errors.js';
@@ -15,4 +19,3 @@ export { OneCodeClient, type OneCodeClientOptions } from './onecode-client.js';
 export { TerminalClient, type TerminalClientOptions } from './terminal-client.js';
 export { ChannelClient, type ChannelClientOptions, type ChannelPayResult, type ChannelRefundResult, type StatementLine } from './channel-client.js';
 export { demoUpload, personWithCash, type DemoLine } from './demo-data.js';
-export { parseLedger, compareLedger, describeDifference, LedgerError, type LedgerLine, type Difference, type DifferenceKind } from './reconcile.js';
