@@ -153,11 +153,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
  * checks those bounds every second instead of every 30.
  */
 function httpTimeouts(platform: Platform) {
-  // Keep-alive 65 s: longer than a balancer's or HIS client's own idle timeout (60 s is common), so
-  // that they close an idle connection first. Shorter (Node's 5 s), a client reusing a connection
-  // just as the server closes it gets a reset; an idle connection costs a file descriptor, and one
-  // that trickles is cut by the header and request timeouts.
-  const t = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 65_000, idleMs: 120_000, ...platform.config.server?.timeouts };
+  const t = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000, idleMs: 120_000, ...platform.config.server?.timeouts };
   return {
     connectionTimeout: t.idleMs,
     keepAliveTimeout: t.keepAliveMs,
