@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
-import { getTxn } from '../spec/index.js';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
 import type { Platform } from './platform.js';
@@ -10,8 +10,8 @@ import { registerDocsRoutes } from './routes-docs.js';
 import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
 import { registerPatientPages, registerSandboxHelpers } from './routes-sandbox.js';
 import { registerHealthRoutes } from './routes-health.js';
-import { maxRequestBytesAt } from '../spec/wire-size.js';
-import { YibaoError } from '../protocol/errors.js';
+import { maxRequestBytesAt } from 'yibao/spec';
+import { YibaoError } from 'yibao/protocol';
 import { StoreUnavailableError } from '../store/store.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode } from '../protocol/errors.js';
+import { ErrorCode } from 'yibao/protocol';
 import type { Platform } from './platform.js';
 
 /**

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { sealRequest } from '../../src/protocol/mobile.js';
-import { getTxn } from '../../src/spec/index.js';
-import { maxRequestBytesAt } from '../../src/spec/wire-size.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { sealRequest } from '../../packages/yibao/src/protocol/mobile.js';
+import { getTxn } from '../../packages/yibao/src/spec/index.js';
+import { maxRequestBytesAt } from '../../packages/yibao/src/spec/wire-size.js';
 import { storeKinds } from '../helpers/db.js';
 import { LISI } from '../helpers/flow.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';

@@ -1,8 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCallbackAck } from '../../src/protocol/mobile.js';
-import { mayTakeSlot } from '../../src/center/callbacks/worker.js';
+import { buildCallbackAck } from '../../packages/yibao/src/protocol/mobile.js';
+import { mayTakeSlot } from '../../packages/platform/src/center/callbacks/worker.js';
 import { storeKinds } from '../helpers/db.js';
 import { authorise, LISI, payData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';

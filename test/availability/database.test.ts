@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore, type PostgresOptions } from '../../src/store/postgres.js';
-import { migrate } from '../../src/store/migrate.js';
-import type { Store } from '../../src/store/store.js';
+import { openPostgresStore, type PostgresOptions } from '../../packages/platform/src/store/postgres.js';
+import { migrate } from '../../packages/platform/src/store/migrate.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 import { TEST_DATABASE_URL, type StoreKind } from '../helpers/db.js';
 import { LISI } from '../helpers/flow.js';
 import { FreezableProxy } from '../helpers/proxy.js';
@@ -93,7 +93,7 @@ describe.skipIf(!TEST_DATABASE_URL)('database timeouts (PostgreSQL)', () => {
         (e: unknown) => e,
       );
       expect(err).toMatchObject({ name: 'StoreUnavailableError', reason: 'acquire-timeout', outcome: 'not-committed' });
-      const { asYibaoError } = await import('../../src/center/errors.js');
+      const { asYibaoError } = await import('../../packages/platform/src/center/errors.js');
       const pino = (await import('pino')).default;
       const answered = asYibaoError(err, pino({ level: 'silent' }), 'trace-1');
       expect(answered.code).toBe('-3');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/center/ratelimit.js';
+import { RateLimiter } from '../../packages/platform/src/center/ratelimit.js';
 
 describe('token buckets', () => {
   it('refuse past the burst, refill with time, and forget refilled buckets (memory stays with the active addresses)', () => {
@@ -36,7 +36,7 @@ describe('token buckets on a monotonic clock (issue 14 point 7)', () => {
   });
 
   it('a wall-clock step back (NTP, a resumed VM) does not touch the buckets: the default clock is performance.now()', async () => {
-    const { Gate } = await import('../../src/center/gate.js');
+    const { Gate } = await import('../../packages/platform/src/center/gate.js');
     const app = { appId: 'A'.repeat(32), appSecret: 'S', orgCodg: 'H1', orgName: 'n', rateLimit: { perSecond: 1, burst: 2 } };
     const gate = new Gate({ apps: [app], addressRateLimit: { perSecond: 1, burst: 2 } }, undefined as never);
     const realNow = Date.now;

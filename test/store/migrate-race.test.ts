@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/migrate.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
+import { migrate } from '../../packages/platform/src/store/migrate.js';
+import { MIGRATIONS } from '../../packages/platform/src/store/migrations.js';
+import { openPostgresStore } from '../../packages/platform/src/store/postgres.js';
 import { TEST_DATABASE_URL } from '../helpers/db.js';
 
 /** Issue 14 point 8: instances started together on an empty database all migrate it, none fails. */
