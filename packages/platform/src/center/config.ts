@@ -69,7 +69,7 @@ export interface ServerTimeouts {
   headersMs?: number;
   /** Complete request (headers and body) within (default 30 s); else 408. */
   requestMs?: number;
-  /** An idle keep-alive connection is closed after (default 5 s). */
+  /** An idle keep-alive connection is closed after (default 72 s: longer than a balancer's or HIS pool's idle timeout). */
   keepAliveMs?: number;
   /** A connection with no traffic either way is closed after (default 120 s; longer than any answer takes). */
   idleMs?: number;
