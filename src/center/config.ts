@@ -25,6 +25,16 @@ export interface AppConfig {
   rateLimit?: { perSecond: number; burst: number };
   /** Portal functions opened for this app (default all: pushMsg, verificationDrug); others answer 404404. */
   portal?: Array<'pushMsg' | 'verificationDrug'>;
+  /** Payment channels shown to this app's patients (WX / ALI / UP / BANK); default all (docs/apps.md). */
+  channels?: string[];
+  /** The institution's logo for the cashier (an https URL or a data: URL). */
+  logo?: string;
+  /** Key rotation (docs/apps.md): the previous public key still verifies until `previousPublicKeyUntil` (ISO time). */
+  previousPublicKey?: string;
+  previousPublicKeyUntil?: string;
+  /** appSecret rotation: the previous secret still opens requests until `previousAppSecretUntil` (ISO time). */
+  previousAppSecret?: string;
+  previousAppSecretUntil?: string;
 }
 
 export interface CallbackConfig {
@@ -48,6 +58,8 @@ export interface YibaoConfig {
   /** Bearer token of the operator endpoints (/admin). Generated in sandbox mode when absent. */
   operatorToken?: string;
   apps?: AppConfig[];
+  /** How long an instance trusts its copy of the apps before checking the database for changes (ms, default 1000). */
+  appsCacheMs?: number;
   persons?: PersonConfig[];
   policy?: PolicyConfig;
   channels?: { failures?: ChannelFailureRule[] };
@@ -110,6 +122,10 @@ export function checkConfig(config: YibaoConfig): void {
     if (app.portal !== undefined && (!Array.isArray(app.portal) || app.portal.some((f) => f !== 'pushMsg' && f !== 'verificationDrug'))) {
       throw new ConfigError(`${where}.portal 应为数组，元素为 pushMsg / verificationDrug`);
     }
+    if (app.channels !== undefined && (!Array.isArray(app.channels) || app.channels.some((c) => !['WX', 'ALI', 'UP', 'BANK'].includes(c)))) {
+      throw new ConfigError(`${where}.channels 应为数组，元素为 WX / ALI / UP / BANK`);
+    }
+    if (app.logo !== undefined && (typeof app.logo !== 'string' || !/^(https:\/\/|data:image\/)/.test(app.logo))) throw new ConfigError(`${where}.logo 应为 https:// 或 data:image/ 地址`);
     if ((app.signType ?? 'SM2') === 'SM2' && !app.publicKey) throw new ConfigError(`${where}.publicKey 必填（SM2 验签需要机构公钥）`);
   }
   const seenPsn = new Set<string>();

@@ -3,6 +3,7 @@ import type { AppConfig, YibaoConfig } from './config.js';
 import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.js';
 import { checkTimestamp, rememberSignature } from './replay.js';
 import type { Store } from '../store/store.js';
+import type { AppRegistry } from './apps.js';
 
 /**
  * What every system of the platform does before the business: find the app (-8); limit the sending
@@ -15,26 +16,30 @@ import type { Store } from '../store/store.js';
 export class Gate {
   private readonly limiter = new RateLimiter();
   private readonly addresses = new RateLimiter();
-  private readonly apps: Map<string, AppConfig>;
-
+  /** The apps of the database (apps.ts), re-read when they change; the config's when none is given. */
   constructor(
     private readonly config: YibaoConfig,
     private readonly store: Store,
-  ) {
-    this.apps = new Map((config.apps ?? []).map((a) => [a.appId, a]));
-  }
+    private readonly registry?: AppRegistry,
+  ) {}
 
   app(appId: string): AppConfig | undefined {
-    return this.apps.get(appId);
+    return this.registry ? this.registry.get(appId) : (this.config.apps ?? []).find((a) => a.appId === appId);
+  }
+
+  /** An app that is known but disabled: its refusal is still signed with its own keys. */
+  disabledApp(appId: string): AppConfig | undefined {
+    return this.registry?.disabled(appId);
   }
 
   byOrg(orgCodg: string): AppConfig | undefined {
-    return (this.config.apps ?? []).find((a) => a.orgCodg === orgCodg);
+    return (this.registry ? this.registry.list() : (this.config.apps ?? [])).find((a) => a.orgCodg === orgCodg);
   }
 
-  /** The app, or -8. */
+  /** The app, or -8 (unknown or disabled). */
   require(appId: string | undefined, field = 'appId'): AppConfig {
-    const app = appId ? this.apps.get(appId) : undefined;
+    const app = appId ? this.app(appId) : undefined;
+    if (!app && appId && this.registry?.isDisabled(appId)) throw new YibaoError(ErrorCode.UNKNOWN_APP, `${field}: 应用已停用（${appId}），请联系医保移动支付中心`, { field });
     if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `${field}: 应用信息不存在（${appId ?? ''}）`, { field });
     return app;
   }

@@ -6,6 +6,7 @@ import type { EnvelopeKeys } from '../protocol/envelope.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
 import { signatureIdentity } from './replay.js';
+import { openWithRotation } from './apps.js';
 import { asYibaoError, requireValid } from './errors.js';
 import type { Gate } from './gate.js';
 import type { TxnResult } from './txn/common.js';
@@ -15,6 +16,7 @@ import { bankCardPay, payOrder } from './txn/pay-order.js';
 import { refundOrder } from './txn/refund-order.js';
 import { queryOrder } from './txn/query-order.js';
 import { revokeOrder } from './txn/revoke-order.js';
+import { downloadStatement } from './statements.js';
 
 /** The center's transactions, HIS → center (DESIGN.md §2); paths come from the catalogue. */
 export const CENTER_TXNS = {
@@ -25,6 +27,8 @@ export const CENTER_TXNS = {
   '6205': bankCardPay,
   '6301': queryOrder,
   '6401': revokeOrder,
+  // A yibao extension in the same envelope (docs/statements.md).
+  downloadStatement,
 } as const;
 
 export type CenterTxnId = keyof typeof CENTER_TXNS;
@@ -64,20 +68,21 @@ export class MobileCenter {
     const started = Date.now();
     const now = this.deps.clock();
     let app: AppConfig | undefined;
+    let replyKeys: AppConfig | undefined;
     let appIdText = '';
     try {
       const { message, appId } = peekAppId(parseWireObject(rawBody, '请求报文'));
       appIdText = appId;
       // The address's bucket before refusing an unknown appId, whose answer is signed too; a known
       // app is looked up first all the same, so that a -6 to it is signed with its keys.
-      app = this.gate.app(appId);
+      app = this.gate.app(appId) ?? this.gate.disabledApp(appId);
       this.gate.admitSource(source, started);
       app = this.gate.require(appId);
-      const keys = this.keysFor(app);
       const theAppId = app.appId;
       // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.
       const onReject = (reason: string) => this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
-      const opened = openRequest(message, keys, { onReject, signTypes: [app.signType ?? 'SM2'] });
+      const { opened, keys } = openWithRotation(app, now, (k) => openRequest(message, this.keysFor(k), { onReject, signTypes: [app!.signType ?? 'SM2'] }));
+      replyKeys = keys;
       // Remembered in its own commit, before validation and the business transaction: a request that
       // fails (bad field, order not found, wrong state…) must not become replayable.
       await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData), nowMs: started });
@@ -96,13 +101,14 @@ export class MobileCenter {
         result = await run();
       }
       this.deps.notifyCallbacks();
-      const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, keys, { signType: app.signType ?? 'SM2' });
+      const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, this.keysFor(keys), { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
       return { body, traceId, code: ErrorCode.OK, appId: app.appId };
     } catch (err) {
       const e = asYibaoError(err, this.deps.log, traceId, { txn, appId: appIdText });
       this.deps.log.info({ traceId, txn, appId: appIdText || undefined, code: e.code, field: e.field, ms: Date.now() - started }, 'request refused');
-      const keys: EnvelopeKeys = app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
+      // Answered with the secret that opened the request (during an appSecret rotation, either).
+      const keys: EnvelopeKeys = replyKeys ? this.keysFor(replyKeys) : app ? this.keysFor(app) : { appId: appIdText, appSecret: '', privateKey: this.platformPrivateKey };
       const body = sealResponse({ code: e.code, message: e.message, success: false }, keys, { signType: app?.signType ?? 'SM2' });
       return { body, traceId, code: e.code, ...(app ? { appId: app.appId } : {}) };
     }

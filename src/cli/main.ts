@@ -4,6 +4,7 @@ import { registerEnvelopeCommands } from './commands/envelope.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerToolkitCommands } from './commands/toolkit.js';
 import { registerOperatorCommands } from './commands/operator.js';
+import { registerStatementCommands } from './commands/statements.js';
 import { describeError, processIo, type Io } from './io.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive: (p: Promise<void>) => void = () => {}): Command {
@@ -19,6 +20,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, keepAlive:
   registerServeCommand(program, io, keepAlive);
   registerToolkitCommands(program, io, setExit, keepAlive);
   registerOperatorCommands(program, io);
+  registerStatementCommands(program, io, setExit);
   // Subcommands inherit exitOverride/output so that their usage errors also come back here.
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput(program.configureOutput());

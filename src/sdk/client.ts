@@ -24,6 +24,25 @@ import type {
   Txn6401Output,
 } from '../spec/mobile.js';
 import { YibaoApiError } from './errors.js';
+import { KEY_ID_HEADER, keysByHint } from '../protocol/key-id.js';
+
+/** The first key that opens the reply; when none does, the error of the first tried (fail closed). */
+function openWithAny<T>(keys: readonly string[], open: (key: string) => T): T {
+  let first: unknown;
+  for (const k of keys) {
+    try {
+      return open(k);
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  throw first;
+}
+import type { Static } from '@sinclair/typebox';
+import type { OutStatement, StatementLine } from '../spec/statement.js';
+
+/** The answer of downloadStatement (docs/statements.md): amounts as yuan text, lines always present. */
+export type StatementData = Omit<Static<typeof OutStatement>, 'lines'> & { lines: Array<Static<typeof StatementLine>> };
 
 /**
  * The institution's client of a mobile payment center (mobile-payment.txt 2.3). It follows the spec
@@ -38,8 +57,12 @@ export interface YibaoClientOptions {
   appSecret: string;
   /** The institution's SM2 private key (any accepted form). */
   privateKey: string;
-  /** The center's SM2 public key: every reply is verified with it. */
-  platformPublicKey: string;
+  /**
+   * The center's SM2 public key: every reply is verified with it. During a platform key rotation,
+   * several: the reply's `x-yibao-key-id` header (a yibao extension, docs/apps.md) says which one
+   * signed it; a reply must verify with one of them (the header only orders the tries).
+   */
+  platformPublicKey: string | string[];
   /** Filled into requests that need it when the caller leaves it out. */
   orgCodg?: string;
   /** Per attempt. Default 15000. */
@@ -117,19 +140,22 @@ export function lastResponse(result: object): LastResponse | undefined {
 export class YibaoClient {
   private readonly o: Required<Pick<YibaoClientOptions, 'timeoutMs' | 'retries'>> & YibaoClientOptions;
   private readonly keys: EnvelopeKeys;
+  private readonly platformKeys: string[];
 
   constructor(options: YibaoClientOptions) {
     for (const f of ['baseUrl', 'appId', 'appSecret', 'privateKey', 'platformPublicKey'] as const) {
       // A missing key must be an error, never a silently disabled check (STYLE.md, Alipay SDK).
       if (!options[f]) throw new TypeError(`YibaoClient: ${f} is required`);
     }
-    checkKeys(options, (f) => `YibaoClient: ${f}`);
+    this.platformKeys = Array.isArray(options.platformPublicKey) ? [...options.platformPublicKey] : [options.platformPublicKey];
+    if (this.platformKeys.length === 0 || this.platformKeys.some((k) => !k)) throw new TypeError('YibaoClient: platformPublicKey is required');
+    for (const k of this.platformKeys) checkKeys({ privateKey: options.privateKey, platformPublicKey: k }, (f) => `YibaoClient: ${f}`);
     this.o = { timeoutMs: 15_000, retries: 2, ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
     this.keys = {
       appId: options.appId,
       appSecret: options.appSecret,
       privateKey: options.privateKey,
-      peerPublicKey: options.platformPublicKey,
+      peerPublicKey: this.platformKeys[0]!,
       ...(options.userId ? { userId: options.userId } : {}),
     };
     for (const [method, r] of Object.entries(RESOURCES)) {
@@ -163,7 +189,8 @@ export class YibaoClient {
     const data = this.complete(txn, input);
     validateBeforeSend(txn, data);
     const wire = toWire(spec.input, data);
-    const idempotent = Object.values(RESOURCES).find((r) => r.txn === txn)?.idempotent ?? false;
+    // downloadStatement only reads (a yibao extension, docs/statements.md): safe to repeat.
+    const idempotent = Object.values(RESOURCES).find((r) => r.txn === txn)?.idempotent ?? txn === 'downloadStatement';
     const maxAttempts = 1 + Math.max(0, opts.retries ?? this.o.retries);
     const doFetch = this.o.fetch ?? fetch;
     let attempt = 0;
@@ -214,7 +241,8 @@ export class YibaoClient {
           throw new YibaoApiError({ type: 'transport', code: said?.code ?? `HTTP${res.status}`, message: `HTTP ${res.status}${said ? `：${said.message}` : ''}`, txn, traceId: centerTrace, raw, httpStatus: res.status, attempts: attempt });
         }
       }
-      const opened = openReply(() => openResponse(raw, this.keys, { signTypes: [this.o.signType ?? 'SM2'] }), {
+      const tryKeys = keysByHint(this.platformKeys, res.headers.get(KEY_ID_HEADER));
+      const opened = openReply(() => openWithAny(tryKeys, (k) => openResponse(raw, { ...this.keys, peerPublicKey: k }, { signTypes: [this.o.signType ?? 'SM2'] })), {
         txn,
         traceId: centerTrace,
         raw,
@@ -230,6 +258,19 @@ export class YibaoClient {
       if (typeof result === 'object' && result !== null) LAST_RESPONSES.set(result, { code: opened.code, message: opened.message, traceId: centerTrace, raw, httpStatus: res.status });
       return result;
     }
+  }
+
+  /**
+   * 下载对账单 — a yibao extension (docs/statements.md), not in mobile-payment.txt: the institution's
+   * statement of one Beijing-time day (yyyy-MM-dd, a day that has ended), verified like every answer.
+   * With `format: 'CSV'` the answer also carries `csv`, inside the signed data. `lines` is always an
+   * array (the envelope drops an empty one).
+   */
+  async downloadStatement(stmtDate: string, opts: CallOptions & { format?: 'JSON' | 'CSV'; orgCodg?: string } = {}): Promise<StatementData> {
+    const { format, orgCodg, ...callOpts } = opts;
+    const data = await this.request<StatementData>('downloadStatement', { stmtDate, ...(orgCodg ? { orgCodg } : {}), ...(format ? { format } : {}) }, callOpts);
+    if (!Array.isArray(data.lines)) (data as { lines: StatementData['lines'] }).lines = [];
+    return data;
   }
 
   private backoff(attempt: number): Promise<void> {

@@ -4,6 +4,7 @@ import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
 import { getTxn } from '../spec/index.js';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
+import { KEY_ID_HEADER } from '../protocol/key-id.js';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
@@ -69,6 +70,8 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     if (bad) return reply.code(400).send({ code: '000105', message: bad, success: false });
   });
   registerMetrics(app, platform);
+  // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
+  app.addHook('onRequest', async () => platform.apps.fresh());
   app.removeAllContentTypeParsers();
   // Bytes, not text: each system decodes them strictly as UTF-8 (json.ts utf8Text) and refuses
   // anything else in its own envelope, naming the bad byte.
@@ -79,7 +82,7 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
       const started = performance.now();
       const result = await platform.center.handle(txn, rawBody(req.body), req.ip);
       platform.metrics.request(txn, result.code, result.appId, (performance.now() - started) / 1000);
-      reply.header('x-yibao-trace-id', result.traceId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
+      reply.header('x-yibao-trace-id', result.traceId).header(KEY_ID_HEADER, platform.platformKeyId).type('application/json; charset=utf-8').send(stringifyWire(result.body));
     });
   }
 

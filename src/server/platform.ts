@@ -21,6 +21,9 @@ import { TerminalGateway } from '../center/terminal.js';
 import { ChannelApi } from '../center/channel-api.js';
 import { CallbackWorker } from '../center/callbacks/worker.js';
 import { pruneSignatures } from '../center/replay.js';
+import { AppRegistry, seedApps } from '../center/apps.js';
+import { StatementJobs } from '../center/statements.js';
+import { keyId } from '../protocol/key-id.js';
 import { buildHttpApp } from './app.js';
 import { backfillOrderSearch, loadSearchKey } from '../center/search.js';
 import { PlatformMetrics } from './metrics.js';
@@ -57,6 +60,12 @@ export interface Platform {
   persons: PersonConfig[];
   operatorToken: string;
   platformKeys: { privateKey: string; publicKey: string };
+  /** The id of the platform key that signs answers (header x-yibao-key-id, docs/apps.md). */
+  platformKeyId: string;
+  /** The apps, from the database, re-read when changed (center/apps.ts). */
+  apps: AppRegistry;
+  /** Daily statements (center/statements.ts). */
+  statements: StatementJobs;
   http: FastifyInstance;
   /** Set once listening. */
   url: string;
@@ -160,6 +169,12 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     ...(config.tokens?.payAuthNoTtlSeconds ? { payAuthNoTtlMs: config.tokens.payAuthNoTtlSeconds * 1000 } : {}),
   });
   await upstreams.seed(store);
+  await seedApps(store, config.apps);
+  // Older readers of config.apps (sandbox pages, sandbox.json) see the database's apps too.
+  const apps = new AppRegistry(store, config.appsCacheMs ?? 1000, (list) => {
+    config.apps = list;
+  });
+  await apps.load();
 
   const host = options.host ?? config.server?.host ?? '127.0.0.1';
   const port = options.port ?? config.server?.port ?? 8080;
@@ -174,7 +189,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     notifyCallbacks: () => worker?.notify(),
     searchKey,
   };
-  const gate = new Gate(config, store);
+  const gate = new Gate(config, store, apps);
   const center = new MobileCenter(deps, platformKeys.privateKey, gate);
   const schedule = (config.callbacks?.schedule ?? DEFAULT_CALLBACK_SCHEDULE).map(parseDuration);
   worker = new CallbackWorker({
@@ -204,9 +219,14 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     persons,
     operatorToken,
     platformKeys,
+    platformKeyId: keyId(platformKeys.publicKey),
+    apps,
+    statements: new StatementJobs(deps),
     http: undefined as unknown as FastifyInstance,
     url: deps.publicUrl,
     async close() {
+      platform.statements.stop();
+      apps.stop();
       await worker!.stop();
       await platform.http.close();
       await metrics.flush();
@@ -229,6 +249,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (platform.sandbox && platform.sandboxFile) writeSandboxFile(resolve(options.dataDir ?? '.yibao'), platform, undefined);
   }
   platform.worker.start();
+  platform.statements.start();
+  platform.apps.watch();
   return platform;
 }
 

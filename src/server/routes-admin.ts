@@ -6,6 +6,8 @@ import { LEGACY_ACTOR, tokenAuth } from './console/auth.js';
 import { reconcileAction, resendAction } from './console/actions.js';
 import { bodyFields } from './console/form.js';
 import { parseOrderQuery } from './console/order-query.js';
+import { registerStatementRoutes } from './routes-statements.js';
+import { registerAppRoutes } from './routes-apps.js';
 
 /**
  * Who performed an admin request, for the audit log (src/center/audit.ts): the operator of the API
@@ -75,5 +77,7 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       if (!r.ok) return reply.code(r.status).send({ code: r.status === 400 ? '000105' : '-1', message: r.message });
       return { ok: true, id: r.id, url: r.url };
     });
+    registerStatementRoutes(admin, platform);
+    registerAppRoutes(admin, platform);
   });
 }

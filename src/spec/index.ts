@@ -14,6 +14,7 @@ export * from './mobile.js';
 export * from './fsi.js';
 export * from './portal.js';
 export * from './terminal.js';
+export * from './statement.js';
 
 /** One transaction of the four specs, as data. */
 export interface TxnSpec {

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { node, opt, req } from './field.js';
 import type { CrossRule, FieldIssue } from './validate.js';
 import { isEmpty } from './validate.js';
+import { statementTransactions } from './statement.js';
 
 /**
  * The mobile payment center's transactions (mobile-payment.txt 2.3), field by field, in the order of
@@ -402,4 +403,5 @@ export const mobileTransactions = {
   '6301': { id: '6301', name: '医保订单结算结果查询', spec: `${SPEC} 2.3.1.3.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/query_order_info`, input: In6301, output: Out6301, outputRules: outputRules6301 },
   '6302': { id: '6302', name: '医保结算结果通知', spec: `${SPEC} 2.3.1.3.2`, from: '移动支付中心', to: 'HIS', input: In6302, output: Out6302 },
   '6401': { id: '6401', name: '费用明细上传撤销', spec: `${SPEC} 2.3.1.4.1`, from: 'HIS', to: '移动支付中心', path: `${MOBILE_PREFIX}/revoke_order`, input: In6401, output: Out6401 },
+  ...statementTransactions,
 } as const;

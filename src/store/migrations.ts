@@ -352,7 +352,64 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATE
 `,
   },
   {
-    id: '0007_console',
+    id: '0007_apps_statements',
+    sql: `
+-- Apps live in the database (issue 13): the config file seeds them; edits through the admin API or
+-- \`yibao app\` bump \`version\` (from one sequence), which every instance polls to re-read them.
+-- \`seed\` is the config entry as last seeded: a changed config entry is applied again at start.
+CREATE SEQUENCE apps_version;
+CREATE TABLE apps (
+  app_id text PRIMARY KEY,
+  ord bigserial,
+  config jsonb NOT NULL,
+  seed jsonb,
+  disabled boolean NOT NULL DEFAULT false,
+  version bigint NOT NULL DEFAULT nextval('apps_version'),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX apps_version_idx ON apps (version);
+
+-- Daily statements (对账单) per app and Beijing-time day; regenerating bumps version.
+CREATE TABLE statements (
+  app_id text NOT NULL,
+  stmt_date date NOT NULL,
+  version int NOT NULL DEFAULT 1,
+  content jsonb NOT NULL,
+  generated_at timestamptz NOT NULL DEFAULT now(),
+  generated_by text NOT NULL,
+  PRIMARY KEY (app_id, stmt_date)
+);
+-- One row per day: the instance that claimed the day's run writes every app's statement.
+CREATE TABLE statement_jobs (
+  stmt_date date PRIMARY KEY,
+  instance text NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  statements int
+);
+
+-- Differences between the center's settlements and the FSI core's (对明细账), kept until resolved.
+CREATE TABLE fsi_recon_diffs (
+  id bigserial PRIMARY KEY,
+  stmt_date date NOT NULL,
+  diff_key text NOT NULL,
+  kind text NOT NULL,
+  org_codg text,
+  detail jsonb NOT NULL,
+  found_at timestamptz NOT NULL DEFAULT now(),
+  resolved_at timestamptz,
+  resolved_by text,
+  resolution text,
+  UNIQUE (stmt_date, diff_key, kind)
+);
+CREATE INDEX orders_settled_at ON orders (settled_at) WHERE settled_at IS NOT NULL;
+CREATE INDEX order_events_created ON order_events (created_at);
+CREATE INDEX refunds_created ON refunds (created_at);
+`,
+  },
+  {
+    id: '0008_console',
     sql: `
 -- Operator console (docs/console.md): accounts with scrypt password hashes and a role, lockout after
 -- repeated failures, sessions and per-operator API tokens. Only hashes of session ids and tokens are

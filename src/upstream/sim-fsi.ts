@@ -183,6 +183,27 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
       return { hiFefdSn: newId('FD', 10, ctx.now), fundPayFen: s.fund_pay_fen, psnAcctPayFen: s.psn_acct_pay_fen };
     },
 
+    async settlementsBetween(ctx, p) {
+      const rows = await ctx.tx.query<Record<string, unknown>>(
+        `SELECT s.hi_doc_sn, s.pay_ord_id, v.org_codg, s.medfee_fen, s.fund_pay_fen, s.psn_acct_pay_fen, s.status, s.created_at, s.reversed_at
+         FROM fsi_settlements s JOIN fsi_visits v ON v.mdtrt_id = s.mdtrt_id
+         WHERE (s.created_at >= $1 AND s.created_at < $2) OR (s.reversed_at >= $1 AND s.reversed_at < $2)
+         ORDER BY s.created_at, s.hi_doc_sn`,
+        [p.from, p.to],
+      );
+      return rows.map((r) => ({
+        hiDocSn: String(r.hi_doc_sn),
+        payOrdId: String(r.pay_ord_id),
+        orgCodg: String(r.org_codg),
+        medfeeFen: Number(r.medfee_fen),
+        fundPayFen: Number(r.fund_pay_fen),
+        psnAcctPayFen: Number(r.psn_acct_pay_fen),
+        status: r.status === 'SETTLED' ? 'SETTLED' : 'REVERSED',
+        settledAt: new Date(r.created_at as string),
+        reversedAt: r.reversed_at ? new Date(r.reversed_at as string) : null,
+      }));
+    },
+
     async cancelVisit(ctx, p) {
       await ctx.tx.query("UPDATE fsi_visits SET status = 'CANCELLED' WHERE mdtrt_id = $1 AND status = 'OPEN'", [p.mdtrtId]);
     },

@@ -238,6 +238,23 @@ export interface FsiCore {
   reverseSettlement(ctx: UpstreamContext, p: { hiDocSn: string }): Promise<{ hiFefdSn: string; fundPayFen: number; psnAcctPayFen: number }>;
   /** 2202/2302 撤销挂号/费用明细 (6401). */
   cancelVisit(ctx: UpstreamContext, p: { mdtrtId: string }): Promise<void>;
+  /**
+   * The core's settlements made or reversed in [from, to) — what a real core's 3202 对明细账 gives —
+   * for reconciliation with the center's (issue 13, docs/statements.md).
+   */
+  settlementsBetween(ctx: UpstreamContext, p: { from: Date; to: Date }): Promise<CoreSettlement[]>;
+}
+
+export interface CoreSettlement {
+  hiDocSn: string;
+  payOrdId: string;
+  orgCodg: string;
+  medfeeFen: number;
+  fundPayFen: number;
+  psnAcctPayFen: number;
+  status: 'SETTLED' | 'REVERSED';
+  settledAt: Date;
+  reversedAt: Date | null;
 }
 
 // ---------------------------------------------------------------- payment channels

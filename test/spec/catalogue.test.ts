@@ -44,7 +44,7 @@ const sample = () =>
 describe('the transaction catalogue', () => {
   it('has every transaction of the four specs with input and output schemas', () => {
     expect(Object.keys(transactions).sort()).toEqual(
-      ['1101', '6101', '6201', '6202', '6203', '6204', '6205', '6301', '6302', '6401', 'cn.nhsa.auth.check', 'cn.nhsa.ec.auth', 'cn.nhsa.settle.notify', 'oneCodePayCert', 'oneCodeStatus', 'pushMsg', 'verificationDrug'].sort(),
+      ['1101', '6101', 'downloadStatement', '6201', '6202', '6203', '6204', '6205', '6301', '6302', '6401', 'cn.nhsa.auth.check', 'cn.nhsa.ec.auth', 'cn.nhsa.settle.notify', 'oneCodePayCert', 'oneCodeStatus', 'pushMsg', 'verificationDrug'].sort(),
     );
     for (const [id, t] of Object.entries(transactions)) {
       expect(t.input, id).toBeDefined();
