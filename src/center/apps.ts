@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePublicKey } from '../crypto/keys.js';
+import { sm3Hex } from '../crypto/sm3.js';
 import type { Queryable, Store } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
 import { recordAudit } from './audit.js';
@@ -29,7 +30,8 @@ export const DEFAULT_OVERLAP_HOURS = 72;
 /**
  * The config file's apps, into the database: a new app is inserted; an app whose config entry changed
  * since it was last seeded takes the entry's values (the file was edited: the file wins, once); an
- * unchanged entry leaves what operators changed since. Apps created through the API are untouched.
+ * unchanged entry leaves what operators changed since. An app the file seeded before and no longer
+ * names is disabled. Apps created through the API are untouched.
  */
 export async function seedApps(store: Store, apps: readonly AppConfig[]): Promise<void> {
   await store.transaction(async (tx) => {
@@ -39,10 +41,19 @@ export async function seedApps(store: Store, apps: readonly AppConfig[]): Promis
       const rows = await tx.query<{ seed: unknown }>('SELECT seed FROM apps WHERE app_id = $1 FOR UPDATE', [app.appId]);
       if (!rows[0]) {
         await tx.query('INSERT INTO apps (app_id, config, seed) VALUES ($1, $2, $2)', [app.appId, JSON.stringify(app)]);
+      } else if (rows[0].seed === null) {
+        // Retired from the file earlier (or created through the API) and named by the file now: the file's entry, enabled.
+        await tx.query("UPDATE apps SET config = $2, seed = $2, disabled = false, version = nextval('apps_version'), updated_at = now() WHERE app_id = $1", [app.appId, JSON.stringify(app)]);
       } else if (!isDeepStrictEqual(rows[0].seed, JSON.parse(JSON.stringify(app)))) {
         await tx.query("UPDATE apps SET config = $2, seed = $2, version = nextval('apps_version'), updated_at = now() WHERE app_id = $1", [app.appId, JSON.stringify(app)]);
       }
     }
+    // An app the file seeded and no longer names is retired: disabled, and no longer the file's. (In
+    // sandbox mode: the generated demo app, once a config file names the institution's own app.)
+    await tx.query(
+      "UPDATE apps SET disabled = true, seed = NULL, version = nextval('apps_version'), updated_at = now() WHERE seed IS NOT NULL AND NOT (app_id = ANY($1::text[]))",
+      [apps.map((a) => a.appId)],
+    );
   });
 }
 
@@ -154,13 +165,18 @@ export class AppRegistry {
   }
 }
 
-/** An app as an operator may see it: no secret, keys as given (public keys are public). */
+/** A secret's fingerprint (first 8 hex digits of its SM3): tells secrets apart without showing them. */
+export function secretId(secret: string): string {
+  return sm3Hex(secret).slice(0, 8).toUpperCase();
+}
+
+/** An app as an operator may see it: secrets as fingerprints only, public keys as given. */
 export function appView(a: AppRecord) {
   const { appSecret, previousAppSecret, ...rest } = a;
   return {
     ...rest,
-    appSecret: `${appSecret.slice(0, 4)}…`,
-    ...(previousAppSecret ? { previousAppSecret: `${previousAppSecret.slice(0, 4)}…` } : {}),
+    appSecretId: secretId(appSecret),
+    ...(previousAppSecret ? { previousAppSecretId: secretId(previousAppSecret) } : {}),
   };
 }
 
@@ -192,7 +208,11 @@ export interface Actor {
 const hex = (n: number) => randomBytes(n).toString('hex').toUpperCase();
 
 /** A new app; appId and appSecret are generated when not given. Returns it with its secret (shown once). */
+const CREATE_FIELDS = ['appId', 'appSecret', 'orgCodg', 'orgName', 'publicKey', 'signType', ...EDITABLE_FIELDS] as const;
+
 export async function createApp(store: Store, input: Partial<AppConfig>, who: Actor): Promise<AppRecord> {
+  const unknown = Object.keys(input).filter((k) => !(CREATE_FIELDS as readonly string[]).includes(k));
+  if (unknown.length) throw new AppChangeError(`未知字段：${unknown.join(', ')}（可用：${CREATE_FIELDS.join(', ')}）`);
   const app = validated({ ...pick(input, ['orgCodg', 'orgName', 'publicKey', 'signType', ...EDITABLE_FIELDS]), appId: input.appId ?? hex(16), appSecret: input.appSecret ?? hex(16) } as AppConfig);
   return store.transaction(async (tx) => {
     const rows = await tx.query('INSERT INTO apps (app_id, config) VALUES ($1, $2) ON CONFLICT (app_id) DO NOTHING RETURNING app_id', [app.appId, JSON.stringify(app)]);

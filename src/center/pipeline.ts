@@ -80,8 +80,18 @@ export class MobileCenter {
       app = this.gate.require(appId);
       const theAppId = app.appId;
       // Why a signature failed (never the signature or key itself), for the operator: the HIS gets only 000102.
-      const onReject = (reason: string) => this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
-      const { opened, keys } = openWithRotation(app, now, (k) => openRequest(message, this.keysFor(k), { onReject, signTypes: [app!.signType ?? 'SM2'] }));
+      // During a rotation's overlap the current key may fail where the previous one verifies: the
+      // reasons are logged only when no key opens the request.
+      const reasons: string[] = [];
+      const onReject = (reason: string) => void reasons.push(reason);
+      let rotated: ReturnType<typeof openWithRotation<ReturnType<typeof openRequest>>>;
+      try {
+        rotated = openWithRotation(app, now, (k) => openRequest(message, this.keysFor(k), { onReject, signTypes: [app!.signType ?? 'SM2'] }));
+      } catch (err) {
+        for (const reason of reasons) this.deps.log.warn({ traceId, txn, appId: theAppId, reason }, 'signature rejected');
+        throw err;
+      }
+      const { opened, keys } = rotated;
       replyKeys = keys;
       // Remembered in its own commit, before validation and the business transaction: a request that
       // fails (bad field, order not found, wrong state…) must not become replayable.

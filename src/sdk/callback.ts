@@ -43,8 +43,10 @@ export const MAX_CALLBACK_BYTES = 1024 * 1024;
 
 export interface CallbackHandlerOptions {
   appId: string;
-  appSecret: string;
-  platformPublicKey: string;
+  /** During an appSecret rotation (docs/apps.md), the new and the old one: a callback opened by either is accepted. */
+  appSecret: string | string[];
+  /** During a platform key rotation, several: a callback must verify with one of them. */
+  platformPublicKey: string | string[];
   onSettled: (event: SettledEvent) => Promise<void> | void;
   /** Accept callbacks whose data is not SM4-encrypted (they must still be signed). Default true. */
   acceptPlain?: boolean;
@@ -112,7 +114,12 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     if (!options[f]) throw new TypeError(`createCallbackHandler: ${f} is required`);
   }
   if (typeof options.onSettled !== 'function') throw new TypeError('createCallbackHandler: onSettled is required');
-  const keys: EnvelopeKeys = { appId: options.appId, appSecret: options.appSecret, peerPublicKey: options.platformPublicKey };
+  // Every (secret, platform key) pair held during a rotation; the current ones (first given) first.
+  const secrets = Array.isArray(options.appSecret) ? options.appSecret : [options.appSecret];
+  const platformKeys = Array.isArray(options.platformPublicKey) ? options.platformPublicKey : [options.platformPublicKey];
+  if (secrets.length === 0 || secrets.some((x) => !x)) throw new TypeError('createCallbackHandler: appSecret is required');
+  if (platformKeys.length === 0 || platformKeys.some((x) => !x)) throw new TypeError('createCallbackHandler: platformPublicKey is required');
+  const keyPairs: EnvelopeKeys[] = secrets.flatMap((appSecret) => platformKeys.map((peerPublicKey) => ({ appId: options.appId, appSecret, peerPublicKey })));
   const dedupe = options.dedupe ?? memoryDedupe();
   const inFlight = new Map<string, Promise<CallbackResult>>();
 
@@ -126,7 +133,16 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     try {
       const message = parseWireObject(rawBody, '回调报文');
       if (message.appId !== options.appId) return refuse(`appId 不符：${String(message.appId)}`);
-      opened = openCallback(message, keys, { signTypes: [options.signType ?? 'SM2'] });
+      let first: unknown;
+      for (const keys of keyPairs) {
+        try {
+          opened = openCallback(message, keys, { signTypes: [options.signType ?? 'SM2'] });
+          break;
+        } catch (err) {
+          first ??= err;
+        }
+      }
+      if (!opened) throw first;
     } catch (err) {
       return refuse(err instanceof YibaoError ? `${err.code} ${err.message}` : String(err));
     }

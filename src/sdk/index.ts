@@ -1,4 +1,8 @@
 export { YibaoClient, RESOURCES, lastResponse, type LastResponse, type YibaoClientOptions, type CallOptions, type ResourceMethods } from './client.js';
+export type { StatementData } from './client.js';
+export { parseLedger, compareLedger, describeDifference, LedgerError, type LedgerLine, type Difference, type DifferenceKind } from './reconcile.js';
+export { keyId, KEY_ID_HEADER } from '../protocol/key-id.js';
+export { statementCsv, parseCsv, STATEMENT_COLUMNS } from '../protocol/statement-csv.js';
 export { YibaoApiError, type YibaoApiErrorType } from './errors.js';
 /** What the protocol helpers (decodeRedirect, generateTestCallback) throw: a spec code and a Chinese message. */
 export { YibaoError } from '../protocol/errors.js';

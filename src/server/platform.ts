@@ -171,8 +171,10 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
   await upstreams.seed(store);
   await seedApps(store, config.apps);
   // Older readers of config.apps (sandbox pages, sandbox.json) see the database's apps too.
+  // The config file's apps first, in its order (sandbox.json describes apps[0]), then the database's others.
+  const fileOrder = new Map((config.apps ?? []).map((a, i) => [a.appId, i]));
   const apps = new AppRegistry(store, config.appsCacheMs ?? 1000, (list) => {
-    config.apps = list;
+    config.apps = [...list].sort((x, y) => (fileOrder.get(x.appId) ?? Infinity) - (fileOrder.get(y.appId) ?? Infinity));
   });
   await apps.load();
 

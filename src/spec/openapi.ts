@@ -119,6 +119,12 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           '200': {
             description: '签名（并加密）的返回报文',
             'x-yibao-data': { $ref: `#/components/schemas/T${t.id}Output` },
+            headers: {
+              'x-yibao-trace-id': { description: '本次请求的追踪号', schema: { type: 'string' } },
+              // A yibao extension (docs/apps.md): which platform key signed the answer, for clients
+              // holding several during a rotation.
+              'x-yibao-key-id': { description: 'yibao 扩展：签名所用平台公钥的 key id（SM3(04‖x‖y 大写十六进制) 的前 16 位，docs/apps.md）', schema: { type: 'string', pattern: '^[0-9A-F]{16}$' } },
+            },
             content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/EnvelopeResponse' }, { type: 'object', properties: { data: { $ref: `#/components/schemas/T${t.id}Output` } } }] } } },
           },
         },

@@ -38,7 +38,7 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
       reuse = { ...a.reuse, store: own };
     }
     b = await startTestPlatform(kind, { appsCacheMs: 0 }, reuse);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await b?.close();
     await secondStore?.close();
@@ -53,7 +53,9 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
     expect(created.status, JSON.stringify(created.json)).toBe(200);
     const { appId } = created.json.app;
     const appSecret: string = created.json.appSecret;
-    expect(created.json.app.appSecret).not.toBe(appSecret); // masked in views
+    expect(JSON.stringify(created.json.app)).not.toContain(appSecret); // views show a fingerprint only
+    expect(created.json.app.appSecretId).toMatch(/^[0-9A-F]{8}$/);
+    expect((await admin(a, '/admin/apps', 'POST', { ...body, idNo: '1', reason: 'x' })).status).toBe(400);
     const app: TestApp = { config: { appId, appSecret, orgCodg: body.orgCodg, orgName: body.orgName }, keys: { appId, appSecret, privateKey: pair.privateKey } };
     const r = await statement(b, app);
     expect(r.code, r.message).toBe('0');
@@ -144,5 +146,30 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
     expect(rows.length).toBe((await admin(a, '/admin/apps')).json.apps.length);
     expect(rows.every((r) => Number(r.version) === 1)).toBe(true);
     expect((await a.platform.statements.runDay(day)).ran).toBe(false);
+  });
+});
+
+describe.each(storeKinds)('the config file seeds the apps on $name', (kind) => {
+  it('inserts new apps; an unchanged entry keeps operators\' edits; an edited entry is applied again', async () => {
+    const { seedApps, loadApps, updateApp } = await import('../../src/center/apps.js');
+    const store = await kind.open();
+    try {
+      const pair = generateKeyPair();
+      const entry = { appId: 'SEEDAPP000000000000000000000001', appSecret: 'SEEDSECRET0000000000', publicKey: pair.publicKey, orgCodg: 'H1', orgName: '医院', notifyUrl: 'https://his/a' };
+      await seedApps(store, [entry]);
+      await updateApp(store, entry.appId, { notifyUrl: 'https://his/b' }, { actor: 'alice', reason: '改地址' });
+      await seedApps(store, [entry]); // a restart with the same file
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)!.notifyUrl).toBe('https://his/b');
+      await seedApps(store, [{ ...entry, orgName: '医院（新名）' }]); // the file was edited
+      const after = (await loadApps(store)).find((a) => a.appId === entry.appId)!;
+      expect(after).toMatchObject({ orgName: '医院（新名）', notifyUrl: 'https://his/a', disabled: false });
+      // Dropped from the file: disabled; named again: the file's entry, enabled.
+      await seedApps(store, []);
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)!.disabled).toBe(true);
+      await seedApps(store, [entry]);
+      expect((await loadApps(store)).find((a) => a.appId === entry.appId)).toMatchObject({ disabled: false, orgName: '医院' });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/protocol/time.js';
+import { backdate } from '../helpers/backdate.js';
 import { parseCsv, STATEMENT_COLUMNS } from '../../src/protocol/statement-csv.js';
 import { YibaoClient } from '../../src/sdk/client.js';
 import { storeKinds } from '../helpers/db.js';
@@ -43,16 +44,9 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     const r = await t.call('6203', refundData(paid, { refdType: 'CASH', total: half, cash: half }));
     expect(r.code, r.message).toBe('0');
     open = await scanAndUpload(t, LISI); // uploaded, never paid
-    const store = t.platform.deps.store;
-    for (const sql of [
-      "UPDATE order_events SET created_at = created_at - interval '2 days'",
-      "UPDATE orders SET settled_at = settled_at - interval '2 days' WHERE settled_at IS NOT NULL",
-      "UPDATE refunds SET created_at = created_at - interval '2 days'",
-      "UPDATE fsi_settlements SET created_at = created_at - interval '2 days', reversed_at = reversed_at - interval '2 days'",
-    ])
-      await store.query(sql);
     date = formatDate(new Date(Date.now() - 2 * 86_400_000));
-  }, 60_000);
+    await backdate(t.platform.deps.store, date);
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
@@ -166,5 +160,26 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     expect(open.json.differences).toEqual([]);
     const audit = await admin('/admin/audit?action=fsi-reconcile.resolve');
     expect(audit.json.entries[0]).toMatchObject({ target: String(diff.id), reason: '核心侧已更正', actor: 'operatorToken (legacy)' });
+  });
+});
+
+describe('statement days and the API description', () => {
+  it('a day is the Beijing day: 00:00+08:00 to the next 00:00+08:00; impossible dates are refused', async () => {
+    const { dayWindow, previousDay } = await import('../../src/center/statements.js');
+    expect(dayWindow('2026-12-01')).toEqual({ from: new Date('2026-11-30T16:00:00Z'), to: new Date('2026-12-01T16:00:00Z') });
+    expect(dayWindow('2024-02-30')).toBeUndefined();
+    expect(dayWindow('2026-1-1')).toBeUndefined();
+    // 2026-12-01 23:30 UTC is already 12-02 in Beijing: the day that ended is 12-01.
+    expect(previousDay(new Date('2026-12-01T23:30:00Z'))).toBe('2026-12-01');
+    expect(previousDay(new Date('2026-12-01T15:59:59Z'))).toBe('2026-11-30');
+  });
+
+  it('the OpenAPI document has the download path and the key id header', async () => {
+    const { buildOpenApi } = await import('../../src/spec/openapi.js');
+    const doc = buildOpenApi('http://x') as any;
+    const op = doc.paths['/org/local/api/hos/yibao/download_statement'].post;
+    expect(op.summary).toContain('下载对账单');
+    expect(op.responses['200'].headers['x-yibao-key-id']).toBeDefined();
+    expect(doc.components.schemas.TdownloadStatementOutput.properties.lines.type).toBe('array');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { formatDate } from '../../src/protocol/time.js';
+import { backdate } from '../helpers/backdate.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, fen, LISI, payData, queryData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
@@ -36,12 +37,9 @@ describe('yibao statement / reconcile / app', () => {
     const refund = refundData(u, { refdType: 'CASH', total: cash, cash });
     refundSn = refund.appRefdSn;
     expect((await t.call('6203', refund)).code).toBe('0');
-    const store = t.platform.deps.store;
-    await store.query("UPDATE order_events SET created_at = created_at - interval '2 days'");
-    await store.query("UPDATE orders SET settled_at = settled_at - interval '2 days' WHERE settled_at IS NOT NULL");
-    await store.query("UPDATE refunds SET created_at = created_at - interval '2 days'");
     date = formatDate(new Date(Date.now() - 2 * 86_400_000));
-  }, 60_000);
+    await backdate(t.platform.deps.store, date);
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
