@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { parsePublicKey } from '../crypto/keys.js';
-import { sm3Hex } from '../crypto/sm3.js';
+import { parsePublicKey } from 'yibao/crypto';
+import { sm3Hex } from 'yibao/crypto';
 import type { Queryable, Store } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
 import { recordAudit } from './audit.js';

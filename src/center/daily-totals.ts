@@ -1,6 +1,6 @@
 import type { Queryable, Store } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
-import { fenToYuan } from '../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import type { CoreSettlement, Upstreams } from '../upstream/types.js';
 import { recordAudit } from './audit.js';
 import { dateText, dayWindow } from './statements.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../protocol/errors.js';
-import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
-import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
-import type { EnvelopeKeys } from '../protocol/envelope.js';
+import { ErrorCode } from 'yibao/protocol';
+import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
+import type { EnvelopeKeys } from 'yibao/protocol';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
 import { signatureIdentity } from './replay.js';

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { LosslessNumber } from 'lossless-json';
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { formatDate, formatDateTime } from '../protocol/time.js';
-import { statementCsv } from '../protocol/statement-csv.js';
-import { fenToYuan } from '../spec/money.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { formatDate, formatDateTime } from 'yibao/protocol';
+import { statementCsv } from 'yibao/protocol';
+import { fenToYuan } from 'yibao/spec';
 import type { Queryable } from '../store/store.js';
 import { toSafeInt } from '../store/store.js';
 import { loadApps } from './apps.js';

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
-import { getTxn } from '../spec/index.js';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
-import { KEY_ID_HEADER } from '../protocol/key-id.js';
+import { KEY_ID_HEADER } from 'yibao/protocol';
 import type { Platform } from './platform.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppChangeError, appView, createApp, DEFAULT_OVERLAP_HOURS, loadApps, rotateAppSecret, rotatePublicKey, setAppDisabled, updateApp, type AppRecord } from '../center/apps.js';
 import type { AppConfig } from '../center/config.js';
-import { keyId } from '../protocol/key-id.js';
+import { keyId } from 'yibao/protocol';
 import { badRequest, bodyWithReason, unknownQuery } from './admin-body.js';
 import type { Platform } from './platform.js';
 import { adminActor } from './routes-admin.js';

@@ -3,7 +3,7 @@ import { listAudit, recordAudit } from '../center/audit.js';
 import { dailyTotals, listDiffs, reconcileWithCore, resolveDiff } from '../center/daily-totals.js';
 import { dayWindow, loadStatement, regenerateStatement, statementWire, summarize } from '../center/statements.js';
 import { loadApps } from '../center/apps.js';
-import { fenToYuan } from '../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import { queryDate } from './app.js';
 import { badRequest, bodyWithReason, unknownQuery } from './admin-body.js';
 import type { Platform } from './platform.js';

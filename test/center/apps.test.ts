@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { keyId, KEY_ID_HEADER } from '../../src/protocol/key-id.js';
-import { formatDate } from '../../src/protocol/time.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
-import { YibaoClient } from '../../src/sdk/client.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { keyId, KEY_ID_HEADER } from '../../packages/yibao/src/protocol/key-id.js';
+import { formatDate } from '../../packages/yibao/src/protocol/time.js';
+import { openPostgresStore } from '../../packages/platform/src/store/postgres.js';
+import { YibaoClient } from '../../packages/yibao/src/sdk/client.js';
 import { storeKinds } from '../helpers/db.js';
 import { CallbackReceiver, startTestPlatform, type TestApp, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, scanAndUpload } from '../helpers/flow.js';
@@ -151,7 +151,7 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
 
 describe.each(storeKinds)('the config file seeds the apps on $name', (kind) => {
   it('inserts new apps; an unchanged entry keeps operators\' edits; an edited entry is applied again', async () => {
-    const { seedApps, loadApps, updateApp } = await import('../../src/center/apps.js');
+    const { seedApps, loadApps, updateApp } = await import('../../packages/platform/src/center/apps.js');
     const store = await kind.open();
     try {
       const pair = generateKeyPair();

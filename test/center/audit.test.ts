@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditReasonMissing, listAudit, recordAudit } from '../../src/center/audit.js';
-import type { Store } from '../../src/store/store.js';
+import { AuditReasonMissing, listAudit, recordAudit } from '../../packages/platform/src/center/audit.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 import { storeKinds } from '../helpers/db.js';
 
 describe.each(storeKinds)('audit log on $name', (kind) => {

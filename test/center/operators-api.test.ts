@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, scanAndUpload } from '../helpers/flow.js';
-import { createApiToken, createOperator, login, revokeApiToken, LOCKOUT } from '../../src/center/operators.js';
+import { createApiToken, createOperator, login, revokeApiToken, LOCKOUT } from '../../packages/platform/src/center/operators.js';
 
 /** An address nothing listens on: a port the OS gave us, closed again. */
 async function deadUrl(): Promise<string> {

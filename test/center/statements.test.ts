@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDate } from '../../src/protocol/time.js';
+import { formatDate } from '../../packages/yibao/src/protocol/time.js';
 import { backdate } from '../helpers/backdate.js';
-import { parseCsv, STATEMENT_COLUMNS } from '../../src/protocol/statement-csv.js';
-import { YibaoClient } from '../../src/sdk/client.js';
+import { parseCsv, STATEMENT_COLUMNS } from '../../packages/yibao/src/protocol/statement-csv.js';
+import { YibaoClient } from '../../packages/yibao/src/sdk/client.js';
 import { storeKinds } from '../helpers/db.js';
 import { ORG, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, fen, LISI, payData, queryData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
@@ -165,7 +165,7 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
 
 describe('statement days and the API description', () => {
   it('a day is the Beijing day: 00:00+08:00 to the next 00:00+08:00; impossible dates are refused', async () => {
-    const { dayWindow, previousDay } = await import('../../src/center/statements.js');
+    const { dayWindow, previousDay } = await import('../../packages/platform/src/center/statements.js');
     expect(dayWindow('2026-12-01')).toEqual({ from: new Date('2026-11-30T16:00:00Z'), to: new Date('2026-12-01T16:00:00Z') });
     expect(dayWindow('2024-02-30')).toBeUndefined();
     expect(dayWindow('2026-1-1')).toBeUndefined();
@@ -175,7 +175,7 @@ describe('statement days and the API description', () => {
   });
 
   it('the OpenAPI document has the download path and the key id header', async () => {
-    const { buildOpenApi } = await import('../../src/spec/openapi.js');
+    const { buildOpenApi } = await import('../../packages/yibao/src/spec/openapi.js');
     const doc = buildOpenApi('http://x') as any;
     const op = doc.paths['/org/local/api/hos/yibao/download_statement'].post;
     expect(op.summary).toContain('下载对账单');

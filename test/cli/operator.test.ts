@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { yibao } from '../helpers/cli.js';
-import { openStore } from '../../src/store/index.js';
-import { login, tokenOperator } from '../../src/center/operators.js';
+import { openStore } from '../../packages/platform/src/store/index.js';
+import { login, tokenOperator } from '../../packages/platform/src/center/operators.js';
 
 /** `yibao operator add|token` on a PGlite data directory, as a first-time operator would. */
 describe('yibao operator', () => {

@@ -6,7 +6,7 @@ import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI, payData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
 import { haveChromium, launchChromium } from '../helpers/console-browser.js';
-import { createOperator, LOCKOUT } from '../../src/center/operators.js';
+import { createOperator, LOCKOUT } from '../../packages/platform/src/center/operators.js';
 
 /**
  * The operator console in Debian's Chromium. Storage behaviour of the same code is covered on PGlite

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/store/store.js';
+import type { Queryable } from '../../packages/platform/src/store/store.js';
 
 /**
  * Moves everything a test's flow wrote to noon (Beijing) of `date`, keeping the order of events (a

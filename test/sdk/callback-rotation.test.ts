@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { createCallbackHandler, generateTestCallback } from '../../src/sdk/callback.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { createCallbackHandler, generateTestCallback } from '../../packages/yibao/src/sdk/callback.js';
 
 /** The 6302 receiver during a rotation (docs/apps.md): it holds old and new secrets and platform keys. */
 describe('callback receiver with several secrets and platform keys', () => {

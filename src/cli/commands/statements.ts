@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { YibaoApiError } from '../../sdk/errors.js';
+import { YibaoApiError } from 'yibao/sdk';
 import { CliError, readTextFile, type Io } from '../io.js';
 import { loadCredentials, type CredentialFlags } from '../sandbox-file.js';
 import { readKeyArg } from './crypto.js';
@@ -27,7 +27,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 async function download(o: CredentialFlags & { date: string }, format: 'JSON' | 'CSV') {
   if (!DAY.test(o.date)) throw new CliError(`--date 应为 yyyy-MM-dd（北京时间）：${o.date}`);
   const cred = loadCredentials({ ...o, ...(o.privateKey ? { privateKey: readKeyArg(o.privateKey) } : {}) });
-  const { YibaoClient } = await import('../../sdk/client.js');
+  const { YibaoClient } = await import('yibao/sdk');
   const keys = cred.platformPublicKey.split(',').map((k) => readKeyArg(k.trim()));
   const client = new YibaoClient({ baseUrl: cred.baseUrl, appId: cred.appId, appSecret: cred.appSecret, privateKey: cred.privateKey, platformPublicKey: keys, ...(cred.orgCodg ? { orgCodg: cred.orgCodg } : {}) });
   try {
@@ -65,7 +65,7 @@ export function registerStatementCommands(program: Command, io: Io, setExit: (co
       .requiredOption('--ledger <file>', '院内账本 CSV（格式见 docs/statements.md；- 为标准输入）')
       .option('--json', '输出 JSON / print JSON'),
   ).action(async (o: CredentialFlags & { date: string; ledger: string; json?: boolean }) => {
-    const { parseLedger, compareLedger, describeDifference, LedgerError } = await import('../../sdk/reconcile.js');
+    const { parseLedger, compareLedger, describeDifference, LedgerError } = await import('yibao/sdk');
     let ledger;
     try {
       ledger = parseLedger(readTextFile(o.ledger, io));

@@ -1,4 +1,4 @@
-import { fenToYuan } from '../../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import { ORD_STAS_NAMES, type OrdStasCode } from '../../center/ord-stas.js';
 
 /** Integer fen as yuan text with thousands separators (never through a float). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getOrder, listOrders } from '../../center/admin.js';
 import { OrdStas } from '../../center/ord-stas.js';
-import { yuanToFen } from '../../spec/money.js';
+import { yuanToFen } from 'yibao/spec';
 import type { Platform } from '../platform.js';
 import { html, type Html } from './html.js';
 import { errorPage, layout, sendPage } from './layout.js';
