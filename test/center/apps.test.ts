@@ -60,7 +60,7 @@ describe.each(storeKinds)('apps and keys without a restart on $name', (kind) => 
     const r = await statement(b, app);
     expect(r.code, r.message).toBe('0');
     const audit = await admin(b, `/admin/audit?action=app.create&target=${appId}`);
-    expect(audit.json.entries[0]).toMatchObject({ actor: 'operatorToken', reason: '新机构接入' });
+    expect(audit.json.entries[0]).toMatchObject({ actor: 'operatorToken (legacy)', reason: '新机构接入' });
     expect((await admin(a, '/admin/apps', 'POST', { ...body, appId, reason: 'x' })).status).toBe(409);
     expect((await admin(a, '/admin/apps', 'POST', { ...body, notifyUrl: 'not a url', reason: 'x' })).status).toBe(400);
   });

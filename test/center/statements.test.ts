@@ -116,11 +116,11 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     expect((await admin(path, { method: 'POST', body: {} })).status).toBe(400);
     const r = await admin(path, { method: 'POST', body: { reason: '医院反映有一笔退费缺失' } });
     expect(r.status, r.text).toBe(200);
-    expect(r.json).toMatchObject({ version: 2, generatedBy: 'operatorToken' });
+    expect(r.json).toMatchObject({ version: 2, generatedBy: 'operatorToken (legacy)' });
     const s = await t.call('downloadStatement', { orgCodg: ORG, stmtDate: date });
     expect((s.data as any).version).toBe('2');
     const audit = await admin('/admin/audit?action=statement.regenerate');
-    expect(audit.json.entries[0]).toMatchObject({ actor: 'operatorToken', target: `${t.app.config.appId}/${date}`, reason: '医院反映有一笔退费缺失' });
+    expect(audit.json.entries[0]).toMatchObject({ actor: 'operatorToken (legacy)', target: `${t.app.config.appId}/${date}`, reason: '医院反映有一笔退费缺失' });
     const list = await admin(`/admin/statements?date=${date}`);
     expect(list.json.statements.find((x: any) => x.appId === t.app.config.appId)).toMatchObject({ version: 2, settledCount: 1 });
     const csv = await admin(`/admin/statements/${t.app.config.appId}/${date}?format=csv`);
@@ -159,7 +159,7 @@ describe.each(storeKinds)('daily statements on $name', (kind) => {
     const open = await admin(`/admin/fsi-reconcile/differences?date=${date}&open=true`);
     expect(open.json.differences).toEqual([]);
     const audit = await admin('/admin/audit?action=fsi-reconcile.resolve');
-    expect(audit.json.entries[0]).toMatchObject({ target: String(diff.id), reason: '核心侧已更正', actor: 'operatorToken' });
+    expect(audit.json.entries[0]).toMatchObject({ target: String(diff.id), reason: '核心侧已更正', actor: 'operatorToken (legacy)' });
   });
 });
 

@@ -288,8 +288,26 @@ describe.skipIf(!haveChromium)('operator console in Chromium', () => {
     expect(metrics.status).toBe(200);
     await page.goto(`${t.url}/console/tokens`);
     expect(await page.locator('#new-token').count()).toBe(0);
-    const audit = await t.platform.deps.store.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE actor = 'admin' ORDER BY id");
+    const audit = await t.platform.deps.store.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE actor = 'admin' AND action NOT LIKE 'app.%' ORDER BY id");
     expect(audit.map((a) => a.action)).toEqual(['operator.add', 'token.create']);
+    await context.close();
+  });
+  it('apps: everyone sees them; an admin corrects a notifyUrl with a reason (audited, in effect at once); a viewer gets no form', async () => {
+    const viewer = await loggedIn('wang.viewer');
+    await viewer.page.goto(`${t.url}/console/apps`);
+    expect(await viewer.page.locator('#apps').textContent()).toContain(t.app.config.appId);
+    expect(await viewer.page.locator('form.app-edit').count()).toBe(0);
+    await viewer.context.close();
+    const { context, page } = await loggedIn('admin');
+    await page.goto(`${t.url}/console/apps`);
+    const form = page.locator(`tr[data-app="${t.other.config.appId}"] form.app-edit`);
+    await form.locator('input[name=notifyUrl]').fill('https://his2.example.cn/notify');
+    await form.locator('input[name=reason]').fill('医院更换了回调地址');
+    await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+    expect(await page.locator('[role=status]').textContent()).toContain(t.other.config.appId);
+    expect(t.platform.center.app(t.other.config.appId)!.notifyUrl).toBe('https://his2.example.cn/notify');
+    const [entry] = await t.platform.deps.store.query<{ actor: string; action: string; reason: string }>("SELECT actor, action, reason FROM audit_log WHERE action = 'app.update' AND target = $1", [t.other.config.appId]);
+    expect(entry).toEqual({ actor: 'admin', action: 'app.update', reason: '医院更换了回调地址' });
     await context.close();
   });
 });

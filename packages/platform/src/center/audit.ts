@@ -10,7 +10,7 @@ import { toSafeInt } from '../store/store.js';
  * transaction the action runs in, and a failed action leaves no audit row (nor an unaudited action).
  */
 export interface AuditEntry {
-  /** Who: an operator's name, or 'operatorToken' for the legacy shared token. */
+  /** Who: an operator's name, or 'operatorToken (legacy)' for the shared token (deprecated). */
   actor: string;
   /** What, as a dotted verb: 'callback.resend', 'app.update', 'statement.regenerate' … */
   action: string;

@@ -72,12 +72,12 @@ export class PlatformMetrics {
       for (const a of AGE_BUCKETS) g.set({ age: a }, 0);
       for (const r of rows) g.set({ age: r.age }, Number(r.n));
     });
-    // Statement jobs live in the statements part of issue 13 (table statement_jobs); read when present.
-    gauge('yibao_statement_jobs', 'Daily statement jobs by status', ['status'], async (g) => {
-      const [exists] = await store.query<{ t: string | null }>("SELECT to_regclass('statement_jobs')::text AS t");
+    // One job row per Beijing day (statements.ts): running until finished_at is set.
+    gauge('yibao_statement_jobs', 'Daily statement jobs: running (claimed, not finished) and done', ['status'], async (g) => {
+      const rows = await store.query<{ status: string; n: string }>("SELECT CASE WHEN finished_at IS NULL THEN 'running' ELSE 'done' END AS status, count(*) AS n FROM statement_jobs GROUP BY 1");
       g.reset();
-      if (!exists?.t) return;
-      const rows = await store.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM statement_jobs GROUP BY status');
+      g.set({ status: 'running' }, 0);
+      g.set({ status: 'done' }, 0);
       for (const r of rows) g.set({ status: r.status }, Number(r.n));
     });
   }

@@ -10,6 +10,7 @@ import { registerDashboardPage } from './page-dashboard.js';
 import { registerOrderPages } from './page-orders.js';
 import { registerCallbackPages } from './page-callbacks.js';
 import { registerAdminPages } from './page-admin.js';
+import { registerAppPages } from './page-apps.js';
 
 /**
  * `/metrics` (Prometheus text format): readable with an operator's API token or the legacy
@@ -157,5 +158,6 @@ export function registerConsole(app: FastifyInstance, platform: Platform): void 
     registerOrderPages(c, platform);
     registerCallbackPages(c, platform);
     registerAdminPages(c, platform);
+    registerAppPages(c, platform);
   });
 }
