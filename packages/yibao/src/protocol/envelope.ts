@@ -120,7 +120,7 @@ export interface OpenOptions {
   signTypes?: readonly SignType[];
   /**
    * The encType of a message that names none. Default: none, a missing encType is refused. The
-   * terminal's documented header has no encType, so its messages default to plain (issue 12 §3).
+   * terminal's documented header has no encType, so its messages default to plain (docs/protocol.md).
    */
   absentEncType?: EncType;
 }

@@ -12,7 +12,7 @@ import { isPlainObject, defineKey } from './json.js';
  *  5. join `k=v` with `&` and append `&key=<appSecret>`.
  * Array elements keep their order; objects inside arrays are cleaned and sorted like any other.
  *
- * Scalar style (issue 12). 2.2.3.1 says a nested object is signed as "输出JSON 字符串", which yibao
+ * Scalar style (docs/protocol.md). 2.2.3.1 says a nested object is signed as "输出JSON 字符串", which yibao
  * reads literally: nested numbers and booleans are written as JSON numbers and booleans
  * (`"feeSumamt":96.00`, `"success":true`) — style `json`, the default. The sign-string utilities HIS
  * vendors copy (the NHSA demo lineage, Java `SignUtil`/`SignatureUtils` and their C# ports) rebuild

@@ -63,7 +63,7 @@ function issue(path: string, rule: FieldIssue['rule'], m: FieldMeta, text: strin
 }
 
 /**
- * Bidi controls and zero-width characters (issue 14 point 13): in an identifier they make two ids look
+ * Bidi controls and zero-width characters (docs/operations.md, limits of the HTTP layer): in an identifier they make two ids look
  * alike or reorder what an operator reads (U+202E turns "ORD-1234" around), so identifier fields
  * refuse them with 000105. Free text (names, messages) keeps them: emoji and Arabic need some.
  */

@@ -3,7 +3,7 @@ import { fieldMeta } from './field.js';
 import { transactions, type TxnSpec } from './index.js';
 
 /**
- * How large a request body a transaction can need, from its catalogue entry (issue 14 point 5): the
+ * How large a request body a transaction can need, from its catalogue entry (docs/operations.md, limits of the HTTP layer): the
  * platform caps each route's body at this instead of one 8 MB for all, so junk costs little to
  * refuse. Generous on purpose — a cap must never refuse a valid request:
  * - a 字符型 field of length L as JSON text of L characters each escaped `\uXXXX` (6 bytes);
