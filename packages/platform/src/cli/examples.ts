@@ -27,6 +27,20 @@ export const EXAMPLES: Record<string, string[]> = {
   call: ['yibao call 6301 --file query.json       # credentials from .yibao/sandbox.json'],
   bridge: ['yibao bridge                            # http://127.0.0.1:9080, the sandbox app', 'yibao bridge --config bridge.json --his-url http://127.0.0.1:8081/yibao/6302'],
   conformance: ['yibao conformance --base-url https://center.example.cn --app-id … --app-secret … --private-key @his.key --platform-public-key @center.pub --org-codg H35010200227 --report report.json'],
+  statement: ['yibao statement --date 2026-12-01 --out stmt-2026-12-01.csv   # 沙箱凭据取自 .yibao/sandbox.json', 'yibao statement --date 2026-12-01 --format json --base-url https://center.example.cn --app-id … --app-secret … --private-key @his.key --platform-public-key @center.pub'],
+  reconcile: ['yibao reconcile --date 2026-12-01 --ledger his-ledger.csv   # 格式见 docs/statements.md；有差异退出码 1'],
+  app: ['yibao app list', 'yibao app set A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --notify-url https://his.example.cn/yibao/6302 --reason "HIS 回调地址迁移"'],
+  'app list': ['yibao app list --url http://127.0.0.1:8080 --token ybo_…'],
+  'app show': ['yibao app show A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6'],
+  'app add': ['yibao app add --org-codg H35010200227 --org-name 某某医院 --public-key @his.pub --notify-url https://his.example.cn/yibao/6302 --reason "新机构接入"'],
+  'app set': ['yibao app set A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --channels WX,ALI --reason "仅开通微信、支付宝"'],
+  'app disable': ['yibao app disable A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --reason "机构停止接入"'],
+  'app enable': ['yibao app enable A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --reason "恢复接入"'],
+  'app rotate-key': ['yibao app rotate-key A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --public-key @his-2027.pub --overlap-hours 72 --reason "年度换钥"'],
+  'app rotate-secret': ['yibao app rotate-secret A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6 --overlap-hours 72 --reason "年度换密钥"'],
+  operator: ['yibao operator add --name admin --role admin'],
+  'operator add': ['yibao operator add --name admin --role admin          # 首个管理员，密码只显示一次', 'echo "$PW" | yibao operator add --name zhang --role operator --password-stdin'],
+  'operator token': ['yibao operator token --name admin --label prometheus   # /metrics 与 /admin 的 API 令牌'],
 };
 
 /** The path of a command below the program: '' for the program, 'sm4 derive' for a subcommand. */
