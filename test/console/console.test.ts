@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI, payData, refundData, scanAndUpload, type Uploaded } from '../helpers/flow.js';
-import { haveChromium, launchChromium } from '../helpers/console-browser.js';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { createOperator, LOCKOUT } from '../../packages/platform/src/center/operators.js';
 
 /**
@@ -21,7 +21,7 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/his/notify`;
 }
 
-describe.skipIf(!haveChromium)('operator console in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('operator console in Chromium', () => {
   let t: TestPlatform & { reuse: any };
   let browser: Browser;
   let paid: Uploaded;

@@ -18,16 +18,17 @@ export function escapeHtml(value: unknown): string {
 
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 
-function render(value: HtmlValue): string {
+// Any value renders: escaped text, or nothing for null/undefined/false (a row's column, a stored upload's field).
+function render(value: unknown): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.text;
-  if (Array.isArray(value)) return value.map((v) => render(v)).join('');
+  if (Array.isArray(value)) return value.map((v: unknown) => render(v)).join('');
   return escapeHtml(value);
 }
 
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
   return new SafeHtml(out);
 }
 
