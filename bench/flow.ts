@@ -448,6 +448,8 @@ async function main(): Promise<void> {
   }
 
   server = fork(fileURLToPath(new URL('./flow-server.js', import.meta.url)), [], {
+    // e.g. YIBAO_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+    execArgv: process.env.YIBAO_BENCH_NODE_ARGS ? process.env.YIBAO_BENCH_NODE_ARGS.split(' ') : [],
     env: {
       ...process.env,
       YIBAO_BENCH_CONFIG: join(dir, 'config.json'),
