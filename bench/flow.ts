@@ -243,6 +243,8 @@ function procCpuMs(pid: number): number | undefined {
 class BackendCpu {
   private readonly last = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Its own connection: the sampler runs beside the preload's long statements. */
+  private client: pg.Client | undefined;
   local = false;
 
   async start(): Promise<void> {
@@ -250,12 +252,19 @@ class BackendCpu {
     const host = new URL(DATABASE_URL!).hostname;
     this.local = ['127.0.0.1', 'localhost', '::1', ''].includes(host) && procCpuMs(process.pid) !== undefined;
     if (!this.local) return;
+    this.client = new pg.Client({ connectionString: DATABASE_URL });
+    await this.client.connect();
     await this.sample();
     this.timer = setInterval(() => void this.sample(), 200);
   }
 
+  private sampling = false;
+
   private async sample(): Promise<void> {
-    const rows = await admin!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]).catch(() => ({ rows: [] }));
+    if (this.sampling) return;
+    this.sampling = true;
+    const rows = await this.client!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]).catch(() => ({ rows: [] }));
+    this.sampling = false;
     for (const { pid } of rows.rows) {
       const ms = procCpuMs(pid);
       if (ms !== undefined) this.last.set(pid, ms);
@@ -265,12 +274,14 @@ class BackendCpu {
   /** Total CPU ms of every backend seen so far (a backend that exited keeps its last reading). */
   async total(): Promise<number | undefined> {
     if (!this.local) return undefined;
+    while (this.sampling) await new Promise((r) => setTimeout(r, 10));
     await this.sample();
     return [...this.last.values()].reduce((a, b) => a + b, 0);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.client?.end();
   }
 }
 const backends = new BackendCpu();
@@ -537,7 +548,7 @@ async function main(): Promise<void> {
         }),
     );
   } finally {
-    backends.stop();
+    await backends.stop();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     callbackServer.close();
