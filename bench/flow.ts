@@ -18,6 +18,7 @@
  *   --concurrency list default 1,8,32
  *   --preload [N]      the second mode: 6202/6301 latency on an empty database, then with N
  *                      (default 1,000,000) orders loaded by generate_series, then again
+ *   --latency-orders N orders measured at each size in --preload mode (default 200)
  *   --keep             keep the PostgreSQL schema (its name is printed)
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';

@@ -90,9 +90,11 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
                   `yibao 平台已启动 / platform listening on ${platform.url} (store: ${platform.deps.store.kind}${platform.sandbox ? ', sandbox' : ''})` +
                     (platform.sandboxFile ? `\n沙箱信息 / sandbox details: ${platform.sandboxFile}` : ''),
                 ),
-          () => {
+          async () => {
             if (!worker) io.err('yibao: 正在停止 / shutting down');
-            return platform.close();
+            await platform.close();
+            // The channel to the primary would keep a worker's process alive once its platform is closed.
+            cluster.worker?.disconnect();
           },
         ),
       );
