@@ -87,7 +87,7 @@ export class MobileCenter {
         // callback worker is woken only when the transaction queued a callback.
         const run = () =>
           this.deps.store.transaction(async (tx) => {
-            await this.gate.admitOnce(tx, theApp, signature, started);
+            await this.gate.admitOnce(tx, theApp, signature);
             requireValid(txn, opened.plainData);
             const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
             return { result, queued: callbacksQueued(tx) };
