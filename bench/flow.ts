@@ -95,7 +95,7 @@ const LINES: DemoLine[] = [
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let BASE = '';
 
-function post(path: string, body: string): Promise<string> {
+function post(path: string, body: string, retried = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, BASE);
     const req = http.request(
@@ -107,7 +107,9 @@ function post(path: string, body: string): Promise<string> {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // A kept-alive connection the server closed while idle (its keep-alive timeout) fails at once,
+    // before the request was read: send it again on a fresh one (Node's documented pattern).
+    req.on('error', (err: NodeJS.ErrnoException) => (!retried && req.reusedSocket && err.code === 'ECONNRESET' ? post(path, body, true).then(resolve, reject) : reject(err)));
     req.end(body);
   });
 }
