@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { deriveSm4Key, generateKeyPair, parsePrivateKey, sm2Sign, sm2Verify, sm3, sm4EcbEncrypt } from '../src/crypto/index.js';
+import { deriveSm4Key, generateKeyPair, parsePrivateKey, sm2Sign, sm2Verify, sm3, sm4EcbEncrypt } from 'yibao/crypto';
 
 const args = process.argv.slice(2);
 const secondsArg = args.indexOf('--seconds');

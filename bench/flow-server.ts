@@ -9,11 +9,11 @@
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import type { YibaoConfig } from '../src/center/config.js';
-import { openStore } from '../src/store/index.js';
-import type { Queryable, Store } from '../src/store/store.js';
-import { createPlatform, startPlatform } from '../src/server/platform.js';
-import { forkWorkers } from '../src/server/cluster.js';
+import type { YibaoConfig } from '../packages/platform/src/center/config.js';
+import { openStore } from '../packages/platform/src/store/index.js';
+import type { Queryable, Store } from '../packages/platform/src/store/store.js';
+import { createPlatform, startPlatform } from '../packages/platform/src/server/platform.js';
+import { forkWorkers } from '../packages/platform/src/server/cluster.js';
 
 export interface ProcessStats {
   pid: number;

@@ -29,17 +29,17 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generateKeyPair, parsePrivateKey, parsePublicKey, sm2Sign, sm2Verify } from '../src/crypto/index.js';
-import { sm4DecryptHex, sm4EncryptToHex } from '../src/crypto/sm4.js';
-import { envelopeSm4Key, type EnvelopeKeys } from '../src/protocol/envelope.js';
-import { buildSignString } from '../src/protocol/signstring.js';
-import { stringifyWire, parseWireObject, type WireObject } from '../src/protocol/json.js';
-import { buildCallbackAck, openCallback, openResponse, sealRequest } from '../src/protocol/mobile.js';
-import { getTxn } from '../src/spec/index.js';
-import { demoUpload, type DemoLine } from '../src/sdk/demo-data.js';
-import { DEFAULT_PERSONS } from '../src/upstream/persons.js';
-import type { PersonConfig } from '../src/upstream/types.js';
-import type { YibaoConfig } from '../src/center/config.js';
+import { generateKeyPair, parsePrivateKey, parsePublicKey, sm2Sign, sm2Verify } from 'yibao/crypto';
+import { sm4DecryptHex, sm4EncryptToHex } from '../packages/yibao/src/crypto/sm4.js';
+import { envelopeSm4Key, type EnvelopeKeys } from '../packages/yibao/src/protocol/envelope.js';
+import { buildSignString } from '../packages/yibao/src/protocol/signstring.js';
+import { stringifyWire, parseWireObject, type WireObject } from '../packages/yibao/src/protocol/json.js';
+import { buildCallbackAck, openCallback, openResponse, sealRequest } from '../packages/yibao/src/protocol/mobile.js';
+import { getTxn } from '../packages/yibao/src/spec/index.js';
+import { demoUpload, type DemoLine } from '../packages/yibao/src/sdk/demo-data.js';
+import { DEFAULT_PERSONS } from '../packages/platform/src/upstream/persons.js';
+import type { PersonConfig } from '../packages/platform/src/upstream/types.js';
+import type { YibaoConfig } from '../packages/platform/src/center/config.js';
 import type { ProcessStats } from './flow-server.js';
 
 // ---------------------------------------------------------------- options

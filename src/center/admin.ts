@@ -1,5 +1,5 @@
 import type { Queryable, Store } from '../store/store.js';
-import { fenToYuan } from '../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import { maskIdNo, maskName } from '../util/mask.js';
 import { ORD_STAS_NAMES, type OrdStasCode } from './ord-stas.js';
 import { rowToOrder, type OrderRow } from './orders.js';

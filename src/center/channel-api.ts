@@ -1,7 +1,7 @@
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { sealChannel, verifyChannel } from '../protocol/channel.js';
-import { formatCompact, requireWireTime } from '../protocol/time.js';
-import { fenToYuan } from '../spec/money.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { sealChannel, verifyChannel } from 'yibao/protocol';
+import { formatCompact, requireWireTime } from 'yibao/protocol';
+import { fenToYuan } from 'yibao/spec';
 import { UpstreamError, type ChannelType } from '../upstream/types.js';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from './config.js';

@@ -1,5 +1,5 @@
 import type { ChannelFailureRule, PersonConfig, PolicyConfig } from '../upstream/types.js';
-import { ONE_CODE_INFNO } from '../spec/fsi.js';
+import { ONE_CODE_INFNO } from 'yibao/spec';
 
 /**
  * The platform's configuration file (docs/config.md, example: yibao.config.example.json). Everything

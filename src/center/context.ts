@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { LosslessNumber } from 'lossless-json';
 import type { Queryable, Store } from '../store/store.js';
 import type { Upstreams } from '../upstream/types.js';
-import { fenToYuan } from '../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import type { AppConfig, YibaoConfig } from './config.js';
 
 /** What every transaction of the center works with. The center never imports the server. */

@@ -1,7 +1,7 @@
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { yuanToFen, type MoneyError } from '../spec/money.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { yuanToFen, type MoneyError } from 'yibao/spec';
 import { UpstreamError } from '../upstream/types.js';
-import { validateTxn } from '../spec/index.js';
+import { validateTxn } from 'yibao/spec';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { AppConfig, YibaoConfig } from './config.js';
 import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.js';
 import { checkTimestamp, rememberSignature, signatureHash } from './replay.js';

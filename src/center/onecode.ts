@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from '../protocol/fsi.js';
-import { isPlainObject, parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
-import { parseWireTime } from '../protocol/time.js';
-import { ONE_CODE_INFNO, type OneCodeInfno } from '../spec/index.js';
-import { fenToYuan } from '../spec/money.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from 'yibao/protocol';
+import { isPlainObject, parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import { parseWireTime } from 'yibao/protocol';
+import { ONE_CODE_INFNO, type OneCodeInfno } from 'yibao/spec';
+import { fenToYuan } from 'yibao/spec';
 import type { OneCodeSigning, PersonConfig } from '../upstream/types.js';
 import { maskName, maskPhone } from '../util/mask.js';
 import type { AppConfig } from './config.js';

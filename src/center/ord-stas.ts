@@ -1,4 +1,4 @@
-import { ORD_STAS_DEFAULT } from '../spec/dictionaries.js';
+import { ORD_STAS_DEFAULT } from 'yibao/spec';
 
 /**
  * ordStas (订单状态). mobile-payment.txt names the dictionary (6202/6301 字典订单状态(ordStas)) but does

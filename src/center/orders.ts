@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/store.js';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 
 /** One order of the center, as stored (money in fen). */
 export interface OrderRow {

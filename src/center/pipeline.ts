@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 import { callbacksQueued } from './callbacks/outbox.js';
-import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
-import { openRequest, peekAppId, sealResponse } from '../protocol/mobile.js';
-import type { EnvelopeKeys } from '../protocol/envelope.js';
+import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
+import type { EnvelopeKeys } from 'yibao/protocol';
 import type { AppConfig } from './config.js';
 import type { CenterDeps, TxnContext } from './context.js';
 import { signatureIdentity } from './replay.js';

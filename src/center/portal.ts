@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
-import { openPortalRequest, sealPortalResponse } from '../protocol/portal.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import { openPortalRequest, sealPortalResponse } from 'yibao/protocol';
 import { randomDigits } from '../util/ids.js';
 import { maskIdNo, maskName } from '../util/mask.js';
 import type { AppConfig } from './config.js';

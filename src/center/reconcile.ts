@@ -4,7 +4,7 @@ import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';
 import { upstream } from './errors.js';
 import { parse } from 'lossless-json';
-import { stringifyWire } from '../protocol/json.js';
+import { stringifyWire } from 'yibao/protocol';
 import { OrdStas, stateAfterRefund, wireOrdStas } from './ord-stas.js';
 import { transition, type OrderRow } from './orders.js';
 

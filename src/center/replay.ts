@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { Queryable } from '../store/store.js';
-import { parseSignature } from '../crypto/sm2.js';
+import { parseSignature } from 'yibao/crypto';
 
 /**
  * Replay protection (issue: "the same signData again, or a timestamp outside ±5 minutes → 010010").

@@ -1,6 +1,6 @@
-import { build6204Redirect, openCashierLaunchParams } from '../protocol/mobile.js';
-import { YibaoError, ErrorCode } from '../protocol/errors.js';
-import { yuanToFen } from '../spec/money.js';
+import { build6204Redirect, openCashierLaunchParams } from 'yibao/protocol';
+import { YibaoError, ErrorCode } from 'yibao/protocol';
+import { yuanToFen } from 'yibao/spec';
 import type { CenterDeps } from './context.js';
 import { money } from './context.js';
 import type { AppConfig } from './config.js';

@@ -1,6 +1,6 @@
 import type { ChannelType, FeeLine } from '../upstream/types.js';
-import { yuanToFen } from '../spec/money.js';
-import { formatCompact, formatTime6 } from '../protocol/time.js';
+import { yuanToFen } from 'yibao/spec';
+import { formatCompact, formatTime6 } from 'yibao/protocol';
 import { newId, newToken } from '../util/ids.js';
 import type { CenterDeps } from './context.js';
 import type { AppConfig } from './config.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, YibaoError } from '../protocol/errors.js';
-import { parseWireObject, type WireObject, type WireText } from '../protocol/json.js';
-import type { EnvelopeKeys } from '../protocol/envelope.js';
-import type { SignType } from '../protocol/signer.js';
-import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from '../protocol/terminal.js';
-import { getTxn } from '../spec/index.js';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
+import type { EnvelopeKeys } from 'yibao/protocol';
+import type { SignType } from 'yibao/protocol';
+import { openTerminalRequest, sealTerminalResponse, TERMINAL_OK } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
 import { newToken } from '../util/ids.js';
 import type { AppConfig } from './config.js';
 import type { CenterDeps } from './context.js';

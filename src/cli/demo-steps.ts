@@ -1,7 +1,7 @@
-import { YibaoApiError } from '../sdk/errors.js';
+import { YibaoApiError } from 'yibao/sdk';
 import type { Io } from './io.js';
 import type { Credentials } from './sandbox-file.js';
-import { personWithCash } from '../sdk/demo-data.js';
+import { personWithCash } from 'yibao/sdk';
 
 export interface DemoStep {
   step: string;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCallbackHandler, type SettledEvent } from '../sdk/callback.js';
-import { lastResponse, YibaoClient } from '../sdk/client.js';
-import { demoUpload } from '../sdk/demo-data.js';
+import { createCallbackHandler, type SettledEvent } from 'yibao/sdk';
+import { lastResponse, YibaoClient } from 'yibao/sdk';
+import { demoUpload } from 'yibao/sdk';
 import { maskName } from '../util/mask.js';
 import type { Credentials } from './sandbox-file.js';
 import type { Io } from './io.js';

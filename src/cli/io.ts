@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CryptoError } from '../crypto/errors.js';
-import { YibaoError } from '../protocol/errors.js';
+import { CryptoError } from 'yibao/crypto';
+import { YibaoError } from 'yibao/protocol';
 
 /**
  * A failure the user can fix: printed as one line, exit code 2, never a stack trace (issue: "Wrong

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from '../protocol/json.js';
-import { getTxn } from '../spec/index.js';
+import { hasBadText, MAX_WIRE_BYTES, stringifyWire } from 'yibao/protocol';
+import { getTxn } from 'yibao/spec';
 import { CENTER_TXNS, type CenterTxnId } from '../center/pipeline.js';
 import { rawBody } from './body.js';
 import type { Platform } from './platform.js';

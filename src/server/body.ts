@@ -1,5 +1,5 @@
-import { parseWire, isPlainObject, toPlain } from '../protocol/json.js';
-import { YibaoError } from '../protocol/errors.js';
+import { parseWire, isPlainObject, toPlain } from 'yibao/protocol';
+import { YibaoError } from 'yibao/protocol';
 
 /**
  * Plain JSON bodies of the sandbox helpers and the channel API, read as wire JSON: numbers keep

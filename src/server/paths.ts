@@ -1,5 +1,5 @@
 import { CENTER_TXNS } from '../center/pipeline.js';
-import { FSI_PATH, getTxn, portalTransactions, terminalTransactions, TERMINAL_PATH } from '../spec/index.js';
+import { FSI_PATH, getTxn, portalTransactions, terminalTransactions, TERMINAL_PATH } from 'yibao/spec';
 
 /**
  * Where the platform serves each transaction, for sandbox.json and GET /sandbox: the center's

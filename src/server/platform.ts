@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { safeError } from '../util/mask.js';
 import type { FastifyInstance } from 'fastify';
-import { generateKeyPair, parsePrivateKey, parsePublicKey } from '../crypto/keys.js';
+import { generateKeyPair, parsePrivateKey, parsePublicKey } from 'yibao/crypto';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { migrate } from '../store/migrate.js';

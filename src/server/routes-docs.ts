@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TObject, TSchema } from '@sinclair/typebox';
-import { buildOpenApi, buildPostmanCollection, fieldMeta, getDictionary, isOptional, transactions } from '../spec/index.js';
+import { buildOpenApi, buildPostmanCollection, fieldMeta, getDictionary, isOptional, transactions } from 'yibao/spec';
 import type { Platform } from './platform.js';
 import { esc, page } from './html.js';
 

@@ -1,7 +1,7 @@
 import { readBody } from './body.js';
 import type { FastifyInstance } from 'fastify';
-import { YibaoError } from '../protocol/errors.js';
-import { fenToYuan } from '../spec/money.js';
+import { YibaoError } from 'yibao/protocol';
+import { fenToYuan } from 'yibao/spec';
 import type { Platform } from './platform.js';
 import { esc, page } from './html.js';
 import { cashierPay, confirmBankPay, loadBankPaySession, openCashier } from '../center/sandbox-pay.js';

@@ -1,17 +1,17 @@
-import { formatDateTime, parseWireTime } from '../protocol/time.js';
+import { formatDateTime, parseWireTime } from 'yibao/protocol';
 import { rawBody, readBody } from './body.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { stringifyWire } from '../protocol/json.js';
-import { statementCsv } from '../protocol/channel.js';
-import { FSI_PATH, TERMINAL_PATH } from '../spec/index.js';
+import { stringifyWire } from 'yibao/protocol';
+import { statementCsv } from 'yibao/protocol';
+import { FSI_PATH, TERMINAL_PATH } from 'yibao/spec';
 import { PORTAL_TXNS, listPortalMessages } from '../center/portal.js';
 import { channelUserName } from '../center/onecode.js';
 import { stageFace, terminalScreen } from '../center/terminal.js';
-import { YibaoError } from '../protocol/errors.js';
+import { YibaoError } from 'yibao/protocol';
 import { maskName } from '../util/mask.js';
 import type { ChannelType } from '../upstream/types.js';
 import { esc, page } from './html.js';
-import { portalTransactions } from '../spec/portal.js';
+import { portalTransactions } from 'yibao/spec';
 import type { Platform } from './platform.js';
 
 function json(reply: FastifyReply, traceId: string, body: unknown): void {

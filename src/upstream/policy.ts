@@ -1,4 +1,4 @@
-import { decimalTimesToFen, yuanToFen } from '../spec/money.js';
+import { decimalTimesToFen, yuanToFen } from 'yibao/spec';
 import type { InsutypePolicy, ItemCategory, LineBreakdown, MedTypePolicy, PolicyConfig, SettlementBreakdown, SettlementInput } from './types.js';
 
 /**

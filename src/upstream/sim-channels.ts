@@ -1,5 +1,5 @@
-import { formatDate } from '../protocol/time.js';
-import { fenToYuan, yuanToFen } from '../spec/money.js';
+import { formatDate } from 'yibao/protocol';
+import { fenToYuan, yuanToFen } from 'yibao/spec';
 import { newId } from '../util/ids.js';
 import { newToken } from '../util/ids.js';
 import { UpstreamError, type ChannelFailureRule, type ChannelResult, type ChannelTrade, type ChannelType, type OneCodeSigning, type PaymentChannels, type StatementLine, type UpstreamContext } from './types.js';

@@ -1,5 +1,5 @@
-import { formatDate } from '../protocol/time.js';
-import { fenToYuan, yuanToFen } from '../spec/money.js';
+import { formatDate } from 'yibao/protocol';
+import { fenToYuan, yuanToFen } from 'yibao/spec';
 import type { Queryable } from '../store/store.js';
 import { newId } from '../util/ids.js';
 import { maskIdNo } from '../util/mask.js';

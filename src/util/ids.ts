@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { formatCompact } from '../protocol/time.js';
+import { formatCompact } from 'yibao/protocol';
 
 /** Random decimal digits from the CSPRNG (ids that are also credentials, like payToken, must not be guessable). */
 export function randomDigits(count: number): string {

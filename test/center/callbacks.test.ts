@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';
-import { buildCallbackAck } from '../../src/protocol/mobile.js';
+import { buildCallbackAck } from '../../packages/yibao/src/protocol/mobile.js';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_CALLBACK_SCHEDULE, parseDuration } from '../../src/center/config.js';
+import { DEFAULT_CALLBACK_SCHEDULE, parseDuration } from '../../packages/platform/src/center/config.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, ConfigError, parseDuration, type YibaoConfig } from '../../src/center/config.js';
+import { checkConfig, ConfigError, parseDuration, type YibaoConfig } from '../../packages/platform/src/center/config.js';
 import { ROOT } from '../helpers/cli.js';
-import { DEFAULT_POLICY } from '../../src/upstream/policy.js';
+import { DEFAULT_POLICY } from '../../packages/platform/src/upstream/policy.js';
 
 describe('configuration file', () => {
   it('the documented example file is a valid configuration', () => {

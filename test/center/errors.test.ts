@@ -1,14 +1,14 @@
-import { signatureToDer } from '../../src/crypto/sm2.js';
+import { signatureToDer } from '../../packages/yibao/src/crypto/sm2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { sealRequest, openResponse } from '../../src/protocol/mobile.js';
-import { formatCompact } from '../../src/protocol/time.js';
-import { getTxn } from '../../src/spec/index.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { sealRequest, openResponse } from '../../packages/yibao/src/protocol/mobile.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
+import { getTxn } from '../../packages/yibao/src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, fen, LISI, n, payData, queryData, refundData, scanAndUpload, ZHANGSAN } from '../helpers/flow.js';
 import { testKeys } from '../helpers/keys.js';
-import { safeError } from '../../src/util/mask.js';
+import { safeError } from '../../packages/platform/src/util/mask.js';
 
 describe.each(storeKinds)('center errors and isolation on $name', (kind) => {
   let t: TestPlatform;

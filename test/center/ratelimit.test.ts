@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/center/ratelimit.js';
+import { RateLimiter } from '../../packages/platform/src/center/ratelimit.js';
 
 describe('token buckets', () => {
   it('refuse past the burst, refill with time, and forget refilled buckets (memory stays with the active addresses)', () => {

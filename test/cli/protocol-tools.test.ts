@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePrivateKey, privateKeyToPem, publicKeyToPem } from '../../src/crypto/keys.js';
-import { sm2Verify, signatureToDer } from '../../src/crypto/sm2.js';
+import { parsePrivateKey, privateKeyToPem, publicKeyToPem } from '../../packages/yibao/src/crypto/keys.js';
+import { sm2Verify, signatureToDer } from '../../packages/yibao/src/crypto/sm2.js';
 import { loadVector } from '../helpers/vectors.js';
 import { yibao } from '../helpers/cli.js';
 

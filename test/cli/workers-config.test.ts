@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkers, workerConfig } from '../../src/server/cluster.js';
-import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT } from '../../src/center/ratelimit.js';
+import { parseWorkers, workerConfig } from '../../packages/platform/src/server/cluster.js';
+import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT } from '../../packages/platform/src/center/ratelimit.js';
 
 describe('serve --workers: what each worker process gets', () => {
   it('each of N workers takes 1/N of every rate limit, so the configured limits hold for the server', () => {

@@ -22,10 +22,10 @@ import {
   sm2Sign,
   sm2SignBase64,
   sm2Verify,
-} from '../../src/crypto/index.js';
-import { decompress, N } from '../../src/crypto/curve.js';
-import { bigintToBytes } from '../../src/crypto/bytes.js';
-import { BIT_STRING, readChildren, readWhole, SEQUENCE, tlv } from '../../src/crypto/der.js';
+} from '../../packages/yibao/src/crypto/index.js';
+import { decompress, N } from '../../packages/yibao/src/crypto/curve.js';
+import { bigintToBytes } from '../../packages/yibao/src/crypto/bytes.js';
+import { BIT_STRING, readChildren, readWhole, SEQUENCE, tlv } from '../../packages/yibao/src/crypto/der.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'yibao-sm2-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CryptoError, deriveSm4Key, deriveSm4KeyText, sm3Hex, sm4DecryptHex, sm4EcbDecrypt, sm4EcbEncrypt, sm4EncryptToHex } from '../../src/crypto/index.js';
+import { CryptoError, deriveSm4Key, deriveSm4KeyText, sm3Hex, sm4DecryptHex, sm4EcbDecrypt, sm4EcbEncrypt, sm4EncryptToHex } from '../../packages/yibao/src/crypto/index.js';
 import { loadVector } from '../helpers/vectors.js';
 
 describe('SM3 and SM4 through OpenSSL', () => {

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { openPgliteStore } from '../../src/store/pglite.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
-import { migrate } from '../../src/store/migrate.js';
-import type { Store } from '../../src/store/store.js';
+import { openPgliteStore } from '../../packages/platform/src/store/pglite.js';
+import { openPostgresStore } from '../../packages/platform/src/store/postgres.js';
+import { migrate } from '../../packages/platform/src/store/migrate.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 
 /** PostgreSQL for the storage tests when CI (or a developer) provides one; PGlite always. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { LosslessNumber } from 'lossless-json';
-import { DEFAULT_PERSONS } from '../../src/upstream/persons.js';
-import type { PersonConfig } from '../../src/upstream/types.js';
-import { formatCompact } from '../../src/protocol/time.js';
+import { DEFAULT_PERSONS } from '../../packages/platform/src/upstream/persons.js';
+import type { PersonConfig } from '../../packages/platform/src/upstream/types.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
 import type { TestApp, TestPlatform } from './platform.js';
 import { upload6201, type Line } from './his.js';
 

@@ -1,4 +1,4 @@
-import { generateKeyPair } from '../../src/crypto/keys.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
 
 /** Fresh SM2 pairs for a test file: one for the institution (HIS), one for the platform. */
 export function testKeys() {

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../src/protocol/mobile.js';
-import { stringifyWire, type WireObject } from '../../src/protocol/json.js';
-import type { EnvelopeKeys } from '../../src/protocol/envelope.js';
-import { getTxn, validateTxn } from '../../src/spec/index.js';
-import { createPlatform, type Platform } from '../../src/server/platform.js';
-import type { AppConfig, YibaoConfig } from '../../src/center/config.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { openCallback, openResponse, sealRequest, buildCallbackAck, type MobileSealOptions } from '../../packages/yibao/src/protocol/mobile.js';
+import { stringifyWire, type WireObject } from '../../packages/yibao/src/protocol/json.js';
+import type { EnvelopeKeys } from '../../packages/yibao/src/protocol/envelope.js';
+import { getTxn, validateTxn } from '../../packages/yibao/src/spec/index.js';
+import { createPlatform, type Platform } from '../../packages/platform/src/server/platform.js';
+import type { AppConfig, YibaoConfig } from '../../packages/platform/src/center/config.js';
 import type { StoreKind } from './db.js';
 
 export const ORG = 'H35010200227';

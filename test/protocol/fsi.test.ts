@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkMsgid, fsiSignString, makeMsgid, makeRefmsgid, openFsiRequest, openFsiResponse, sealFsiRequest, sealFsiResponse, type FsiRequestHeader } from '../../src/protocol/fsi.js';
-import { ErrorCode, YibaoError } from '../../src/protocol/errors.js';
-import { parseWireObject, stringifyWire } from '../../src/protocol/json.js';
+import { checkMsgid, fsiSignString, makeMsgid, makeRefmsgid, openFsiRequest, openFsiResponse, sealFsiRequest, sealFsiResponse, type FsiRequestHeader } from '../../packages/yibao/src/protocol/fsi.js';
+import { ErrorCode, YibaoError } from '../../packages/yibao/src/protocol/errors.js';
+import { parseWireObject, stringifyWire } from '../../packages/yibao/src/protocol/json.js';
 import { testKeys } from '../helpers/keys.js';
 
 const k = testKeys();

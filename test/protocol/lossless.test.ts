@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'lossless-json';
-import { parseLossless, DepthError } from '../../src/protocol/lossless.js';
-import { parseWire } from '../../src/protocol/json.js';
+import { parseLossless, DepthError } from '../../packages/yibao/src/protocol/lossless.js';
+import { parseWire } from '../../packages/yibao/src/protocol/json.js';
 
 /** Both parsers' outcome on a text: the value, or that it was refused. */
 function outcome(f: () => unknown): unknown {

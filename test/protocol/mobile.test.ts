@@ -14,9 +14,9 @@ import {
   sealCallback,
   sealRequest,
   sealResponse,
-} from '../../src/protocol/mobile.js';
-import { ErrorCode, YibaoError } from '../../src/protocol/errors.js';
-import { parseWireObject, stringifyWire, LosslessNumber, type WireObject } from '../../src/protocol/json.js';
+} from '../../packages/yibao/src/protocol/mobile.js';
+import { ErrorCode, YibaoError } from '../../packages/yibao/src/protocol/errors.js';
+import { parseWireObject, stringifyWire, LosslessNumber, type WireObject } from '../../packages/yibao/src/protocol/json.js';
 import { testKeys } from '../helpers/keys.js';
 
 const k = testKeys();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMobileTransResponse, openPortalRequest, openPortalResponse, parseMobileTrans, sealPortalRequest, sealPortalResponse } from '../../src/protocol/portal.js';
-import { openTerminalRequest, openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../src/protocol/terminal.js';
-import { ErrorCode, YibaoError } from '../../src/protocol/errors.js';
-import { stringifyWire } from '../../src/protocol/json.js';
+import { buildMobileTransResponse, openPortalRequest, openPortalResponse, parseMobileTrans, sealPortalRequest, sealPortalResponse } from '../../packages/yibao/src/protocol/portal.js';
+import { openTerminalRequest, openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../packages/yibao/src/protocol/terminal.js';
+import { ErrorCode, YibaoError } from '../../packages/yibao/src/protocol/errors.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
 
 // The spec's own DLL request example (regional-payment-portal.txt 动态库请求sReqt示例).
 const sReqt = `{

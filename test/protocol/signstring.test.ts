@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SM2_USER_ID, sm2Verify } from '../../src/crypto/index.js';
-import { openRequest, sealRequest } from '../../src/protocol/mobile.js';
-import { parseWireObject } from '../../src/protocol/json.js';
-import { buildSignString } from '../../src/protocol/signstring.js';
+import { DEFAULT_SM2_USER_ID, sm2Verify } from '../../packages/yibao/src/crypto/index.js';
+import { openRequest, sealRequest } from '../../packages/yibao/src/protocol/mobile.js';
+import { parseWireObject } from '../../packages/yibao/src/protocol/json.js';
+import { buildSignString } from '../../packages/yibao/src/protocol/signstring.js';
 import { testKeys } from '../helpers/keys.js';
 
 /*

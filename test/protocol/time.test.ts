@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatCompactMs, formatDate, formatDateTime, formatTime6, parseWireTime, requireWireTime } from '../../src/protocol/time.js';
-import { YibaoError } from '../../src/protocol/errors.js';
+import { formatCompact, formatCompactMs, formatDate, formatDateTime, formatTime6, parseWireTime, requireWireTime } from '../../packages/yibao/src/protocol/time.js';
+import { YibaoError } from '../../packages/yibao/src/protocol/errors.js';
 
 describe('wire times (Beijing time, UTC+8)', () => {
   const instant = new Date('2020-02-07T09:57:59.123Z'); // 17:57:59.123 in Beijing

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deriveSm4KeyText } from '../../src/crypto/sm4.js';
-import { buildSignString } from '../../src/protocol/signstring.js';
-import { envelopeSm4Key, openEnvelope } from '../../src/protocol/envelope.js';
-import { parseWireObject, stringifyWire } from '../../src/protocol/json.js';
-import { sm4DecryptHex, sm4EncryptToHex } from '../../src/crypto/sm4.js';
+import { deriveSm4KeyText } from '../../packages/yibao/src/crypto/sm4.js';
+import { buildSignString } from '../../packages/yibao/src/protocol/signstring.js';
+import { envelopeSm4Key, openEnvelope } from '../../packages/yibao/src/protocol/envelope.js';
+import { parseWireObject, stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { sm4DecryptHex, sm4EncryptToHex } from '../../packages/yibao/src/crypto/sm4.js';
 import { loadVector, sharedVectorText, VECTOR_DIR } from '../helpers/vectors.js';
-import { YibaoError } from '../../src/protocol/errors.js';
+import { YibaoError } from '../../packages/yibao/src/protocol/errors.js';
 
 interface SignVector {
   appSecret: string;

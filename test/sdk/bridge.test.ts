@@ -1,12 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import { Bridge } from '../../src/sdk/bridge.js';
+import { Bridge } from '../../packages/yibao/src/sdk/bridge.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI } from '../helpers/flow.js';
 import { upload6201 } from '../helpers/his.js';
-import { toPlain } from '../../src/protocol/json.js';
+import { toPlain } from '../../packages/yibao/src/protocol/json.js';
 
 /** The bridge driven by a plain HTTP client, as C#'s HttpClient or Java's HttpURLConnection would. */
 describe.each(storeKinds)('MobileTrans bridge on $name', (kind) => {

@@ -3,12 +3,12 @@ import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/crypto/keys.js';
-import { createCallbackHandler, decodeRedirect, generateTestCallback, type SettledEvent } from '../../src/sdk/index.js';
-import { build6204Redirect, sealCallback } from '../../src/protocol/mobile.js';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { formatCompact } from '../../src/protocol/time.js';
-import { getTxn, toWire } from '../../src/spec/index.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
+import { createCallbackHandler, decodeRedirect, generateTestCallback, type SettledEvent } from '../../packages/yibao/src/sdk/index.js';
+import { build6204Redirect, sealCallback } from '../../packages/yibao/src/protocol/mobile.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
+import { getTxn, toWire } from '../../packages/yibao/src/spec/index.js';
 import { LosslessNumber } from 'lossless-json';
 
 const platform = generateKeyPair();

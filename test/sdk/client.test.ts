@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastResponse, YibaoApiError, YibaoClient, toFen } from '../../src/sdk/index.js';
-import { generateKeyPair } from '../../src/crypto/keys.js';
+import { lastResponse, YibaoApiError, YibaoClient, toFen } from '../../packages/yibao/src/sdk/index.js';
+import { generateKeyPair } from '../../packages/yibao/src/crypto/keys.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, BILL, LISI } from '../helpers/flow.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveSm4Key, sm4DecryptHex } from '../../src/crypto/sm4.js';
-import { parseWireObject, stringifyWire } from '../../src/protocol/json.js';
-import { sealRequest } from '../../src/protocol/mobile.js';
-import { runConformance, type ConformanceReport } from '../../src/sdk/conformance.js';
+import { deriveSm4Key, sm4DecryptHex } from '../../packages/yibao/src/crypto/sm4.js';
+import { parseWireObject, stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { sealRequest } from '../../packages/yibao/src/protocol/mobile.js';
+import { runConformance, type ConformanceReport } from '../../packages/yibao/src/sdk/conformance.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 

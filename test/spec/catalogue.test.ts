@@ -19,8 +19,8 @@ import {
   validateTxn,
   yuanToFen,
   type CodeOf,
-} from '../../src/spec/index.js';
-import { toPlain } from '../../src/protocol/json.js';
+} from '../../packages/yibao/src/spec/index.js';
+import { toPlain } from '../../packages/yibao/src/protocol/json.js';
 import { upload6201 } from '../helpers/his.js';
 
 const sample = () =>

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/migrate.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { openPgliteStore } from '../../src/store/pglite.js';
-import type { Store } from '../../src/store/store.js';
+import { migrate } from '../../packages/platform/src/store/migrate.js';
+import { MIGRATIONS } from '../../packages/platform/src/store/migrations.js';
+import { openPgliteStore } from '../../packages/platform/src/store/pglite.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 import { storeKinds } from '../helpers/db.js';
 
 describe.each(storeKinds)('store on $name', (kind) => {

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { ChannelClient } from '../../src/sdk/channel-client.js';
-import { YibaoClient } from '../../src/sdk/client.js';
-import { OneCodeClient } from '../../src/sdk/onecode-client.js';
-import { PortalClient } from '../../src/sdk/portal-client.js';
-import { TerminalClient } from '../../src/sdk/terminal-client.js';
-import type { PersonConfig } from '../../src/upstream/types.js';
+import { ChannelClient } from '../../packages/yibao/src/sdk/channel-client.js';
+import { YibaoClient } from '../../packages/yibao/src/sdk/client.js';
+import { OneCodeClient } from '../../packages/yibao/src/sdk/onecode-client.js';
+import { PortalClient } from '../../packages/yibao/src/sdk/portal-client.js';
+import { TerminalClient } from '../../packages/yibao/src/sdk/terminal-client.js';
+import type { PersonConfig } from '../../packages/platform/src/upstream/types.js';
 import { upload6201, type Line } from '../helpers/his.js';
 import type { TestApp, TestPlatform } from '../helpers/platform.js';
 import { BILL } from '../helpers/flow.js';

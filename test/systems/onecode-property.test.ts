@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { yuanToFen } from '../../src/spec/money.js';
+import { yuanToFen } from '../../packages/yibao/src/spec/money.js';
 import { storeKinds } from '../helpers/db.js';
 import { LISI, ZHANGSAN, person } from '../helpers/flow.js';
 import type { Line } from '../helpers/his.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealChannel, signChannel, verifyChannel } from '../../src/protocol/channel.js';
-import { sealFsiRequest } from '../../src/protocol/fsi.js';
-import { formatCompact } from '../../src/protocol/time.js';
-import { ChannelClient } from '../../src/sdk/channel-client.js';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { FSI_PATH } from '../../src/spec/index.js';
+import { sealChannel, signChannel, verifyChannel } from '../../packages/yibao/src/protocol/channel.js';
+import { sealFsiRequest } from '../../packages/yibao/src/protocol/fsi.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
+import { ChannelClient } from '../../packages/yibao/src/sdk/channel-client.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { FSI_PATH } from '../../packages/yibao/src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { LISI, ZHANGSAN, person } from '../helpers/flow.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
@@ -307,12 +307,12 @@ describe.each(storeKinds)('刷脸一码付 end to end on $name', (kind) => {
     expect(zero.err_msg).toBe('000105 input.data.ownPaySetlAmt: 应大于 0（现金支付金额）');
     // Encrypted input and output (enc_type SM4) round trip through the SDK.
     const enc = clientsFor(t);
-    const sm4 = new (enc.onecode.constructor as typeof import('../../src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
+    const sm4 = new (enc.onecode.constructor as typeof import('../../packages/yibao/src/sdk/onecode-client.js').OneCodeClient)({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', encrypt: true });
     expect((await sm4.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ stasFlag: '1', abnRea: '', payChnlName: '支付宝' });
     // Through the SDK: a request signed with another key is refused (000102); a reply that does not
     // verify with the module's key is an error, never believed (fail closed).
-    const { generateKeyPair } = await import('../../src/crypto/keys.js');
-    const { OneCodeClient } = await import('../../src/sdk/onecode-client.js');
+    const { generateKeyPair } = await import('../../packages/yibao/src/crypto/keys.js');
+    const { OneCodeClient } = await import('../../packages/yibao/src/sdk/onecode-client.js');
     const base = { baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100' };
     const wrongKey = new OneCodeClient({ ...base, privateKey: generateKeyPair().privateKey, platformPublicKey: t.platformPublicKey });
     expect(await refused(wrongKey.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).toMatchObject({ type: 'business', code: '000102' });
@@ -360,7 +360,7 @@ describe('刷脸一码付 lifetimes (PGlite)', () => {
     const face = await faceScan(t, c, LISI);
     // The module answers the configured numbers, not the defaults.
     expect((await refused(c.onecode.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE }))).code).toBe('404404');
-    const { OneCodeClient } = await import('../../src/sdk/onecode-client.js');
+    const { OneCodeClient } = await import('../../packages/yibao/src/sdk/onecode-client.js');
     const configured = new OneCodeClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey, fixmedinsCode: t.app.config.orgCodg, fixmedinsName: t.app.config.orgName, mdtrtareaAdmvs: '350100', infno: { oneCodeStatus: '9801', oneCodePayCert: '9802' } });
     expect((await configured.queryOneCodeStatus({ token: face.identity.ecToken, ...DEVICE })).stasFlag).toBe('1');
     c = { ...c, onecode: configured };

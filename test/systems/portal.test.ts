@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealPortalRequest, openPortalResponse } from '../../src/protocol/portal.js';
-import { stringifyWire, type WireObject } from '../../src/protocol/json.js';
-import { PortalClient } from '../../src/sdk/portal-client.js';
+import { sealPortalRequest, openPortalResponse } from '../../packages/yibao/src/protocol/portal.js';
+import { stringifyWire, type WireObject } from '../../packages/yibao/src/protocol/json.js';
+import { PortalClient } from '../../packages/yibao/src/sdk/portal-client.js';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { clientsFor, refused, type Clients } from './helpers.js';
@@ -177,7 +177,7 @@ describe.each(storeKinds)('regional payment portal on $name', (kind) => {
   });
 
   it('the MobileTrans bridge routes portal calls by serverAddr', async () => {
-    const { Bridge } = await import('../../src/sdk/bridge.js');
+    const { Bridge } = await import('../../packages/yibao/src/sdk/bridge.js');
     const bridge = new Bridge({ apps: [{ appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, orgCodg: t.app.config.orgCodg }] });
     const out = await bridge.handle(
       JSON.stringify({

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringifyWire } from '../../src/protocol/json.js';
-import { formatCompact } from '../../src/protocol/time.js';
-import { openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../src/protocol/terminal.js';
-import { TERMINAL_PATH } from '../../src/spec/index.js';
+import { stringifyWire } from '../../packages/yibao/src/protocol/json.js';
+import { formatCompact } from '../../packages/yibao/src/protocol/time.js';
+import { openTerminalResponse, sealTerminalRequest, sealTerminalResponse } from '../../packages/yibao/src/protocol/terminal.js';
+import { TERMINAL_PATH } from '../../packages/yibao/src/spec/index.js';
 import { storeKinds } from '../helpers/db.js';
 import { BILL, LISI } from '../helpers/flow.js';
 import { upload6201 } from '../helpers/his.js';
@@ -149,7 +149,7 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
     const unknownType = await post('cn.nhsa.ec.auth', {}, (m) => (m.transType = 'cn.nhsa.nothing'));
     expect(unknownType.code).toBe('404404');
     // Through the SDK: a wrong secret is refused by the gateway and its reply does not verify here: an error, not a result.
-    const { TerminalClient } = await import('../../src/sdk/terminal-client.js');
+    const { TerminalClient } = await import('../../packages/yibao/src/sdk/terminal-client.js');
     const wrong = new TerminalClient({ baseUrl: t.url, appId: t.app.keys.appId, appSecret: 'NOT-THE-SECRET-0000000000000000', orgId: t.app.config.orgCodg });
     expect((await refused(wrong.settleNotify(notice(auth.outBizNo) as never))).type).toBe('signature');
     // An unknown app: the SDK reports the gateway's -8, still as an unverified (signature) error.
@@ -158,7 +158,7 @@ describe.each(storeKinds)('service terminal on $name', (kind) => {
   });
 
   it('an SM2 terminal client is answered in SM2 by the gateway, and refuses an answer signed with SM3 (the shared secret only)', async () => {
-    const { TerminalClient } = await import('../../src/sdk/terminal-client.js');
+    const { TerminalClient } = await import('../../packages/yibao/src/sdk/terminal-client.js');
     const o = { baseUrl: t.url, appId: t.app.keys.appId, appSecret: t.app.keys.appSecret, orgId: t.app.config.orgCodg, signType: 'SM2' as const, privateKey: t.app.keys.privateKey as string, platformPublicKey: t.platformPublicKey };
     const sm2 = new TerminalClient(o);
     const answers: string[] = [];

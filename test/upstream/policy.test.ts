@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { categoryOf, computeSettlement, DEFAULT_POLICY, resolvePolicy } from '../../src/upstream/index.js';
-import type { FeeLine, ItemCategory, PolicyConfig, SettlementInput } from '../../src/upstream/types.js';
-import { decimalTimesToFen, fenToYuan } from '../../src/spec/money.js';
+import { categoryOf, computeSettlement, DEFAULT_POLICY, resolvePolicy } from '../../packages/platform/src/upstream/index.js';
+import type { FeeLine, ItemCategory, PolicyConfig, SettlementInput } from '../../packages/platform/src/upstream/types.js';
+import { decimalTimesToFen, fenToYuan } from '../../packages/yibao/src/spec/money.js';
 
 const line = (sn: string, medListCodg: string, cnt: string, pric: string): FeeLine => ({ feedetlSn: sn, medListCodg, cnt, pric, detItemFeeSumamtFen: decimalTimesToFen(cnt, pric) });
 

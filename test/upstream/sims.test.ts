@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimUpstreams, DEFAULT_PERSONS } from '../../src/upstream/index.js';
-import { UpstreamError } from '../../src/upstream/types.js';
-import type { Store } from '../../src/store/store.js';
+import { createSimUpstreams, DEFAULT_PERSONS } from '../../packages/platform/src/upstream/index.js';
+import { UpstreamError } from '../../packages/platform/src/upstream/types.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 import { storeKinds } from '../helpers/db.js';
 
 const person = DEFAULT_PERSONS[0]!; // 张三, 2000.00

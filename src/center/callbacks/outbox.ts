@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/store.js';
-import { fenToYuan } from '../../spec/money.js';
+import { fenToYuan } from 'yibao/spec';
 import type { AppConfig } from '../config.js';
 import type { OrderRow } from '../orders.js';
 

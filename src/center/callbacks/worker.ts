@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { toWire, getTxn } from '../../spec/index.js';
-import { stringifyWire } from '../../protocol/json.js';
-import { parseCallbackAck, sealCallback } from '../../protocol/mobile.js';
-import type { EnvelopeKeys } from '../../protocol/envelope.js';
+import { toWire, getTxn } from 'yibao/spec';
+import { stringifyWire } from 'yibao/protocol';
+import { parseCallbackAck, sealCallback } from 'yibao/protocol';
+import type { EnvelopeKeys } from 'yibao/protocol';
 import type { Store } from '../../store/store.js';
 import type { AppConfig } from '../config.js';
-import { sealChannel } from '../../protocol/channel.js';
-import { formatCompact } from '../../protocol/time.js';
+import { sealChannel } from 'yibao/protocol';
+import { formatCompact } from 'yibao/protocol';
 import { CHANNEL_NOTIFY } from './outbox.js';
 
 export interface CallbackWorkerOptions {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'lossless-json';
-import { yuanToFen } from '../../spec/money.js';
-import type { WireObject } from '../../protocol/json.js';
-import { stringifyWire } from '../../protocol/json.js';
+import { yuanToFen } from 'yibao/spec';
+import type { WireObject } from 'yibao/protocol';
+import { stringifyWire } from 'yibao/protocol';
 import type { Queryable } from '../../store/store.js';
 import type { AppConfig } from '../config.js';
 import { text } from '../context.js';

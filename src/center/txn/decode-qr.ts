@@ -1,4 +1,4 @@
-import type { WireObject } from '../../protocol/json.js';
+import type { WireObject } from 'yibao/protocol';
 import type { TxnContext } from '../context.js';
 import { text } from '../context.js';
 import { assertOwnOrg, invalid, upstream } from '../errors.js';

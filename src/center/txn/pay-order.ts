@@ -1,4 +1,4 @@
-import { yuanToFen } from '../../spec/money.js';
+import { yuanToFen } from 'yibao/spec';
 import type { ChannelType } from '../../upstream/types.js';
 import { newToken } from '../../util/ids.js';
 import type { TxnContext } from '../context.js';

@@ -1,6 +1,6 @@
-import { fenToYuan, yuanToFen } from '../../spec/money.js';
-import { formatDate8, formatTime6 } from '../../protocol/time.js';
-import { ErrorCode, YibaoError } from '../../protocol/errors.js';
+import { fenToYuan, yuanToFen } from 'yibao/spec';
+import { formatDate8, formatTime6 } from 'yibao/protocol';
+import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { ChannelType } from '../../upstream/types.js';
 import { newId } from '../../util/ids.js';
 import type { Queryable } from '../../store/store.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { WireObject } from '../../protocol/json.js';
-import { canonicalize, canonicalJson } from '../../protocol/signstring.js';
-import { decimalTimesToFen, fenToYuan, yuanToFen } from '../../spec/money.js';
+import type { WireObject } from 'yibao/protocol';
+import { canonicalize, canonicalJson } from 'yibao/protocol';
+import { decimalTimesToFen, fenToYuan, yuanToFen } from 'yibao/spec';
 import type { FeeLine, SettlementBreakdown } from '../../upstream/types.js';
 import { newId, newToken } from '../../util/ids.js';
 import type { TxnContext } from '../context.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { generateKeyPair } from '../../crypto/keys.js';
-import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EncryptToHex } from '../../crypto/sm4.js';
-import { sm2SignBase64, sm2Verify } from '../../crypto/sm2.js';
+import { generateKeyPair } from 'yibao/crypto';
+import { deriveSm4Key, deriveSm4KeyText, sm4DecryptHex, sm4EncryptToHex } from 'yibao/crypto';
+import { sm2SignBase64, sm2Verify } from 'yibao/crypto';
 import { readDataOrFile, readDataOrFileBytes, type Io } from '../io.js';
 
 interface Sm4Opts {

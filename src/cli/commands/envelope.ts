@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { stringify } from 'lossless-json';
-import { buildSignString } from '../../protocol/signstring.js';
-import { parseWireObject, stringifyWire } from '../../protocol/json.js';
-import { openRequest, sealRequest, openResponse } from '../../protocol/mobile.js';
-import { decryptEncData } from '../../protocol/envelope.js';
-import { parseEncType, parseSignType } from '../../protocol/signer.js';
+import { buildSignString } from 'yibao/protocol';
+import { parseWireObject, stringifyWire } from 'yibao/protocol';
+import { openRequest, sealRequest, openResponse } from 'yibao/protocol';
+import { decryptEncData } from 'yibao/protocol';
+import { parseEncType, parseSignType } from 'yibao/protocol';
 import { CliError, readTextFile, type Io } from '../io.js';
 import { readKeyArg } from './crypto.js';
-import { parsePublicKey, type Sm2PublicKey } from '../../crypto/keys.js';
+import { parsePublicKey, type Sm2PublicKey } from 'yibao/crypto';
 
 interface EnvelopeOpts {
   appId: string;

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'lossless-json';
-import { YibaoApiError } from '../../sdk/errors.js';
+import { YibaoApiError } from 'yibao/sdk';
 import { CliError, readTextFile, untilSignal, type Io } from '../io.js';
 import { loadCredentials, type CredentialFlags } from '../sandbox-file.js';
 import { readKeyArg } from './crypto.js';
-import { parseWireObject, toPlain } from '../../protocol/json.js';
-import { transactions } from '../../spec/index.js';
+import { parseWireObject, toPlain } from 'yibao/protocol';
+import { transactions } from 'yibao/spec';
 
 function credentialOptions(cmd: Command): Command {
   return cmd
@@ -58,7 +58,7 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
   ).action(async (txn: string, o: CredentialFlags & { file: string }) => {
     // What a HIS sends to a mobile payment center (6302/6204 go the other way; the other systems'
     // transactions have their own envelopes: PortalClient, TerminalClient, OneCodeClient).
-    const { YibaoClient, RESOURCES } = await import('../../sdk/client.js');
+    const { YibaoClient, RESOURCES } = await import('yibao/sdk');
     const sendable: string[] = Object.values(RESOURCES).map((r) => r.txn);
     if (!sendable.includes(txn)) {
       throw new CliError(
@@ -111,7 +111,7 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       }
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port 应为 0–65535 的整数：${o.port}`);
-      const { Bridge } = await import('../../sdk/bridge.js');
+      const { Bridge } = await import('yibao/sdk');
       let bridge: InstanceType<typeof Bridge>;
       try {
         bridge = new Bridge({ apps });
@@ -138,7 +138,7 @@ export function registerToolkitCommands(program: Command, io: Io, setExit: (code
       .option('--report <file>', 'JSON 报告 / JSON report', 'conformance-report.json'),
   ).action(async (o: CredentialFlags & { qrCode?: string; psnNo?: string; insutype?: string; payAuthNo?: string; report: string }) => {
     const cred = loadCredentials(flags(o));
-    const { runConformance } = await import('../../sdk/conformance.js');
+    const { runConformance } = await import('yibao/sdk');
     const report = await runConformance({
       baseUrl: cred.baseUrl,
       appId: cred.appId,
