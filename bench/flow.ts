@@ -18,6 +18,7 @@
  *   --concurrency list default 1,8,32
  *   --preload [N]      the second mode: 6202/6301 latency on an empty database, then with N
  *                      (default 1,000,000) orders loaded by generate_series, then again
+ *   --latency-orders N orders measured at each size in --preload mode (default 200)
  *   --keep             keep the PostgreSQL schema (its name is printed)
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -94,7 +95,7 @@ const LINES: DemoLine[] = [
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let BASE = '';
 
-function post(path: string, body: string): Promise<string> {
+function post(path: string, body: string, retried = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, BASE);
     const req = http.request(
@@ -106,7 +107,9 @@ function post(path: string, body: string): Promise<string> {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // A kept-alive connection the server closed while idle (its keep-alive timeout) fails at once,
+    // before the request was read: send it again on a fresh one (Node's documented pattern).
+    req.on('error', (err: NodeJS.ErrnoException) => (!retried && req.reusedSocket && err.code === 'ECONNRESET' ? post(path, body, true).then(resolve, reject) : reject(err)));
     req.end(body);
   });
 }
@@ -243,6 +246,8 @@ function procCpuMs(pid: number): number | undefined {
 class BackendCpu {
   private readonly last = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Its own connection: the sampler runs beside the preload's long statements. */
+  private client: pg.Client | undefined;
   local = false;
 
   async start(): Promise<void> {
@@ -250,12 +255,19 @@ class BackendCpu {
     const host = new URL(DATABASE_URL!).hostname;
     this.local = ['127.0.0.1', 'localhost', '::1', ''].includes(host) && procCpuMs(process.pid) !== undefined;
     if (!this.local) return;
+    this.client = new pg.Client({ connectionString: DATABASE_URL });
+    await this.client.connect();
     await this.sample();
     this.timer = setInterval(() => void this.sample(), 200);
   }
 
+  private sampling = false;
+
   private async sample(): Promise<void> {
-    const rows = await admin!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]).catch(() => ({ rows: [] }));
+    if (this.sampling) return;
+    this.sampling = true;
+    const rows = await this.client!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]).catch(() => ({ rows: [] }));
+    this.sampling = false;
     for (const { pid } of rows.rows) {
       const ms = procCpuMs(pid);
       if (ms !== undefined) this.last.set(pid, ms);
@@ -265,12 +277,14 @@ class BackendCpu {
   /** Total CPU ms of every backend seen so far (a backend that exited keeps its last reading). */
   async total(): Promise<number | undefined> {
     if (!this.local) return undefined;
+    while (this.sampling) await new Promise((r) => setTimeout(r, 10));
     await this.sample();
     return [...this.last.values()].reduce((a, b) => a + b, 0);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.client?.end();
   }
 }
 const backends = new BackendCpu();
@@ -448,6 +462,8 @@ async function main(): Promise<void> {
   }
 
   server = fork(fileURLToPath(new URL('./flow-server.js', import.meta.url)), [], {
+    // e.g. YIBAO_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+    execArgv: process.env.YIBAO_BENCH_NODE_ARGS ? process.env.YIBAO_BENCH_NODE_ARGS.split(' ') : [],
     env: {
       ...process.env,
       YIBAO_BENCH_CONFIG: join(dir, 'config.json'),
@@ -475,14 +491,17 @@ async function main(): Promise<void> {
 
     if (PRELOAD > 0) {
       const runs: Array<{ rows: number; level: Level }> = [];
-      runs.push({ rows: 0, level: await measure(1, 150) });
+      runs.push({ rows: 0, level: await measure(1, Number(option('--latency-orders') ?? 200)) });
       await preload(PRELOAD);
       await measure(8, 80);
-      runs.push({ rows: PRELOAD, level: await measure(1, 150) });
+      runs.push({ rows: PRELOAD, level: await measure(1, Number(option('--latency-orders') ?? 200)) });
       console.log(`\nyibao flow benchmark, preload mode — ${store}, ${WORKERS} worker(s), concurrency 1\n`);
-      console.log('| orders in database | 6202 p50 ms | 6202 p99 ms | 6301 p50 ms | 6301 p99 ms | statements/order | load avg |');
-      console.log('|---|---|---|---|---|---|---|');
-      for (const r of runs) console.log(`| ${r.rows.toLocaleString('en-US')} | ${r.level.p50['6202']} | ${r.level.p99['6202']} | ${r.level.p50['6301']} | ${r.level.p99['6301']} | ${r.level.statementsPerOrder} | ${r.level.loadAvg} |`);
+      console.log('| orders in database | 6202 p50 ms | 6202 p99 ms | 6301 p50 ms | 6301 p99 ms | server CPU ms/order | DB CPU ms/order | statements/order | load avg |');
+      console.log('|---|---|---|---|---|---|---|---|---|');
+      for (const r of runs) {
+        const l = r.level;
+        console.log(`| ${r.rows.toLocaleString('en-US')} | ${l.p50['6202']} | ${l.p99['6202']} | ${l.p50['6301']} | ${l.p99['6301']} | ${l.serverCpuMsPerOrder} | ${l.dbCpuMsPerOrder ?? 'n/a'} | ${l.statementsPerOrder} | ${l.loadAvg} |`);
+      }
       const [empty, full] = [runs[0]!.level, runs[1]!.level];
       console.log(
         '\n' +
@@ -496,6 +515,10 @@ async function main(): Promise<void> {
             p50Ms6301Full: full.p50['6301'],
             ratio6202: Number((full.p50['6202']! / empty.p50['6202']!).toFixed(2)),
             ratio6301: Number((full.p50['6301']! / empty.p50['6301']!).toFixed(2)),
+            // CPU time does not wait for a busy machine: the database's work per order, empty and full.
+            dbCpuMsPerOrderEmpty: empty.dbCpuMsPerOrder,
+            dbCpuMsPerOrderFull: full.dbCpuMsPerOrder,
+            loadAvg: full.loadAvg,
           }),
       );
       return;
@@ -535,7 +558,7 @@ async function main(): Promise<void> {
         }),
     );
   } finally {
-    backends.stop();
+    await backends.stop();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     callbackServer.close();

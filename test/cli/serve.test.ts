@@ -213,4 +213,45 @@ describe('yibao serve (the README command, as a developer runs it)', () => {
       await admin.end();
     }
   });
+
+  it('--workers needs PostgreSQL: on PGlite it is refused with one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yibao-workers-'));
+    const { spawnSync } = await import('node:child_process');
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--workers', '2', '--data', join(dir, 'd'), '--port', '0'], { encoding: 'utf8', env });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--workers 大于 1 需要 PostgreSQL/);
+    const bad = spawnSync(process.execPath, [BIN, 'serve', '--workers', 'many', '--port', '0'], { encoding: 'utf8', env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--workers 应为 1–256 的整数或 auto/);
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)('--workers 2 on PostgreSQL: two worker processes behind one port take payments, and stop on SIGTERM', async () => {
+    const schema = `yb_serve_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    try {
+      const u = new URL(TEST_DATABASE_URL!);
+      u.searchParams.set('options', `-c search_path=${schema}`);
+      const dir = mkdtempSync(join(tmpdir(), 'yibao-pg-workers-'));
+      const r = await serve(['--data', join(dir, '.yibao'), '--workers', '2'], { DATABASE_URL: u.toString() });
+      running.push(r);
+      expect(r.stderr()).toContain('store: postgres, 2 workers');
+      const children = readFileSync(`/proc/${r.child.pid}/task/${r.child.pid}/children`, 'utf8').trim().split(/\s+/);
+      expect(children).toHaveLength(2);
+      const sandbox = JSON.parse(readFileSync(join(dir, '.yibao', 'sandbox.json'), 'utf8'));
+      // Round-robin: consecutive connections go to alternate workers, so both take part.
+      for (let i = 0; i < 2; i++) await payWithSandboxFile(r.url, sandbox);
+      const orders = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.orders`);
+      expect(orders.rows[0].n).toBe(2);
+      expect(await stop(r)).toBe(0);
+      for (const pid of children) expect(existsSync(`/proc/${pid}`)).toBe(false);
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  }, 120_000);
 });

@@ -85,9 +85,10 @@ export class Gate {
     checkTimestamp(p.timestamp, p.now, this.config.replayWindowSeconds ?? 300, p.timeField ?? 'timestamp');
   }
 
-  async admitOnce(tx: Queryable, app: AppConfig, signature: string, nowMs?: number): Promise<void> {
+  /** The bucket is taken at the time of taking (not the request's start): concurrent requests take in order. */
+  async admitOnce(tx: Queryable, app: AppConfig, signature: string): Promise<void> {
     await rememberSignature(tx, app.appId, signature);
-    this.admit(app, nowMs);
+    this.admit(app);
   }
 
   async rememberFailed(app: AppConfig, signature: string): Promise<void> {

@@ -73,7 +73,12 @@ export function forkWorkers(n: number, opts: { env?: Record<string, string>; onE
         all.map(
           (w) =>
             new Promise<void>((resolve) => {
-              w.once('exit', () => resolve());
+              // A worker that has not closed in 30 s (a request that never ends) is killed.
+              const timer = setTimeout(() => w.process.kill('SIGKILL'), 30_000);
+              w.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
               w.process.kill('SIGTERM');
             }),
         ),

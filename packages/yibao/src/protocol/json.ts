@@ -1,4 +1,5 @@
-import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber, stringify } from 'lossless-json';
+import { DepthError, parseLossless } from './lossless.js';
 import { ErrorCode, YibaoError } from './errors.js';
 
 /**
@@ -65,11 +66,11 @@ export const MAX_WIRE_DEPTH = 32;
  */
 export function parseWire(input: WireText, what = '报文', root = ''): WireValue {
   const text = typeof input === 'string' ? input : utf8Text(input, what);
-  if (nestingDepth(text) > MAX_WIRE_DEPTH) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}嵌套层级超过 ${MAX_WIRE_DEPTH} 层`);
   let value: WireValue;
   try {
-    value = parse(text) as WireValue;
+    value = parseLossless(text, MAX_WIRE_DEPTH);
   } catch (cause) {
+    if (cause instanceof DepthError) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}嵌套层级超过 ${MAX_WIRE_DEPTH} 层`);
     throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}不是有效的 JSON：${(cause as Error).message}`, { cause });
   }
   const bad = badText(value, root);
@@ -84,24 +85,6 @@ export function parseWireObject(text: WireText, what = '报文', root = ''): Wir
   const value = parseWire(text, what, root);
   if (!isPlainObject(value)) throw new YibaoError(ErrorCode.INVALID_PARAM, `${what}应为 JSON 对象`);
   return value;
-}
-
-/** The deepest nesting of brackets outside strings, without parsing (so a hostile depth never recurses). */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) max = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
 }
 
 // eslint-disable-next-line no-control-regex

@@ -97,9 +97,11 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         untilSignal(
           // One banner, in one write, so that whoever waits for the first line has all of it.
           () => (worker ? undefined : io.err(banner(platform))),
-          () => {
+          async () => {
             if (!worker) io.err('yibao: 正在停止 / shutting down');
-            return platform.close();
+            await platform.close();
+            // The channel to the primary would keep a worker's process alive once its platform is closed.
+            cluster.worker?.disconnect();
           },
         ),
       );
