@@ -22,7 +22,7 @@ function compile(codes: string[]): string[][] {
   const dir = mkdtempSync(join(tmpdir(), 'yibao-doc-'));
   const files = codes.map((code, i) => {
     const file = join(dir, `his${i}.ts`);
-    writeFileSync(file, code.replace(/from 'yibao\/sdk'/g, `from '${join(ROOT, 'src', 'sdk', 'index.js')}'`));
+    writeFileSync(file, code.replace(/from 'yibao\/sdk'/g, `from '${join(ROOT, 'packages', 'yibao', 'src', 'sdk', 'index.js')}'`));
     return file;
   });
   const program = ts.createProgram(files, {
@@ -54,7 +54,7 @@ describe('docs/toolkit.md: the typed 6201 example', () => {
   });
 
   it('our own demo and conformance use the types without casts', () => {
-    for (const f of readdirSync(join(ROOT, 'src', 'cli')).filter((n) => n.startsWith('demo')).map((n) => join(ROOT, 'src', 'cli', n)).concat(join(ROOT, 'src', 'sdk', 'conformance.ts'))) {
+    for (const f of readdirSync(join(ROOT, 'packages', 'platform', 'src', 'cli')).filter((n) => n.startsWith('demo')).map((n) => join(ROOT, 'packages', 'platform', 'src', 'cli', n)).concat(join(ROOT, 'packages', 'yibao', 'src', 'sdk', 'conformance.ts'))) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/as never/);
     }
   });
