@@ -44,7 +44,7 @@ export interface ChaosResult {
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Compiled (dist/bench/chaos) or run from source by vitest (bench/chaos).
 const ROOT = HERE.split(/[\\/]/).includes('dist') ? join(HERE, '..', '..', '..') : join(HERE, '..', '..');
-const BIN = join(ROOT, 'bin', 'yibao.js');
+const BIN = join(ROOT, 'packages', 'platform', 'bin', 'yibao.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pick = <T>(a: readonly T[]): T => a[Math.floor(Math.random() * a.length)]!;
 const n = (yuan: string) => new LosslessNumber(yuan);
