@@ -71,7 +71,7 @@ describe.each(storeKinds)('6205 bank-card page and terminal screen on $name', (k
   });
 
   it('outside sandbox mode the 6205 page is the center\'s and says nothing of a sandbox', async () => {
-    const prod = await startTestPlatform(kind, { sandbox: false }, t.reuse);
+    const prod = await startTestPlatform(kind, { sandbox: false, operatorToken: 'a-strong-operator-token-0123456789', outbound: { allow: ['127.0.0.1'] } }, t.reuse);
     try {
       const u = await scanAndUpload(prod, LISI);
       const now = new Date();
