@@ -8,6 +8,7 @@ import { rawBody } from './body.js';
 import { clientErrorHandler, MAX_HEADER_BYTES } from './client-error.js';
 import { KEY_ID_HEADER } from 'yibao/protocol';
 import type { Platform } from './platform.js';
+import { safeError } from '../util/mask.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerDocsRoutes } from './routes-docs.js';
 import { registerSystemRoutes, registerSystemSandbox } from './routes-systems.js';
@@ -94,7 +95,12 @@ export function buildHttpApp(platform: Platform): FastifyInstance {
     }
   });
   // Apps changed on any instance (admin API, `yibao app`) are seen here within appsCacheMs (center/apps.ts).
-  app.addHook('onRequest', async () => platform.apps.fresh());
+  // Not for the balancer's checks (liveness must not depend on the database), and a failed check
+  // leaves the copy in memory in force: the request's own database work answers for the database.
+  app.addHook('onRequest', async (req) => {
+    if (req.url === '/healthz' || req.url === '/readyz') return;
+    await platform.apps.fresh().catch((err: unknown) => platform.deps.log.warn({ err: safeError(err) }, 'apps: could not check for changes'));
+  });
   registerMetrics(app, platform);
   // An empty Content-Type header (some HIS HTTP stacks send `Content-Type:`) would be HTTP 415 before
   // any route; the body is read as bytes either way, so it is handled as if the header were absent
