@@ -225,7 +225,30 @@ export async function startTestPlatform(kind: StoreKind, overrides: Partial<Yiba
  */
 function checkAnswers(platform: Platform, apps: TestApp[]): string[] {
   const issues: string[] = [];
-  const secretOf = (appId: unknown) => apps.find((a) => a.config.appId === appId)?.config.appSecret;
+  // The test's own secret, and during a rotation (docs/apps.md) the app's current and previous ones:
+  // an answer is sealed with the secret its request used.
+  const secretsOf = (appId: unknown): string[] => {
+    const id = String(appId);
+    let live: { appSecret?: string; previousAppSecret?: string } | undefined;
+    try {
+      live = platform.center.app(id);
+    } catch {
+      live = undefined;
+    }
+    const all = [apps.find((a) => a.config.appId === id)?.config.appSecret, live?.appSecret, live?.previousAppSecret];
+    return [...new Set(all.filter((x): x is string => typeof x === 'string' && x !== ''))];
+  };
+  const withSecret = <T>(appId: unknown, open: (secret: string) => T): T | undefined => {
+    const secrets = secretsOf(appId);
+    for (const [i, secret] of secrets.entries()) {
+      try {
+        return open(secret);
+      } catch (err) {
+        if (i === secrets.length - 1) throw err;
+      }
+    }
+    return undefined;
+  };
   const centerPaths = new Map<string, string>(Object.values(mobileTransactions).flatMap((t) => ('path' in t && t.path ? [[t.path as string, t.id] as [string, string]] : [])));
   const portalPaths = new Map<string, string>(Object.values(portalTransactions).map((t) => [t.path, t.id]));
   const check = (txn: string, value: unknown, root: string) => {
@@ -238,10 +261,9 @@ function checkAnswers(platform: Platform, apps: TestApp[]): string[] {
     try {
       const body = parseWireObject(payload);
       const plain = (field: 'encData' | 'output', appId: unknown) => {
-        const secret = secretOf(appId);
-        if (field === 'encData') return secret === undefined ? undefined : decryptEncData(body, { appId: String(appId), appSecret: secret }) ?? body.data;
+        if (field === 'encData') return withSecret(appId, (secret) => decryptEncData(body, { appId: String(appId), appSecret: secret }) ?? body.data);
         const out = body.output;
-        return typeof out === 'string' && secret !== undefined ? parseWire(sm4DecryptHex(envelopeSm4Key(String(appId), secret), out)) : out;
+        return typeof out === 'string' ? withSecret(appId, (secret) => parseWire(sm4DecryptHex(envelopeSm4Key(String(appId), secret), out))) : out;
       };
       if (centerPaths.has(path) && body.code === '0') {
         const data = plain('encData', body.appId);

@@ -19,8 +19,11 @@ export function parseLossless(text: string, maxDepth = Infinity): WireValue {
     if (++depth > maxDepth) throw new DepthError(maxDepth);
   };
 
+  // The offending character is quoted only when printable: the message goes back to the sender in an
+  // answer, where a NUL, a control character or half a surrogate pair breaks a strict JSON reader.
+  const shown = (c: number) => (c >= 0x20 && c !== 0x7f && (c < 0xd800 || c > 0xdfff) ? `'${String.fromCharCode(c)}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
   const fail = (what: string): never => {
-    throw new SyntaxError(i < n ? `${what} but got '${text[i]}' at position ${i}` : `${what} but reached end of input at position ${i}`);
+    throw new SyntaxError(i < n ? `${what} but got ${shown(text.charCodeAt(i))} at position ${i}` : `${what} but reached end of input at position ${i}`);
   };
 
   const skipWhitespace = () => {
