@@ -162,23 +162,12 @@ export class Bridge {
         res.writeHead(405, { 'content-type': 'application/json; charset=utf-8', allow: 'POST' }).end(JSON.stringify({ code: '-5', message: '6302 回调地址只接受 POST' }));
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let refused = false;
-      req.on('data', (c: Buffer) => {
-        if (refused) return;
-        size += c.length;
-        if (size > MAX_CALLBACK_BYTES) {
-          refused = true;
-          chunks.length = 0;
-          res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(buildCallbackAck(false, `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`)));
-        } else chunks.push(c);
-      });
-      req.on('end', () => {
-        if (refused) return;
-        void this.handleCallback(Buffer.concat(chunks)).then((r) => {
-          if (!res.writableEnded && !res.destroyed) res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(r.body));
-        });
+      readCapped(req, MAX_CALLBACK_BYTES, {
+        tooLarge: () => res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(buildCallbackAck(false, `回调报文过大（超过 ${MAX_CALLBACK_BYTES} 字节）`))),
+        body: (bytes) =>
+          void this.handleCallback(bytes).then((r) => {
+            if (!res.writableEnded && !res.destroyed) res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(r.body));
+          }),
       });
     });
     return new Promise((resolve) => server.listen(port, host, () => resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` })));
@@ -301,30 +290,40 @@ export class Bridge {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ bridge: 'yibao', usage: 'POST MobileTrans JSON or {"txn","data"}' }));
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let refused = false;
-      req.on('data', (c: Buffer) => {
-        if (refused) return;
-        size += c.length;
-        // The same limit as the platform's: a HIS never sends more, and memory stays bounded.
-        if (size > MAX_WIRE_BYTES) {
-          refused = true;
-          chunks.length = 0;
+      // The same limit as the platform's: a HIS never sends more, and memory stays bounded.
+      readCapped(req, MAX_WIRE_BYTES, {
+        tooLarge: () => {
           const answer = buildMobileTransResponse({ respCode: ErrorCode.INVALID_PARAM, message: `报文过大：请求体超过 ${MAX_WIRE_BYTES / 1024 / 1024} MB`, orgId: '' });
-          // The rest is read and dropped (not kept), so the client gets this answer rather than a reset.
           res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(stringifyWire(answer as unknown as WireObject));
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (refused) return;
-        void this.handle(Buffer.concat(chunks)).then((answer) => {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(answer));
-        });
+        },
+        body: (bytes) =>
+          void this.handle(bytes).then((answer) => {
+            res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(stringifyWire(answer));
+          }),
       });
     });
     return new Promise((resolve) => server.listen(port, host, () => resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` })));
   }
+}
+
+/**
+ * Reads a request body up to `max` bytes. Past it the body is refused once (`tooLarge`) and the rest is
+ * read and dropped, not kept, so that the client gets that answer rather than a reset.
+ */
+function readCapped(req: IncomingMessage, max: number, on: { tooLarge: () => void; body: (bytes: Buffer) => void }): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    size += c.length;
+    if (size > max) {
+      refused = true;
+      chunks.length = 0;
+      on.tooLarge();
+    } else chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!refused) on.body(Buffer.concat(chunks));
+  });
 }
