@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { CliError } from './io.js';
 
 /** What the toolkit commands need to call a center; by default read from ./.yibao/sandbox.json. */
@@ -58,4 +59,20 @@ export function loadCredentials(flags: CredentialFlags, requireFile = false): Cr
     if (!merged[k]) throw new CliError(`缺少 --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}（或 ${DEFAULT_SANDBOX_FILE}）`);
   }
   return merged as Credentials;
+}
+
+/**
+ * The flags that name a center and an institution's credentials (read with loadCredentials), for the
+ * commands that call a center. No commander default for --sandbox: a default would make the file look
+ * asked for, and a real center's credentials given as flags would still need a sandbox file.
+ */
+export function credentialOptions(cmd: Command, platformKeyHelp = '平台 SM2 公钥'): Command {
+  return cmd
+    .option('--base-url <url>', '中心地址 / center base URL（默认取沙箱文件）')
+    .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
+    .option('--app-id <appId>')
+    .option('--app-secret <appSecret>')
+    .option('--private-key <key>', '机构 SM2 私钥')
+    .option('--platform-public-key <key>', platformKeyHelp)
+    .option('--org-codg <orgCodg>');
 }

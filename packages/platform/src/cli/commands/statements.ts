@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { YibaoApiError } from 'yibao/sdk';
 import { CliError, readTextFile, type Io } from '../io.js';
-import { loadCredentials, type CredentialFlags } from '../sandbox-file.js';
+import { credentialOptions, loadCredentials, type CredentialFlags } from '../sandbox-file.js';
 import { readKeyArg } from './crypto.js';
 
 /**
@@ -11,16 +11,6 @@ import { readKeyArg } from './crypto.js';
  * envelope) and `yibao app …` (the operator's side, through the admin API). docs/statements.md,
  * docs/apps.md.
  */
-function credentialOptions(cmd: Command): Command {
-  return cmd
-    .option('--base-url <url>', '中心地址 / center base URL（默认取沙箱文件）')
-    .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
-    .option('--app-id <appId>')
-    .option('--app-secret <appSecret>')
-    .option('--private-key <key>', '机构 SM2 私钥')
-    .option('--platform-public-key <key>', '平台 SM2 公钥（轮换期间可用逗号分隔多个）')
-    .option('--org-codg <orgCodg>');
-}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -46,6 +36,7 @@ export function registerStatementCommands(program: Command, io: Io, setExit: (co
       .requiredOption('--date <yyyy-MM-dd>', '对账日期（北京时间，已结束的日期）/ the Beijing-time day')
       .option('--format <csv|json>', '输出格式 / output format', 'csv')
       .option('--out <file>', '写入文件 / write to a file'),
+    '平台 SM2 公钥（轮换期间可用逗号分隔多个）',
   ).action(async (o: CredentialFlags & { date: string; format: string; out?: string }) => {
     const format = o.format.toUpperCase();
     if (format !== 'CSV' && format !== 'JSON') throw new CliError(`--format 应为 csv 或 json：${o.format}`);
@@ -64,6 +55,7 @@ export function registerStatementCommands(program: Command, io: Io, setExit: (co
       .requiredOption('--date <yyyy-MM-dd>', '对账日期（北京时间）')
       .requiredOption('--ledger <file>', '院内账本 CSV（格式见 docs/statements.md；- 为标准输入）')
       .option('--json', '输出 JSON / print JSON'),
+    '平台 SM2 公钥（轮换期间可用逗号分隔多个）',
   ).action(async (o: CredentialFlags & { date: string; ledger: string; json?: boolean }) => {
     const { parseLedger, compareLedger, describeDifference, LedgerError } = await import('yibao/sdk');
     let ledger;

@@ -4,23 +4,11 @@ import { resolve } from 'node:path';
 import { stringify } from 'lossless-json';
 import { YibaoApiError } from 'yibao/sdk';
 import { CliError, readTextFile, untilSignal, type Io } from '../io.js';
-import { loadCredentials, type CredentialFlags } from '../sandbox-file.js';
+import { credentialOptions, loadCredentials, type CredentialFlags } from '../sandbox-file.js';
 import { readKeyArg } from './crypto.js';
 import { parseWireObject, toPlain } from 'yibao/protocol';
 import { transactions } from 'yibao/spec';
 
-function credentialOptions(cmd: Command): Command {
-  return cmd
-    .option('--base-url <url>', '中心地址 / center base URL（默认取沙箱文件）')
-    // No commander default: a default would make the file look asked for, and a real center's
-    // credentials given as flags would still need a sandbox file (loadCredentials reads the default).
-    .option('--sandbox <file>', '沙箱文件 / sandbox file（默认 .yibao/sandbox.json，存在时读取）')
-    .option('--app-id <appId>')
-    .option('--app-secret <appSecret>')
-    .option('--private-key <key>', '机构 SM2 私钥')
-    .option('--platform-public-key <key>', '平台 SM2 公钥')
-    .option('--org-codg <orgCodg>');
-}
 
 function flags(o: CredentialFlags & { privateKey?: string; platformPublicKey?: string }): CredentialFlags {
   return {
