@@ -1,12 +1,14 @@
 /**
  * `npm run screenshots`: the patient's pages at 375 px into docs/img/, from a fresh in-memory sandbox
- * driven the way a HIS drives it (6101 → 6201 → authorise → cashier). Needs a Chromium (CHROME_PATH or
+ * driven the way a HIS drives it (6101 → 6201 → authorise → cashier); then the operator console at an
+ * operator's desktop width (1280 px) over the same orders. Needs a Chromium (CHROME_PATH or
  * /usr/bin/chromium) and playwright-core (a devDependency).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateKeyPair } from 'yibao/crypto';
 import { startPlatform } from '../packages/platform/src/server/platform.js';
+import { createOperator } from '../packages/platform/src/center/operators.js';
 import { YibaoClient } from 'yibao/sdk';
 import { TerminalClient } from 'yibao/sdk';
 import { formatDateTime } from 'yibao/protocol';
@@ -118,6 +120,25 @@ async function main(): Promise<void> {
     await page.goto(`${platform.url}/sandbox/terminal`);
     await shot('terminal');
     await context.close();
+
+    // The operator console, as an operator sees it on a desktop.
+    await createOperator(platform.deps.store, { name: 'admin', role: 'admin', password: 'screenshot-password-0123' });
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const op = await desk.newPage();
+    await op.goto(`${platform.url}/console/dashboard`);
+    await op.fill('input[name=name]', 'admin');
+    await op.fill('input[name=password]', 'screenshot-password-0123');
+    await Promise.all([op.waitForURL(/\/console\/dashboard/), op.click('button[type=submit]')]);
+    const deskShot = async (name: string) => {
+      await op.screenshot({ path: `${OUT}/${name}.png`, fullPage: true });
+      console.log(`${OUT}/${name}.png`);
+    };
+    await deskShot('console-dashboard');
+    await op.goto(`${platform.url}/console/orders`);
+    await deskShot('console-orders');
+    await op.goto(`${platform.url}/console/orders/${encodeURIComponent(String(up2.payOrdId))}`);
+    await deskShot('console-order');
+    await desk.close();
   } finally {
     await browser.close();
     await platform.close();

@@ -24,9 +24,10 @@ function niceMax(v: number): number {
 
 /** Stacked vertical bars, one per category (days), with a legend. */
 export function stackedBars(p: { title: string; categories: string[]; series: Series[]; format: (v: number) => string; width?: number; height?: number }): Html {
-  const width = p.width ?? 720;
-  const height = p.height ?? 240;
-  const left = 64;
+  // Drawn at about the size a dashboard card shows it (~400 px), so that its 11-px text stays 11 px.
+  const width = p.width ?? 400;
+  const height = p.height ?? 220;
+  const left = 60;
   const bottom = 28;
   const top = 24;
   const plotH = height - bottom - top;
@@ -56,7 +57,7 @@ export function stackedBars(p: { title: string; categories: string[]; series: Se
       }
       acc += v;
     }
-    if (p.categories.length <= 16 || i % 2 === 0) {
+    if (p.categories.length <= 8 || i % 2 === (p.categories.length - 1) % 2) {
       parts.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" fill="${TEXT}" ${FONT}>${escapeHtml(c.slice(5))}</text>`);
     }
   });
