@@ -211,6 +211,46 @@ describe.skipIf(!HAS_CHROMIUM)('operator console in Chromium', () => {
     await context.close();
   });
 
+  it('refund on behalf: an operator refunds cash from the order page with a reason and sees the refund; a viewer sees no form and is refused', async () => {
+    const u = await scanAndUpload(t, LISI);
+    const r = await t.call('6202', payData(u, (await authorise(t, LISI)).payAuthNo));
+    expect(r.code, r.message).toBe('0');
+    const viewer = await loggedIn('wang.viewer');
+    await viewer.page.goto(`${t.url}/console/orders/${u.payOrdId}`);
+    expect(await viewer.page.locator('#refund-form').count()).toBe(0);
+    const csrf = await viewer.page.locator('input[name=_csrf]').first().inputValue();
+    const refused = await viewer.page.evaluate(async ({ id, csrf }) => {
+      const res = await fetch(`/console/orders/${id}/refund`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, refdType: 'CASH', cashRefdAmt: '1.00', reason: 'viewer try' }).toString() });
+      return { status: res.status, text: await res.text() };
+    }, { id: u.payOrdId, csrf });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('权限不足');
+    await viewer.context.close();
+
+    const { context, page } = await loggedIn('li.operator');
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${t.url}/console/orders/${u.payOrdId}`);
+    await page.selectOption('#refund-form select[name=refdType]', 'CASH');
+    await page.fill('#refund-form input[name=cashRefdAmt]', '2.50');
+    await page.fill('#refund-form textarea[name=reason]', '医院电话委托退还多收费用');
+    await submit(page, '#refund-form button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe(`/console/orders/${u.payOrdId}`);
+    expect(await page.locator('#refund-notice').textContent()).toContain('SUCC');
+    expect(await page.locator('#refunds').textContent()).toContain('2.50');
+    expect(await page.locator('#m-refunded td').textContent()).toBe('2.50');
+    // Without a reason the browser would not submit; the server refuses it as well, on the order page.
+    await page.fill('#refund-form input[name=cashRefdAmt]', '1.00');
+    await page.evaluate(() => document.querySelector('#refund-form textarea[name=reason]')!.removeAttribute('required'));
+    await submit(page, '#refund-form button[type=submit]');
+    expect(await page.locator('#refund-error').textContent()).toMatch(/reason: 必填/);
+    await page.goto(`${t.url}/console/audit`);
+    const row = page.locator('#audit tr', { hasText: u.payOrdId });
+    expect(await row.locator('.actor').textContent()).toBe('li.operator');
+    expect(await row.locator('.action').textContent()).toBe('order.refund');
+    expect(await row.locator('.reason').textContent()).toBe('医院电话委托退还多收费用');
+    await context.close();
+  });
+
   it('callbacks: retries used up → flagged on the dashboard; the operator resends with a reason to the corrected notifyUrl; the audit view shows who, when, what and why', async () => {
     const app = t.platform.center.app(t.app.config.appId)!;
     const original = app.notifyUrl!;

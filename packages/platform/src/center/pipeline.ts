@@ -24,7 +24,7 @@ export const CENTER_TXNS = {
   '6101': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await decodeQr(ctx) }),
   '6201': async (ctx: TxnContext): Promise<TxnResult> => ({ data: await uploadFees(ctx) }),
   '6202': payOrder,
-  '6203': refundOrder,
+  '6203': (ctx: TxnContext): Promise<TxnResult> => refundOrder(ctx),
   '6205': bankCardPay,
   '6301': queryOrder,
   '6401': revokeOrder,

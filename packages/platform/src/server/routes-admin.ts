@@ -6,7 +6,8 @@ import { registerStatementRoutes } from './routes-statements.js';
 import { registerAppRoutes } from './routes-apps.js';
 import type { Platform } from './platform.js';
 import { LEGACY_ACTOR, tokenAuth } from './console/auth.js';
-import { reconcileAction, resendAction } from './console/actions.js';
+import { reconcileAction, refundAction, resendAction } from './console/actions.js';
+import { jsonBody } from './admin-body.js';
 import { bodyFields } from './console/form.js';
 import { parseOrderQuery } from './console/order-query.js';
 
@@ -49,6 +50,17 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
       const r = await reconcileAction(platform, adminActor(req), (req.params as { payOrdId: string }).payOrdId, bodyFields(req).reason);
       if (!r.ok) return reply.code(r.status).send({ code: r.status === 400 ? '000105' : '-1', message: r.message });
       return { payOrdId: r.payOrdId, before: r.before, ordStas: r.ordStas };
+    });
+    /**
+     * 代机构退款: the center's 6203 on the institution's behalf. Body `{"refdType": "ALL"|"CASH"|"HI",
+     * "cashRefdAmt"?: "yuan" (CASH, partial), "reason": "…"}` (reason required, audited).
+     */
+    admin.post('/admin/orders/:payOrdId/refund', { config: { role: 'operator' } }, async (req, reply) => {
+      const body = jsonBody(req);
+      if (!body) return reply.code(400).send({ code: '000105', message: '请求体应为 JSON 对象', success: false });
+      const r = await refundAction(platform, adminActor(req), (req.params as { payOrdId: string }).payOrdId, body);
+      if (!r.ok) return reply.code(r.status).send({ code: r.code, message: r.message, success: false });
+      return { payOrdId: r.payOrdId, appRefdSn: r.appRefdSn, refdSn: r.refdSn, refStatus: r.refStatus, ordStas: r.ordStas, ...(r.message ? { message: r.message } : {}) };
     });
     admin.get('/admin/callbacks', async (req) => {
       const q = req.query as Record<string, string>;

@@ -25,7 +25,13 @@ import { resolvePendingRefunds } from '../reconcile.js';
 const REFUND_MONEY = ['totlRefdAmt', 'psnAcctRefdAmt', 'fundRefdAmt', 'cashRefdAmt'] as const;
 const REFUND_MEANING = ['payOrdId', 'refdType', ...REFUND_MONEY, 'expContent'] as const;
 
-export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
+/**
+ * `authority`: 'institution' for a HIS's 6203 (the patient's ecToken / payAuthNo is checked);
+ * 'operator' for a refund on the institution's behalf from the console or /admin (issue 13), where
+ * the signed-in operator's role and the audited reason stand in for the patient's credential.
+ * Everything else (money rules, idempotency, states, callbacks) is the same.
+ */
+export async function refundOrder(ctx: TxnContext, authority: 'institution' | 'operator' = 'institution'): Promise<TxnResult> {
   const { data, app, tx, deps, now } = ctx;
   const order = await ownOrder(tx, app, data, { forUpdate: true });
   const appRefdSn = text(data, 'appRefdSn');
@@ -44,7 +50,7 @@ export async function refundOrder(ctx: TxnContext): Promise<TxnResult> {
     }
     throw invalid('data.appRefdSn', '已用于其他订单（应用退款流水号）');
   }
-  await checkCredential(ctx, order);
+  if (authority === 'institution') await checkCredential(ctx, order);
   if (!REFUNDABLE.includes(order.ordStas)) {
     throw business(`订单当前状态不能退费：ordStas=${order.ordStas} ${ORD_STAS_NAMES[order.ordStas as OrdStasCode] ?? ''}`, 'data.payOrdId');
   }

@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { roleAllows } from '../../center/operators.js';
+import { refundAction } from './actions.js';
 import { getOrder, listOrders } from '../../center/admin.js';
 import { OrdStas } from '../../center/ord-stas.js';
 import { yuanToFen } from 'yibao/spec';
@@ -65,8 +67,7 @@ ${next ? html`<p><a href="${next}" id="next-page">下一页</a></p>` : ''}
     return reply.redirect(`/console/orders${params.size ? `?${params.toString()}` : ''}`, 303);
   });
 
-  c.get('/console/orders/:payOrdId', async (req, reply) => {
-    const payOrdId = (req.params as { payOrdId: string }).payOrdId;
+  const orderPage = async (req: FastifyRequest, reply: FastifyReply, payOrdId: string, message: { notice?: string; error?: string } = {}, status = 200) => {
     const found = await getOrder(store, payOrdId);
     if (!found) return errorPage(req, reply, 404, `订单不存在：${payOrdId}`);
     const { order, history, refunds, callbacks } = found;
@@ -89,7 +90,8 @@ ${next ? html`<p><a href="${next}" id="next-page">下一页</a></p>` : ''}
       ...refunds.map((r) => ({ at: new Date(r.at as Date), label: `退款 ${r.refdType} ${r.totlRefdAmt} ${r.refStatus}`, kind: 'refund' as const })),
     ];
     const money = (label: string, v: string, id: string) => html`<tr id="${id}"><th>${label}</th><td class="num">${yuan(fen(v))}</td></tr>`;
-    const body = html`
+    const canRefund = roleAllows(req.operator!.role, 'operator');
+    const body = html`${message.notice ? html`<div class="notice" role="status" id="refund-notice">${message.notice}</div>` : ''}${message.error ? html`<div class="error" role="alert" id="refund-error">${message.error}</div>` : ''}
 ${exhausted ? html`<div class="error" id="flag-exhausted"><span class="flag">回调重试用尽</span> 医院未确认结算结果通知；请核实 notifyUrl 后在下方重发。</div>` : ''}
 <div class="grid">
 <section class="card"><h2>订单</h2><dl class="kv">
@@ -114,6 +116,15 @@ ${diagnoses.map((d) => html`<tr><td>${d.diagType}</td><td>${d.diagCode}</td><td>
             (r) => html`<tr><td>${r.refdSn}</td><td>${r.refdType}</td><td class="num">${r.totlRefdAmt}</td><td class="num">${r.fundRefdAmt}</td><td class="num">${r.psnAcctRefdAmt}</td><td class="num">${r.cashRefdAmt}</td><td>${r.refStatus}</td><td>${beijingTime(r.at as Date)}</td></tr>`,
           )}</table>`
         : html`<p class="muted">无</p>`
+    }${
+      canRefund
+        ? html`<h2>代机构退款</h2><form method="post" action="/console/orders/${encodeURIComponent(order.payOrdId)}/refund" class="stack" id="refund-form" data-confirm="将以机构名义退款并记入审计日志，确定？">
+<input type="hidden" name="_csrf" value="${req.csrf!}">
+<label>退费类型<select name="refdType"><option value="CASH">CASH 仅现金</option><option value="ALL">ALL 全部剩余（医保 + 现金）</option><option value="HI">HI 仅医保（统筹 + 账户）</option></select></label>
+<label>现金退费金额（元，仅 CASH；不填退全部剩余现金 ${yuan(fen(order.cashPaid) - fen(order.cashRefunded))}）<input name="cashRefdAmt" inputmode="decimal"></label>
+<label>原因（必填，写入审计日志）<textarea name="reason" required maxlength="500" rows="2"></textarea></label>
+<button type="submit" class="danger">代机构退款</button></form>`
+        : ''
     }</section>
 <section class="card"><h2>回调</h2><table id="callbacks"><tr><th>#</th><th>类型</th><th>状态</th><th class="num">尝试</th><th>最后原因</th><th></th></tr>
 ${(callbacks as Array<{ id: unknown; status: string; attempts: number; last_error: string | null; call_type?: string }>).map(
@@ -121,6 +132,21 @@ ${(callbacks as Array<{ id: unknown; status: string; attempts: number; last_erro
 )}</table></section>
 <section class="card"><h2>状态历史</h2><table id="history"><tr><th>时间</th><th>交易</th><th>从</th><th>到</th></tr>
 ${history.map((h) => html`<tr><td>${beijingTime(h.at as Date)}</td><td>${h.txn}</td><td>${h.from ? `${h.from} ${stasName(String(h.from))}` : ''}</td><td>${h.to} ${h.toName}</td></tr>`)}</table></section>`;
-    return sendPage(reply, 200, layout({ title: `订单 ${order.payOrdId}`, operator: req.operator!, csrf: req.csrf!, active: 'orders', body }));
+    return sendPage(reply, status, layout({ title: `订单 ${order.payOrdId}`, operator: req.operator!, csrf: req.csrf!, active: 'orders', body }));
+  };
+
+  c.get('/console/orders/:payOrdId', async (req, reply) => {
+    const q = req.query as Record<string, string>;
+    const notice = q.refdSn ? `已代机构退款：退款流水 ${q.refdSn}，状态 ${q.refStatus ?? ''}` : undefined;
+    return orderPage(req, reply, (req.params as { payOrdId: string }).payOrdId, notice ? { notice } : {});
+  });
+
+  /** 代机构退款 (actions.ts refundAction): back to the order page, which shows the refund. */
+  c.post('/console/orders/:payOrdId/refund', { config: { role: 'operator' } }, async (req, reply) => {
+    const payOrdId = (req.params as { payOrdId: string }).payOrdId;
+    const f = bodyFields(req);
+    const r = await refundAction(platform, req.operator!.name, payOrdId, { refdType: f.refdType, cashRefdAmt: f.cashRefdAmt, reason: f.reason });
+    if (!r.ok) return r.status === 404 ? errorPage(req, reply, 404, `订单不存在：${payOrdId}`) : orderPage(req, reply, payOrdId, { error: `${r.code} ${r.message}` }, r.status);
+    return reply.redirect(`/console/orders/${encodeURIComponent(payOrdId)}?${new URLSearchParams({ refdSn: r.refdSn, refStatus: r.refStatus }).toString()}`, 303);
   });
 }
