@@ -50,4 +50,11 @@ describe('parseLossless: lossless-json, faster', () => {
     expect(() => parseWire('['.repeat(33) + ']'.repeat(33))).toThrow(/嵌套层级超过 32 层/);
     expect(parseWire('['.repeat(32) + ']'.repeat(32))).toBeDefined();
   });
+
+  it('counts depth, not containers: a 6201 with 500 fee lines (sibling objects, each with a nested one) parses', () => {
+    const lines = Array.from({ length: 500 }, (_, k) => ({ feedetlSn: `FD${k}`, detItemFeeSumamt: 1.5, extra: { a: [{ b: {} }] } }));
+    const text = JSON.stringify({ data: { feedetailList: lines, diseinfoList: [{ diagCode: 'J06.900' }] } });
+    expect(() => parseLossless(text, 32)).not.toThrow();
+    expect(() => parseWire(text)).not.toThrow();
+  });
 });

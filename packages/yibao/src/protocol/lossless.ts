@@ -131,6 +131,7 @@ export function parseLossless(text: string, maxDepth = Infinity): WireValue {
       if (c === 0x2c) i++;
       else if (c === 0x7d) {
         i++;
+        depth--;
         return object;
       } else fail("Comma ',' or end of object '}' expected");
     }
