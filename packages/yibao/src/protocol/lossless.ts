@@ -4,7 +4,7 @@ import type { WireValue } from './json.js';
 /**
  * The wire JSON parser: the same result as lossless-json's `parse` (numbers as LosslessNumber with
  * their text verbatim, a duplicate key with another value refused, `__proto__` kept as plain data),
- * several times faster on the platform's messages (issue 16: parsing a 6201 cost more than verifying
+ * several times faster on the platform's messages (docs/performance.md: parsing a 6201 cost more than verifying
  * its SM2 signature). The gain is in strings, which are most of every message (encData is kilobytes
  * of hex): a string without escapes is taken with one indexOf and one slice instead of character by
  * character; one with escapes is decoded by JSON.parse of just that string.
