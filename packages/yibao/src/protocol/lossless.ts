@@ -8,7 +8,7 @@ import type { WireValue } from './json.js';
  * its SM2 signature). The gain is in strings, which are most of every message (encData is kilobytes
  * of hex): a string without escapes is taken with one indexOf and one slice instead of character by
  * character; one with escapes is decoded by JSON.parse of just that string.
- * test/protocol/lossless.test.ts checks it against lossless-json on generated JSON.
+ * The repository's tests check it against lossless-json on generated and mutated JSON.
  */
 export function parseLossless(text: string, maxDepth = Infinity): WireValue {
   let i = 0;
