@@ -350,4 +350,66 @@ describe.skipIf(!HAS_CHROMIUM)('operator console in Chromium', () => {
     expect(entry).toEqual({ actor: 'admin', action: 'app.update', reason: '医院更换了回调地址' });
     await context.close();
   });
+
+  it('对账: the day per institution, insurance type and channel; the FSI core comparison; an operator marks a difference resolved with a reason (audited); a viewer gets no form and is refused', async () => {
+    const store = t.platform.deps.store;
+    const [o] = await store.query<{ settled_at: Date }>('SELECT settled_at FROM orders WHERE pay_ord_id = $1', [paid.payOrdId]);
+    const date = new Date(new Date(o!.settled_at).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const org = paid.upload.orgCodg;
+    const { dailyTotals } = await import('../../packages/platform/src/center/daily-totals.js');
+    const expected = (await dailyTotals(store, date)).settled.find((r) => r.orgCodg === org && r.insutype === paid.upload.insutype)!;
+    expect(expected.count).toBeGreaterThan(0);
+
+    const viewer = await loggedIn('wang.viewer');
+    await viewer.page.goto(`${t.url}/console/reconcile?date=${date}`);
+    expect(await viewer.page.locator('header nav a.on').textContent()).toBe('对账');
+    expect(await viewer.page.locator('#totals-settled').textContent()).toContain(org);
+    expect(await viewer.page.locator('#run-form').count()).toBe(0);
+
+    const { context, page } = await loggedIn('li.operator');
+    await page.goto(`${t.url}/console/reconcile?date=${date}`);
+    const row = page.locator(`#totals-settled tr[data-org="${org}"][data-insutype="${expected.insutype}"][data-chnl="${expected.chnlType}"]`);
+    expect(await row.locator('.count').textContent()).toBe(String(expected.count));
+    expect((await row.locator('.fund').textContent())!.replace(/,/g, '')).toBe(expected.fundPay);
+    expect((await row.locator('.cash').textContent())!.replace(/,/g, '')).toBe(expected.ownPayAmt);
+    // The core's books say one fen more for this settlement (as test/center/statements.test.ts).
+    await store.query('UPDATE fsi_settlements SET fund_pay_fen = fund_pay_fen + 1 WHERE pay_ord_id = $1', [paid.payOrdId]);
+    await submit(page, '#run-form button[type=submit]');
+    expect(await page.locator('#core-match').textContent()).toBe('总账不一致');
+    expect(await page.locator('#core-totals tr[data-side=center]').count()).toBe(1);
+    const diff = page.locator('#diffs tr[data-diff]', { hasText: paid.payOrdId });
+    expect(await diff.count()).toBe(1);
+    expect(await diff.locator('.state').textContent()).toBe('未处理');
+    const diffId = await diff.getAttribute('data-diff');
+
+    // A viewer posting the form anyway (valid CSRF token) is refused, and nothing changes.
+    await viewer.page.reload();
+    expect(await viewer.page.locator('#diffs tr[data-diff]', { hasText: paid.payOrdId }).count()).toBe(1);
+    expect(await viewer.page.locator('.resolve-form').count()).toBe(0);
+    const csrf = await viewer.page.locator('input[name=_csrf]').first().inputValue();
+    const refused = await viewer.page.evaluate(async ({ id, csrf }) => {
+      const res = await fetch(`/console/reconcile/differences/${id}/resolve`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, reason: 'viewer try' }).toString() });
+      return { status: res.status };
+    }, { id: diffId, csrf });
+    expect(refused.status).toBe(403);
+    await viewer.context.close();
+
+    // Without a reason the server refuses as well.
+    await diff.locator('input[name=reason]').evaluate((e) => e.removeAttribute('required'));
+    await submit(page, `#diffs tr[data-diff="${diffId}"] .resolve-form button[type=submit]`);
+    expect(await page.locator('[role=alert]').textContent()).toContain('reason 必填');
+    await page.locator(`#diffs tr[data-diff="${diffId}"] input[name=reason]`).fill('核心侧已更正');
+    await submit(page, `#diffs tr[data-diff="${diffId}"] .resolve-form button[type=submit]`);
+    expect(await page.locator('[role=status]').textContent()).toContain(`#${diffId}`);
+    const state = await page.locator(`#diffs tr[data-diff="${diffId}"] .state`).textContent();
+    expect(state).toContain('已处理（li.operator');
+    expect(state).toContain('核心侧已更正');
+    expect(await page.locator(`#diffs tr[data-diff="${diffId}"] .resolve-form`).count()).toBe(0);
+
+    await page.goto(`${t.url}/console/audit`);
+    const entry = page.locator('#audit tr', { hasText: 'fsi-reconcile.resolve' });
+    expect(await entry.locator('.actor').textContent()).toBe('li.operator');
+    expect(await entry.locator('.reason').textContent()).toBe('核心侧已更正');
+    await context.close();
+  });
 });

@@ -21,7 +21,7 @@ export function layout(p: { title: string; operator?: RequestOperator; csrf?: st
 </head><body>
 <header><b>yibao 运营控制台</b>${
     op
-      ? html`<nav>${link('/console/dashboard', 'dashboard', '概览')}${link('/console/orders', 'orders', '订单')}${link('/console/callbacks', 'callbacks', '回调')}${link('/console/apps', 'apps', '应用')}${link('/console/audit', 'audit', '审计日志')}${link('/console/tokens', 'tokens', 'API 令牌')}${roleAllows(op.role, 'admin') ? link('/console/operators', 'operators', '操作员') : ''}</nav>
+      ? html`<nav>${link('/console/dashboard', 'dashboard', '概览')}${link('/console/orders', 'orders', '订单')}${link('/console/callbacks', 'callbacks', '回调')}${link('/console/apps', 'apps', '应用')}${link('/console/reconcile', 'reconcile', '对账')}${link('/console/audit', 'audit', '审计日志')}${link('/console/tokens', 'tokens', 'API 令牌')}${roleAllows(op.role, 'admin') ? link('/console/operators', 'operators', '操作员') : ''}</nav>
 <form method="post" action="/console/logout" class="who"><span>${op.name}（${op.role}）</span><input type="hidden" name="_csrf" value="${p.csrf ?? ''}"><button type="submit" class="link">退出</button></form>`
       : ''
   }</header>

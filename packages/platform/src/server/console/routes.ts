@@ -11,6 +11,7 @@ import { registerOrderPages } from './page-orders.js';
 import { registerCallbackPages } from './page-callbacks.js';
 import { registerAdminPages } from './page-admin.js';
 import { registerAppPages } from './page-apps.js';
+import { registerReconcilePages } from './page-reconcile.js';
 
 /**
  * `/metrics` (Prometheus text format): readable with an operator's API token or the legacy
@@ -159,5 +160,6 @@ export function registerConsole(app: FastifyInstance, platform: Platform): void 
     registerCallbackPages(c, platform);
     registerAdminPages(c, platform);
     registerAppPages(c, platform);
+    registerReconcilePages(c, platform);
   });
 }
