@@ -31,12 +31,23 @@ const databaseUrl = process.env.DATABASE_URL;
 const dataDir = process.env.YIBAO_BENCH_DATA;
 
 const counts = { statements: 0, transactions: 0 };
+/** YIBAO_BENCH_TRACE=1: every statement's text counted, printed to stderr at exit (which statements an order runs). */
+const trace = process.env.YIBAO_BENCH_TRACE ? new Map<string, number>() : undefined;
+const traced = (sql: string, where: string) => {
+  if (!trace) return;
+  const key = `${where} ${sql.replace(/\s+/g, ' ').trim().slice(0, 140)}`;
+  trace.set(key, (trace.get(key) ?? 0) + 1);
+};
+process.on('exit', () => {
+  if (trace) for (const [k, n] of [...trace].sort((a, b) => b[1] - a[1])) process.stderr.write(`${String(n).padStart(7)} ${k}\n`);
+});
 
 /** The store, counting what goes through it (the only way the platform talks to the database). */
 function counting(store: Store): Store {
   const inTx = (tx: Queryable): Queryable => ({
     query(sql, params) {
       counts.statements++;
+      traced(sql, 'tx');
       return tx.query(sql, params);
     },
   });
@@ -45,10 +56,12 @@ function counting(store: Store): Store {
     query(sql, params) {
       counts.statements++;
       counts.transactions++;
+      traced(sql, '--');
       return store.query(sql, params);
     },
     transaction(fn) {
       counts.transactions++;
+      traced('BEGIN', 'tx');
       return store.transaction((tx) => fn(inTx(tx)));
     },
     exec: (sql) => store.exec(sql),
