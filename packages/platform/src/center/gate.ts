@@ -1,7 +1,7 @@
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { AppConfig, YibaoConfig } from './config.js';
 import { DEFAULT_ADDRESS_RATE_LIMIT, DEFAULT_RATE_LIMIT, monotonicMs, RateLimiter } from './ratelimit.js';
-import { checkTimestamp, rememberSignature, signatureHash } from './replay.js';
+import { checkTimestamp, recordingReplay, rememberSignature, signatureHash, type ReplayRecording } from './replay.js';
 import type { Queryable, Store } from '../store/store.js';
 import type { AppRegistry } from './apps.js';
 
@@ -85,10 +85,13 @@ export class Gate {
     checkTimestamp(p.timestamp, p.now, this.config.replayWindowSeconds ?? 300, p.timeField ?? 'timestamp');
   }
 
-  /** The bucket is taken at the time of taking (not the request's start): concurrent requests take in order. */
-  async admitOnce(tx: Queryable, app: AppConfig, signature: string): Promise<void> {
-    await rememberSignature(tx, app.appId, signature);
-    this.admit(app);
+  /**
+   * The request's transaction, remembering its signature on its first statement (replay.ts
+   * recordingReplay); the bucket is taken once that statement has passed the replay check — at the
+   * time of taking, not the request's start, so concurrent requests take in order.
+   */
+  admitOnce(tx: Queryable, app: AppConfig, signature: string): ReplayRecording {
+    return recordingReplay(tx, app.appId, signature, () => this.admit(app));
   }
 
   async rememberFailed(app: AppConfig, signature: string): Promise<void> {

@@ -38,6 +38,8 @@ export interface OrderRow {
   cashPaidFen: number;
   cashRefundedFen: number;
   hiRefunded: boolean;
+  /** A cash refund the channel answered EXP (outcome unknown) is still to be asked about (6301, 6203). */
+  cashRefundUnknown: boolean;
   ecCode: string | null;
   breakdown: unknown;
   upload: Record<string, unknown>;
@@ -81,6 +83,7 @@ const COLUMNS: Array<[keyof OrderRow, string]> = [
   ['cashPaidFen', 'cash_paid_fen'],
   ['cashRefundedFen', 'cash_refunded_fen'],
   ['hiRefunded', 'hi_refunded'],
+  ['cashRefundUnknown', 'cash_refund_unknown'],
   ['ecCode', 'ec_code'],
   ['breakdown', 'breakdown'],
   ['upload', 'upload'],
@@ -101,7 +104,7 @@ export function rowToOrder(row: Record<string, unknown>): OrderRow {
   return out as unknown as OrderRow;
 }
 
-export type NewOrder = Omit<OrderRow, 'createdAt' | 'updatedAt' | 'settledAt' | 'revsToken' | 'revsTokenExpiresAt' | 'cashPaidFen' | 'cashRefundedFen' | 'hiRefunded' | 'setlType' | 'chnlType' | 'hiDocSn' | 'hiChrgTime' | 'traceTime'>;
+export type NewOrder = Omit<OrderRow, 'createdAt' | 'updatedAt' | 'settledAt' | 'revsToken' | 'revsTokenExpiresAt' | 'cashPaidFen' | 'cashRefundedFen' | 'hiRefunded' | 'cashRefundUnknown' | 'setlType' | 'chnlType' | 'hiDocSn' | 'hiChrgTime' | 'traceTime'>;
 
 /** Inserts the order and, in the same statement, its first event. */
 export async function insertOrder(tx: Queryable, order: NewOrder, event?: { txn: string; detail?: unknown }): Promise<void> {
@@ -171,6 +174,11 @@ export async function transition(
   const moved = rowToOrder(rows[0]!);
   if (order.upload !== undefined) moved.upload = order.upload;
   return moved;
+}
+
+/** The channel answered a cash refund of this order EXP: 6301 and the next 6203 ask it again (reconcile.ts resolvePendingRefunds clears the flag). */
+export async function markCashRefundUnknown(tx: Queryable, payOrdId: string): Promise<void> {
+  await tx.query('UPDATE orders SET cash_refund_unknown = true WHERE pay_ord_id = $1', [payOrdId]);
 }
 
 export async function addEvent(tx: Queryable, payOrdId: string, txn: string, from: string | null, to: string, detail?: unknown): Promise<void> {

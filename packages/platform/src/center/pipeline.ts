@@ -10,6 +10,7 @@ import { signatureIdentity } from './replay.js';
 import { openWithRotation } from './apps.js';
 import { asYibaoError, requireValid } from './errors.js';
 import type { Gate } from './gate.js';
+import type { Queryable } from '../store/store.js';
 import type { TxnResult } from './txn/common.js';
 import { decodeQr } from './txn/decode-qr.js';
 import { uploadFees } from './txn/upload-fees.js';
@@ -33,6 +34,13 @@ export const CENTER_TXNS = {
 } as const;
 
 export type CenterTxnId = keyof typeof CENTER_TXNS;
+
+/**
+ * Transactions that run without BEGIN/COMMIT: 6301 reads the order in one statement (which also
+ * carries the replay record), and opens a transaction of its own only when there is something to
+ * settle (query-order.ts). Each statement outside a transaction is atomic on its own.
+ */
+const AUTOCOMMIT: ReadonlySet<CenterTxnId> = new Set(['6301']);
 
 export interface CenterReply {
   body: WireObject;
@@ -106,13 +114,16 @@ export class MobileCenter {
       try {
         // The replay check runs inside the request's own transaction (no commit of its own); the
         // callback worker is woken only when the transaction queued a callback.
-        const run = () =>
-          this.deps.store.transaction(async (tx) => {
-            await this.gate.admitOnce(tx, theApp, signature);
-            requireValid(txn, opened.plainData);
-            const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
-            return { result, queued: callbacksQueued(tx) };
-          });
+        // The signature is remembered on the transaction's first statement (gate.admitOnce). A
+        // read-only query (AUTOCOMMIT) needs no transaction at all: its one statement is atomic.
+        const once = async (db: Queryable) => {
+          const tx = this.gate.admitOnce(db, theApp, signature);
+          requireValid(txn, opened.plainData);
+          const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
+          await tx.flush();
+          return { result, queued: callbacksQueued(tx) };
+        };
+        const run = () => (AUTOCOMMIT.has(txn) ? once(this.deps.store) : this.deps.store.transaction(once));
         try {
           outcome = await run();
         } catch (err) {

@@ -65,10 +65,14 @@ export async function resolvePendingRefunds(deps: CenterDeps, tx: Queryable, ord
   const r = await deps.upstreams.channels.resolveRefunds({ tx, now }, { orgCodg: order.orgCodg, payOrdId: order.payOrdId });
   const confirmedFen = r.resolved.filter((x) => x.status === 'SUCC').reduce((a, x) => a + x.amountFen, 0);
   let current = order;
+  if (r.pendingFen === 0 && order.cashRefundUnknown) {
+    await tx.query('UPDATE orders SET cash_refund_unknown = false WHERE pay_ord_id = $1', [order.payOrdId]);
+    current = { ...order, cashRefundUnknown: false };
+  }
   if (confirmedFen > 0) {
     const cashRefundedFen = Math.min(order.cashPaidFen, order.cashRefundedFen + confirmedFen);
     const next = stateAfterRefund({ hiRefunded: order.hiRefunded, hiSettled: order.hiDocSn !== null, cashPaidFen: order.cashPaidFen, cashRefundedFen });
-    current = await transition(tx, order, [order.ordStas], next, { cashRefundedFen }, { txn: 'refund-resolve', detail: { confirmedFen } });
+    current = await transition(tx, current, [current.ordStas], next, { cashRefundedFen }, { txn: 'refund-resolve', detail: { confirmedFen } });
   }
   for (const x of r.resolved) {
     // Only the center's own refunds (6203, no original trade named) have a refunds row; a one-code

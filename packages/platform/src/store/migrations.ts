@@ -497,4 +497,15 @@ CREATE TABLE server_secrets (
 );
 `,
   },
+  {
+    // 6301 reads the order in one statement (docs/performance.md): whether a cash refund is still
+    // unknown at the channel (answered EXP) is now the order's own flag, set in the transaction that
+    // got EXP and cleared once the channel answered — not a lookup of the channel's trades per 6301.
+    id: '0011_orders_cash_refund_unknown',
+    sql: `
+ALTER TABLE orders ADD COLUMN cash_refund_unknown boolean NOT NULL DEFAULT false;
+UPDATE orders o SET cash_refund_unknown = true
+ WHERE EXISTS (SELECT 1 FROM channel_trades t WHERE t.org_codg = o.org_codg AND t.pay_ord_id = o.pay_ord_id AND t.kind = 'REFUND' AND t.status = 'EXP');
+`,
+  },
 ];

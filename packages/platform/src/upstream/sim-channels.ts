@@ -134,10 +134,6 @@ export function createSimChannels(opts: { failures?: ChannelFailureRule[] } = {}
       }
       return record(ctx, 'REFUND', p, p.outRefundNo, injected('refund', p) ?? 'SUCC');
     },
-    async hasPendingRefunds(ctx, p) {
-      const rows = await ctx.tx.query(`SELECT 1 FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = $2 AND kind = 'REFUND' AND status = 'EXP' LIMIT 1`, [p.orgCodg, p.payOrdId]);
-      return rows.length > 0;
-    },
     async resolveRefunds(ctx, p) {
       const rows = await ctx.tx.query<{ trade_no: string; chnl_type: string; amount_fen: number; out_trade_no: string; orig_trade_no: string | null }>(
         `SELECT trade_no, chnl_type, amount_fen, out_trade_no, orig_trade_no FROM channel_trades WHERE org_codg = $1 AND pay_ord_id = $2 AND kind = 'REFUND' AND status = 'EXP' ORDER BY created_at FOR UPDATE`,

@@ -309,12 +309,6 @@ export interface PaymentChannels {
    * known refunded, and how much is still unknown. Until known, that cash counts as refunded in the
    * refund limits, so it is never refunded twice.
    */
-  /**
-   * Whether a cash refund of the order is still unknown (EXP), without asking the channel again or
-   * locking anything: a read-only 6301 locks the order and calls resolveRefunds only when it is. An
-   * adapter without it is always asked (resolveRefunds), under the order's lock.
-   */
-  hasPendingRefunds?(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<boolean>;
   resolveRefunds(ctx: UpstreamContext, p: { orgCodg: string; payOrdId: string }): Promise<{ resolved: Array<{ outRefundNo: string; amountFen: number; status: 'SUCC' | 'FAIL'; origTradeNo: string | null }>; pendingFen: number }>;
   /**
    * The cash refunds this channel left unknown (EXP), oldest first, by order ('' for a trade of no
