@@ -11,7 +11,7 @@ import { migrate } from '../store/migrate.js';
 import { createSimUpstreams, DEFAULT_PERSONS, DEFAULT_POLICY } from '../upstream/index.js';
 import type { PersonConfig } from '../upstream/types.js';
 import { checkConfig, ConfigError, DEFAULT_CALLBACK_SCHEDULE, isSandbox, parseDuration, type AppConfig, type YibaoConfig } from '../center/config.js';
-import { assertOutbound, badAllowEntry, refusedUrlSync, type OutboundPolicy } from '../center/outbound.js';
+import { assertOutbound, badAllowEntry, outboundLookup, refusedUrlSync, type OutboundPolicy } from '../center/outbound.js';
 import type { CenterDeps } from '../center/context.js';
 import { MobileCenter } from '../center/pipeline.js';
 import { servedPaths } from './paths.js';
@@ -257,6 +257,7 @@ async function createPlatformLocked(options: PlatformOptions): Promise<Platform>
     keysFor: (a) => center.keysFor(a),
     housekeeping: () => pruneSignatures(store, config.replayWindowSeconds ?? 300),
     checkUrl: (url) => assertOutbound(outbound, url),
+    lookup: outboundLookup(outbound),
     onOutcome: (o) => metrics.callback(o),
   });
 

@@ -1,8 +1,9 @@
 /**
  * Why a callback delivery failed, in words an operator can act on (issue 13: "each attempt with its
- * real cause"). fetch() (undici) reports every network failure as `TypeError: fetch failed` and puts
- * the system error in `cause` (an AggregateError when several addresses were tried): that is what
- * the operator needs — a refused connection, an unknown host, a reset, a timeout.
+ * real cause"): a refused connection, an unknown host, a reset, a timeout. Deliveries go through
+ * node:http (post.ts), whose errors carry the system code; fetch() (undici, still used elsewhere)
+ * reports `TypeError: fetch failed` with the system error in `cause` (an AggregateError when several
+ * addresses were tried) — both are read.
  *
  * `kind` is a short, data-free label for logs and metrics; `text` goes to the attempt's record.
  */
@@ -43,7 +44,7 @@ export function deliveryCause(err: unknown, timeoutMs: number): DeliveryCause {
     return { kind: 'timeout', text: `timeout：${timeoutMs} ms 内未收到完整应答` };
   }
   const code = codeOf(err instanceof Error ? err.cause ?? err : err);
-  if (code) return { kind: code, text: `${code}：${SYSTEM[code] ?? (err instanceof Error && err.cause instanceof Error ? err.cause.message : '网络错误')}` };
+  if (code) return { kind: code, text: `${code}：${SYSTEM[code] ?? (err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : '网络错误')}` };
   // No system code: still the cause's own words (undici: "bad port", "invalid URL"…), not only "fetch failed".
   const inner = err instanceof Error && err.cause instanceof Error ? `：${err.cause.message}` : '';
   const message = err instanceof Error ? `${err.name}: ${err.message}${inner}` : String(err);

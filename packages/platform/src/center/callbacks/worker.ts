@@ -1,3 +1,5 @@
+import type { LookupFunction } from 'node:net';
+import { postJson } from './post.js';
 import type { Logger } from 'pino';
 import { toWire, getTxn } from 'yibao/spec';
 import { stringifyWire } from 'yibao/protocol';
@@ -29,6 +31,8 @@ export interface CallbackWorkerOptions {
   housekeeping?: () => Promise<void>;
   /** Throws when a URL may not be called (outbound.ts, SSRF); the attempt fails with its reason. */
   checkUrl?: (url: string) => Promise<void>;
+  /** Resolves the HIS's host at connect time and refuses what the outbound policy refuses (outbound.ts outboundLookup). */
+  lookup?: LookupFunction;
   /** Told of every attempt's outcome (the platform's metrics). */
   onOutcome?: (o: { appId: string; callType: string; outcome: CallbackOutcome; cause?: string }) => void;
 }
@@ -238,17 +242,10 @@ export class CallbackWorker {
               signType: app.signType ?? 'SM2',
             }),
           );
-      const res = await fetch(row.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-        redirect: 'manual',
-      });
+      const res = await postJson(row.url, body, { timeoutMs: this.o.timeoutMs, cap: MAX_ANSWER_BYTES, ...(this.o.lookup ? { lookup: this.o.lookup } : {}) });
       httpStatus = res.status;
-      const answer = await readCapped(res, MAX_ANSWER_BYTES);
-      responseBody = answer.text.slice(0, 2000);
-      if (answer.tooLarge) throw new AnswerTooLarge();
+      responseBody = res.text.slice(0, 2000);
+      if (res.tooLarge) throw new AnswerTooLarge();
       const acked = channel ? channelAck(responseBody) : parseCallbackAck(responseBody);
       success = res.status >= 200 && res.status < 300 && acked.success;
       if (!success) ({ kind, text: error } = httpCause(res.status, responseBody, acked.message));
@@ -326,29 +323,6 @@ class AnswerTooLarge extends Error {
   }
 }
 
-/** The body up to `cap` bytes; beyond it (announced or streamed) reading stops and the stream is cancelled. */
-async function readCapped(res: Response, cap: number): Promise<{ text: string; tooLarge: boolean }> {
-  const announced = Number(res.headers.get('content-length') ?? NaN);
-  if (!res.body) return { text: '', tooLarge: false };
-  if (announced > cap) {
-    await res.body.cancel().catch(() => {});
-    return { text: '', tooLarge: true };
-  }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => {});
-      return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: true };
-    }
-    chunks.push(value);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
-}
 
 /**
  * Operator action: deliver again now, with a fresh retry schedule; history is kept. Not while a
