@@ -9,7 +9,7 @@ import { money, text } from '../context.js';
 import { assertOwnOrg, business, invalid, upstream } from '../errors.js';
 import { OrdStas, REVOCABLE } from '../ord-stas.js';
 import { insertOrder } from '../orders.js';
-import { indexOrderForSearch } from '../search.js';
+import { orderSearchHashes } from '../search.js';
 
 /**
  * 【6201】费用明细上传 (mobile-payment.txt 2.3.1.2.1). The center checks the person through the
@@ -114,8 +114,7 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
     ecCode: null,
     breakdown,
     upload: { ...data, _hash: uploadHash, _fsiMdtrtId: visit.mdtrtId },
-  }, { txn: '6201', detail: { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) } });
-  await indexOrderForSearch(tx, deps.searchKey, { payOrdId, idNo: person.idNo, userName: person.userName });
+  }, { txn: '6201', detail: { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) } }, orderSearchHashes(deps.searchKey, person));
   return output(deps.publicUrl, payOrdId, payToken, mdtrtId, visit.hiRgstSn, breakdown);
 }
 
