@@ -51,6 +51,26 @@ describe.each(storeKinds)('simulated upstreams on $name', (kind) => {
     expect(await code(store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: visit.mdtrtId, lines })))).toBe('VISIT_CLOSED');
   });
 
+  it('FSI: register + upload + pre-settle in one call (6201) gives what the three calls give; the visit takes later uploads as 2204 does', async () => {
+    const before = await account();
+    const input = { psnNo: person.psnNo, insutype: '310', medType: '11', admdvs: '350100', lines, acctUsedFlag: '1' };
+    const r = await store.transaction((tx) => up.fsi.registerUploadPreSettle!({ tx, now }, { ...input, orgCodg: 'H1' }));
+    expect(r.breakdown).toEqual(await store.transaction((tx) => up.fsi.preSettle({ tx, now }, input)));
+    expect(await account()).toEqual(before); // pre-settlement changes nothing
+    // Refusals as the separate calls give them, and nothing written.
+    expect(await code(store.transaction((tx) => up.fsi.registerUploadPreSettle!({ tx, now }, { ...input, orgCodg: 'H1', lines: [lines[0]!, lines[0]!] })))).toBe('FEE_DUPLICATE');
+    expect(await code(store.transaction((tx) => up.fsi.registerUploadPreSettle!({ tx, now }, { ...input, orgCodg: 'H1', insutype: '390' })))).toBe('INSUTYPE_MISMATCH');
+    expect(await code(store.transaction((tx) => up.fsi.registerUploadPreSettle!({ tx, now }, { ...input, orgCodg: 'H1', psnNo: 'NOBODY' })))).toBe('PSN_NOT_FOUND');
+    // The lines are the visit's: uploading one again is refused, a new one is appended, settlement settles them.
+    expect(await code(store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: r.mdtrtId, lines: [lines[0]!] })))).toBe('FEE_DUPLICATE');
+    const more = { ...lines[0]!, feedetlSn: '2', cnt: '1', detItemFeeSumamtFen: 10_000 };
+    await store.transaction((tx) => up.fsi.uploadFees({ tx, now }, { mdtrtId: r.mdtrtId, lines: [more] }));
+    const s = await store.transaction((tx) => up.fsi.settle({ tx, now }, { ...input, lines: [...lines, more], payOrdId: 'ORD-C1', mdtrtId: r.mdtrtId }));
+    expect(s.medfeeSumamtFen).toBe(110_000);
+    await store.transaction((tx) => up.fsi.reverseSettlement({ tx, now }, { hiDocSn: s.hiDocSn }));
+    expect(await account()).toEqual(before);
+  });
+
   it('FSI: settle debits and accumulates; reverse restores exactly; double settle/reverse refused', async () => {
     const before = await account();
     const visit = await openVisit();

@@ -10,12 +10,13 @@ import { StoreUnavailableError } from '../store/store.js';
  * Upstream refusals become center errors the institution can act on: token problems are -4
  * (权限校验异常, portal 响应码), everything else a business failure -1, with the upstream's reason.
  */
-export async function upstream<T>(fn: () => Promise<T>, field?: string): Promise<T> {
+export async function upstream<T>(fn: () => Promise<T>, fieldOf?: string | ((code: string) => string | undefined)): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof UpstreamError) {
       const code = /^(EC_|PAY_AUTH_|REVS_)/.test(err.code) ? ErrorCode.FORBIDDEN : ErrorCode.BUSINESS;
+      const field = typeof fieldOf === 'function' ? fieldOf(err.code) : fieldOf;
       throw new YibaoError(code, err.message, { cause: err, ...(field ? { field } : {}) });
     }
     throw err;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/store.js';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
+import type { OrderSearchHashes } from './search.js';
 
 /** One order of the center, as stored (money in fen). */
 export interface OrderRow {
@@ -106,22 +107,35 @@ export function rowToOrder(row: Record<string, unknown>): OrderRow {
 
 export type NewOrder = Omit<OrderRow, 'createdAt' | 'updatedAt' | 'settledAt' | 'revsToken' | 'revsTokenExpiresAt' | 'cashPaidFen' | 'cashRefundedFen' | 'hiRefunded' | 'cashRefundUnknown' | 'setlType' | 'chnlType' | 'hiDocSn' | 'hiChrgTime' | 'traceTime'>;
 
-/** Inserts the order and, in the same statement, its first event. */
-export async function insertOrder(tx: Queryable, order: NewOrder, event?: { txn: string; detail?: unknown }): Promise<void> {
+/**
+ * Inserts the order and, in the same statement, its first event and its search row (search.ts): one
+ * round trip (issue 16). The other rows reference the order; foreign keys are checked at the end of
+ * the statement, when the order is there.
+ */
+export async function insertOrder(tx: Queryable, order: NewOrder, event?: { txn: string; detail?: unknown }, search?: OrderSearchHashes): Promise<void> {
   const entries = Object.entries(order).filter(([, v]) => v !== undefined);
   const cols = entries.map(([k]) => TO_COLUMN.get(k as keyof OrderRow)!);
-  const values = entries.map(([k, v]) => (k === 'upload' || k === 'breakdown' ? JSON.stringify(v) : v));
+  const values: unknown[] = entries.map(([k, v]) => (k === 'upload' || k === 'breakdown' ? JSON.stringify(v) : v));
   const insert = `INSERT INTO orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
-  if (!event) {
+  if (!event && !search) {
     await tx.query(insert, values);
     return;
   }
-  values.push(event.txn, event.detail === undefined ? null : JSON.stringify(event.detail));
-  await tx.query(
-    `WITH created AS (${insert} RETURNING pay_ord_id, ord_stas)
-     INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) SELECT pay_ord_id, $${values.length - 1}, NULL, ord_stas, $${values.length}::jsonb FROM created`,
-    values,
-  );
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const ctes = [`created AS (${insert} RETURNING pay_ord_id, ord_stas)`];
+  if (event) {
+    ctes.push(
+      `event AS (INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail)
+       SELECT pay_ord_id, ${param(event.txn)}, NULL, ord_stas, ${param(event.detail === undefined ? null : JSON.stringify(event.detail))}::jsonb FROM created)`,
+    );
+  }
+  if (search) {
+    ctes.push(
+      `search AS (INSERT INTO order_search (pay_ord_id, id_no_hash, name_hash)
+       SELECT pay_ord_id, ${param(search.idNoHash)}, ${param(search.nameHash)} FROM created ON CONFLICT (pay_ord_id) DO NOTHING)`,
+    );
+  }
+  await tx.query(`WITH ${ctes.join(',\n')}\nSELECT 1`, values);
 }
 
 /**

@@ -25,13 +25,20 @@ export function searchHash(key: SearchKey, field: 'idNo' | 'name', value: string
   return createHmac('sha256', key).update(`${field}\u0000${v}`).digest('hex');
 }
 
-/** Written with the order (6201), in the same transaction. */
+/** An order's order_search row. 6201 writes it in the statement that inserts the order (orders.ts insertOrder). */
+export interface OrderSearchHashes {
+  idNoHash: string;
+  nameHash: string;
+}
+
+export function orderSearchHashes(key: SearchKey, o: { idNo: string; userName: string }): OrderSearchHashes {
+  return { idNoHash: searchHash(key, 'idNo', o.idNo), nameHash: searchHash(key, 'name', o.userName) };
+}
+
+/** The row of an order already stored (the backfill below). */
 export async function indexOrderForSearch(tx: Queryable, key: SearchKey, o: { payOrdId: string; idNo: string; userName: string }): Promise<void> {
-  await tx.query('INSERT INTO order_search (pay_ord_id, id_no_hash, name_hash) VALUES ($1, $2, $3) ON CONFLICT (pay_ord_id) DO NOTHING', [
-    o.payOrdId,
-    searchHash(key, 'idNo', o.idNo),
-    searchHash(key, 'name', o.userName),
-  ]);
+  const h = orderSearchHashes(key, o);
+  await tx.query('INSERT INTO order_search (pay_ord_id, id_no_hash, name_hash) VALUES ($1, $2, $3) ON CONFLICT (pay_ord_id) DO NOTHING', [o.payOrdId, h.idNoHash, h.nameHash]);
 }
 
 /**

@@ -46,12 +46,26 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
     );
     if (rows.length === 0) throw new UpstreamError('PSN_NOT_FOUND', `人员账户不存在：psnNo=${psnNo}`);
     const row = rows[0]!;
-    const year = beijingYear(ctx.now);
-    if (row.year !== year) {
-      if (lock) await ctx.tx.query('UPDATE psn_accounts SET year = $2, ytd_fund_fen = 0, ytd_deductible_fen = 0, ytd_medfee_fen = 0 WHERE psn_no = $1', [psnNo, year]);
-      return { balanceFen: row.balance_fen, ytdFundFen: 0, ytdDeductibleFen: 0 };
+    if (lock && row.year !== beijingYear(ctx.now)) {
+      await ctx.tx.query('UPDATE psn_accounts SET year = $2, ytd_fund_fen = 0, ytd_deductible_fen = 0, ytd_medfee_fen = 0 WHERE psn_no = $1', [psnNo, beijingYear(ctx.now)]);
     }
+    return accountState(row, ctx.now);
+  }
+
+  /** A row of last year counts as this year's with no accumulations yet. */
+  function accountState(row: AccountRow, now: Date): AccountState {
+    if (row.year !== beijingYear(now)) return { balanceFen: row.balance_fen, ytdFundFen: 0, ytdDeductibleFen: 0 };
     return { balanceFen: row.balance_fen, ytdFundFen: row.ytd_fund_fen, ytdDeductibleFen: row.ytd_deductible_fen };
+  }
+
+  /** A feedetlSn twice in one upload is refused before anything is written. */
+  function distinctSns(lines: FeeLine[]): string[] {
+    const sns = lines.map((l) => l.feedetlSn);
+    if (new Set(sns).size !== sns.length) {
+      const dup = sns.find((sn, i) => sns.indexOf(sn) !== i)!;
+      throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${dup}`);
+    }
+    return sns;
   }
 
   function checkInput(p: SettlementInput): void {
@@ -114,11 +128,7 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
     async uploadFees(ctx, p) {
       // One statement: the lines are appended only to an open visit that has none of their serial
       // numbers yet; when nothing was updated, a second look says why.
-      const sns = p.lines.map((l) => l.feedetlSn);
-      if (new Set(sns).size !== sns.length) {
-        const dup = sns.find((sn, i) => sns.indexOf(sn) !== i)!;
-        throw new UpstreamError('FEE_DUPLICATE', `费用明细流水号重复：feedetlSn=${dup}`);
-      }
+      const sns = distinctSns(p.lines);
       const updated = await ctx.tx.query(
         `UPDATE fsi_visits SET fee_lines = COALESCE(fee_lines, '[]'::jsonb) || $2::jsonb
          WHERE mdtrt_id = $1 AND status = 'OPEN'
@@ -140,6 +150,27 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
     async preSettle(ctx, p) {
       checkInput(p);
       return computeSettlement(opts.policy, p, await account(ctx, p.psnNo, false));
+    },
+
+    async registerUploadPreSettle(ctx, p) {
+      // 2201 + 2204 + 2206 in one statement: a new visit has no lines yet, so the duplicate check of
+      // 2204 is the one within the upload; the account is read (not locked) as preSettle reads it.
+      // The checks run in the order of the three calls, so a refusal is the one they would give.
+      person(p.psnNo);
+      distinctSns(p.lines);
+      checkInput(p);
+      const mdtrtId = newId('MD', 8, ctx.now);
+      const hiRgstSn = newId('RG', 8, ctx.now);
+      const rows = await ctx.tx.query<AccountRow>(
+        `WITH visit AS (
+           INSERT INTO fsi_visits (mdtrt_id, hi_rgst_sn, psn_no, org_codg, med_type, status, fee_lines) VALUES ($1, $2, $3, $4, $5, 'OPEN', $6::jsonb)
+         )
+         SELECT balance_fen, year, ytd_fund_fen, ytd_deductible_fen FROM psn_accounts WHERE psn_no = $3`,
+        [mdtrtId, hiRgstSn, p.psnNo, p.orgCodg, p.medType, JSON.stringify(p.lines)],
+      );
+      // The visit was written all the same; the caller's transaction rolls it back with this refusal.
+      if (rows.length === 0) throw new UpstreamError('PSN_NOT_FOUND', `人员账户不存在：psnNo=${p.psnNo}`);
+      return { mdtrtId, hiRgstSn, breakdown: computeSettlement(opts.policy, p, accountState(rows[0]!, ctx.now)) };
     },
 
     async settle(ctx, p) {

@@ -230,6 +230,16 @@ export interface FsiCore {
    * (甲/乙/丙). Settlement settles exactly these. A feedetlSn already uploaded for the visit is refused.
    */
   uploadFees(ctx: UpstreamContext, p: { mdtrtId: string; lines: FeeLine[] }): Promise<{ lines: Array<{ feedetlSn: string; detItemFeeSumamtFen: number; chrgitmLv: ItemCategory }> }>;
+  /**
+   * 2201 + 2204 + 2206 at once, for 6201: a new visit with these fee lines and its pre-settlement, as
+   * `register`, `uploadFees` and `preSettle` in a row would give them (same checks, same refusals).
+   * Optional: a core that offers it saves the center round trips (issue 16, docs/performance.md); the
+   * center makes the three calls when it is absent, as it must with a real core.
+   */
+  registerUploadPreSettle?(
+    ctx: UpstreamContext,
+    p: { orgCodg: string } & SettlementInput,
+  ): Promise<{ mdtrtId: string; hiRgstSn: string; breakdown: SettlementBreakdown }>;
   /** 2206 预结算: the split, computed on the person's current balances, nothing changed. */
   preSettle(ctx: UpstreamContext, p: SettlementInput): Promise<SettlementBreakdown>;
   /** 2207 结算: recomputes, debits the account, accumulates, records the settlement. */

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { WireObject } from 'yibao/protocol';
 import { canonicalize, canonicalJson } from 'yibao/protocol';
 import { decimalTimesToFen, fenToYuan, yuanToFen } from 'yibao/spec';
-import type { FeeLine, SettlementBreakdown } from '../../upstream/types.js';
+import type { FeeLine, FsiCore, SettlementBreakdown, SettlementInput, UpstreamContext } from '../../upstream/types.js';
 import { newId, newToken } from '../../util/ids.js';
 import type { TxnContext } from '../context.js';
 import { money, text } from '../context.js';
 import { assertOwnOrg, business, invalid, upstream } from '../errors.js';
 import { OrdStas, REVOCABLE } from '../ord-stas.js';
 import { insertOrder } from '../orders.js';
-import { indexOrderForSearch } from '../search.js';
+import { orderSearchHashes } from '../search.js';
 
 /**
  * 【6201】费用明细上传 (mobile-payment.txt 2.3.1.2.1). The center checks the person through the
@@ -74,13 +74,15 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
   const admdvs = person.insuAdmdvs;
   const acctUsedFlag = text(data, 'acctUsedFlag') || '0';
 
-  const visit = await upstream(() =>
-    deps.upstreams.fsi.register(ctxU, { psnNo: person.psnNo, orgCodg: app.orgCodg, medType, insutype }),
-  );
-  await upstream(() => deps.upstreams.fsi.uploadFees(ctxU, { mdtrtId: visit.mdtrtId, lines }), 'data.feedetailList');
-  const breakdown = await upstream(() =>
-    deps.upstreams.fsi.preSettle(ctxU, { psnNo: person.psnNo, insutype, medType, admdvs, lines, acctUsedFlag }),
-  );
+  const { visit, breakdown } = await registerUploadPreSettle(deps.upstreams.fsi, ctxU, {
+    psnNo: person.psnNo,
+    orgCodg: app.orgCodg,
+    insutype,
+    medType,
+    admdvs,
+    lines,
+    acctUsedFlag,
+  });
 
   const payOrdId = newId('ORD', 12, now);
   const payToken = newToken('PT');
@@ -114,9 +116,29 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
     ecCode: null,
     breakdown,
     upload: { ...data, _hash: uploadHash, _fsiMdtrtId: visit.mdtrtId },
-  }, { txn: '6201', detail: { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) } });
-  await indexOrderForSearch(tx, deps.searchKey, { payOrdId, idNo: person.idNo, userName: person.userName });
+  }, { txn: '6201', detail: { medfeeSumamt: fenToYuan(breakdown.medfeeSumamtFen) } }, orderSearchHashes(deps.searchKey, person));
   return output(deps.publicUrl, payOrdId, payToken, mdtrtId, visit.hiRgstSn, breakdown);
+}
+
+/**
+ * 2201 挂号, 2204 费用明细上传 and 2206 预结算 with the FSI core: in one call when the core offers it (the
+ * simulation: one statement, issue 16), else the three calls in a row. A refusal of the lines names
+ * data.feedetailList either way.
+ */
+async function registerUploadPreSettle(
+  fsi: FsiCore,
+  ctx: UpstreamContext,
+  p: { orgCodg: string } & SettlementInput,
+): Promise<{ visit: { mdtrtId: string; hiRgstSn: string }; breakdown: SettlementBreakdown }> {
+  if (fsi.registerUploadPreSettle) {
+    const r = await upstream(() => fsi.registerUploadPreSettle!(ctx, p), (code) => (code.startsWith('FEE_') ? 'data.feedetailList' : undefined));
+    return { visit: { mdtrtId: r.mdtrtId, hiRgstSn: r.hiRgstSn }, breakdown: r.breakdown };
+  }
+  const visit = await upstream(() => fsi.register(ctx, { psnNo: p.psnNo, orgCodg: p.orgCodg, medType: p.medType, insutype: p.insutype }));
+  await upstream(() => fsi.uploadFees(ctx, { mdtrtId: visit.mdtrtId, lines: p.lines }), 'data.feedetailList');
+  const { orgCodg: _, ...input } = p;
+  const breakdown = await upstream(() => fsi.preSettle(ctx, input));
+  return { visit, breakdown };
 }
 
 function output(publicUrl: string, payOrdId: string, payToken: string, mdtrtId: string, hiRgstSn: string, b: SettlementBreakdown): WireObject {
