@@ -84,4 +84,30 @@ describe.each(storeKinds)('6202 round trips on $name', (kind) => {
     expect(again!.data).toEqual(first!.data);
     expect(repeat.map((x) => x.length)).toEqual([1]);
   });
+
+  it('a channel FAIL: nothing settled, the payAuthNo unspent, the channel keeps its FAIL trade; both events; no SAVEPOINT', async () => {
+    const u = await scanAndUpload(t, LISI);
+    const before = await balanceFen(t, LISI.psnNo);
+    const { payAuthNo } = await authorise(t, LISI);
+    t.platform.upstreams.channels.addFailure({ op: 'pay', result: 'FAIL', count: 1 });
+    let failed: Awaited<ReturnType<TestPlatform['call']>> | undefined;
+    const pay = await during(async () => (failed = await t.call('6202', payData(u, payAuthNo))));
+    t.platform.upstreams.channels.clearFailures();
+    expect(failed!.data!.ordStas).toBe('15');
+    // With failure rules configured, the channel first looks for an earlier trade of the outTradeNo (one more statement).
+    expect(pay.map((x) => x.length)).toEqual([6]);
+    expect(pay[0]!.join('\n')).not.toMatch(/SAVEPOINT|fsi_settlements \(|UPDATE ev_tokens/);
+    expect(await t.platform.deps.store.query('SELECT 1 FROM fsi_settlements WHERE pay_ord_id = $1', [u.payOrdId])).toHaveLength(0);
+    expect(await balanceFen(t, LISI.psnNo)).toBe(before);
+    expect(await t.platform.deps.store.query<{ used_at: Date | null }>('SELECT used_at FROM ev_tokens WHERE token = $1', [payAuthNo])).toEqual([{ used_at: null }]);
+    expect(await t.platform.deps.store.query("SELECT status FROM channel_trades WHERE pay_ord_id = $1 AND kind = 'PAY'", [u.payOrdId])).toEqual([{ status: 'FAIL' }]);
+    const events = await t.platform.deps.store.query<{ from_stas: string | null; to_stas: string }>('SELECT from_stas, to_stas FROM order_events WHERE pay_ord_id = $1 ORDER BY id', [u.payOrdId]);
+    expect(events.slice(-2)).toEqual([
+      { from_stas: '1', to_stas: '2' },
+      { from_stas: '2', to_stas: '15' },
+    ]);
+    // The same payAuthNo pays the order on a retry with a new orgBizSer.
+    const retry = await t.call('6202', payData(u, payAuthNo));
+    expect(retry.data!.ordStas, retry.message).toBe('6');
+  });
 });
