@@ -14,13 +14,17 @@ export async function upstream<T>(fn: () => Promise<T>, fieldOf?: string | ((cod
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof UpstreamError) {
-      const code = /^(EC_|PAY_AUTH_|REVS_)/.test(err.code) ? ErrorCode.FORBIDDEN : ErrorCode.BUSINESS;
-      const field = typeof fieldOf === 'function' ? fieldOf(err.code) : fieldOf;
-      throw new YibaoError(code, err.message, { cause: err, ...(field ? { field } : {}) });
-    }
-    throw err;
+    throw fromUpstream(err, typeof fieldOf === 'function' ? fieldOf(err instanceof UpstreamError ? err.code : '') : fieldOf);
   }
+}
+
+/** What `upstream` throws for an error: an UpstreamError as the center's error, anything else as it is. */
+export function fromUpstream(err: unknown, field?: string): unknown {
+  if (err instanceof UpstreamError) {
+    const code = /^(EC_|PAY_AUTH_|REVS_)/.test(err.code) ? ErrorCode.FORBIDDEN : ErrorCode.BUSINESS;
+    return new YibaoError(code, err.message, { cause: err, ...(field ? { field } : {}) });
+  }
+  return err;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Queryable } from '../store/store.js';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import type { OrderSearchHashes } from './search.js';
+import type { DeferredWrite } from '../upstream/types.js';
+import { fromUpstream } from './errors.js';
 
 /** One order of the center, as stored (money in fen). */
 export interface OrderRow {
@@ -99,6 +101,11 @@ const TO_COLUMN = new Map(COLUMNS);
 const COLUMNS_WITHOUT_UPLOAD = COLUMNS.filter(([, c]) => c !== 'upload').map(([, c]) => c).join(', ');
 const ALL_COLUMNS = `${COLUMNS_WITHOUT_UPLOAD}, upload`;
 
+/** Every column of the order, each qualified with `alias` (for a statement that joins another table). */
+export function orderColumns(alias: string): string {
+  return COLUMNS.map(([, c]) => `${alias}.${c}`).join(', ');
+}
+
 export function rowToOrder(row: Record<string, unknown>): OrderRow {
   const out: Record<string, unknown> = {};
   for (const [prop, col] of COLUMNS) out[prop] = row[col];
@@ -156,6 +163,16 @@ export function orderNotFound(payOrdId: string): YibaoError {
  * The only way a state changes: a conditional update from the expected states, with the event in the
  * same transaction (STYLE.md: `UPDATE … WHERE status = $expected RETURNING`). Zero rows means another
  * request moved the order first.
+ *
+ * `opts.via`: the order passes through an intermediate state in this same statement (预结算完成 →
+ * 支付中 → 结算完成): both events are written, in that order, as two transitions would write them,
+ * for the console's timeline. Only for a caller that holds the order locked and between whose two
+ * steps nothing reads the order.
+ *
+ * `opts.also`: further writes of the same transaction (upstream writes handed over through
+ * `UpstreamContext.defer`, the caller's own), run as parts of this statement. They run even when
+ * the order does not move, but that throws, and the caller's transaction rolls back. Each one that
+ * changes no row throws its `ifNone`, through `fromUpstream` with its `field`.
  */
 export async function transition(
   tx: Queryable,
@@ -164,6 +181,7 @@ export async function transition(
   to: string,
   changes: Partial<Record<keyof OrderRow, unknown>>,
   event: { txn: string; detail?: unknown },
+  opts: { via?: { to: string; event: { txn: string; detail?: unknown } }; also?: ReadonlyArray<DeferredWrite & { field?: string }> } = {},
 ): Promise<OrderRow> {
   const sets = ['ord_stas = $3', 'updated_at = now()'];
   const values: unknown[] = [order.payOrdId, from, to, event.txn, event.detail === undefined ? null : JSON.stringify(event.detail)];
@@ -173,17 +191,37 @@ export async function transition(
     values.push(k === 'breakdown' || k === 'upload' ? JSON.stringify(v) : v);
     sets.push(`${col} = $${values.length}`);
   }
+  let events = `SELECT pay_ord_id, $4, (SELECT ord_stas FROM prev), $3, $5::jsonb FROM moved`;
+  if (opts.via) {
+    values.push(opts.via.to, opts.via.event.txn, opts.via.event.detail === undefined ? null : JSON.stringify(opts.via.event.detail));
+    const [viaTo, viaTxn, viaDetail] = [values.length - 2, values.length - 1, values.length];
+    // One INSERT of both rows, ordered: their ids (bigserial) keep the order the timeline shows.
+    events = `SELECT moved.pay_ord_id, e.txn, e.from_stas, e.to_stas, e.detail FROM moved,
+       (VALUES (1, $${viaTxn}::text, (SELECT ord_stas FROM prev), $${viaTo}::text, $${viaDetail}::jsonb), (2, $4::text, $${viaTo}::text, $3::text, $5::jsonb)) AS e (n, txn, from_stas, to_stas, detail)
+       ORDER BY e.n`;
+  }
+  const parts: string[] = [];
+  const counts: string[] = [];
+  for (const [i, w] of (opts.also ?? []).entries()) {
+    const base = values.length;
+    parts.push(`,\n     yb_w${i} AS (${w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`)})`);
+    values.push(...w.params);
+    counts.push(`, (SELECT count(*) FROM yb_w${i})::int AS yb_w${i}`);
+  }
   // The update and its event in one statement. The upload is not shipped back when the caller has it.
   const returning = order.upload !== undefined ? COLUMNS_WITHOUT_UPLOAD : ALL_COLUMNS;
   const rows = await tx.query(
     `WITH prev AS (SELECT ord_stas FROM orders WHERE pay_ord_id = $1),
      moved AS (UPDATE orders SET ${sets.join(', ')} WHERE pay_ord_id = $1 AND ord_stas = ANY($2::text[]) RETURNING ${returning}),
-     event AS (INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) SELECT pay_ord_id, $4, (SELECT ord_stas FROM prev), $3, $5::jsonb FROM moved)
-     SELECT moved.* FROM moved`,
+     event AS (INSERT INTO order_events (pay_ord_id, txn, from_stas, to_stas, detail) ${events})${parts.join('')}
+     SELECT moved.*${counts.join('')} FROM moved`,
     values,
   );
   if (rows.length === 0) {
     throw new YibaoError(ErrorCode.BUSINESS, `订单状态已变化，请查询后重试：payOrdId=${order.payOrdId}`, { field: 'data.payOrdId' });
+  }
+  for (const [i, w] of (opts.also ?? []).entries()) {
+    if (Number(rows[0]![`yb_w${i}`]) === 0) throw fromUpstream(w.ifNone ? w.ifNone() : new Error(`write ${i} of the transition of ${order.payOrdId} changed no row`), w.field);
   }
   const moved = rowToOrder(rows[0]!);
   if (order.upload !== undefined) moved.upload = order.upload;

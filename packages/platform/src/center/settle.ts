@@ -1,6 +1,6 @@
-import type { ChannelType, FeeLine } from '../upstream/types.js';
+import type { ChannelType, DeferredWrite, FeeLine, UpstreamContext } from '../upstream/types.js';
 import { yuanToFen } from 'yibao/spec';
-import { formatCompact, formatTime6 } from 'yibao/protocol';
+import { ErrorCode, YibaoError, formatCompact, formatTime6 } from 'yibao/protocol';
 import { newId, newToken } from '../util/ids.js';
 import type { CenterDeps } from './context.js';
 import type { AppConfig } from './config.js';
@@ -44,27 +44,46 @@ export interface SettleOutcome {
 
 /**
  * Settles a pre-settled order inside the caller's transaction: FSI settlement (2207), then the cash
- * part through the channel. A channel FAIL rolls the FSI settlement back to a savepoint and leaves
- * the order in 结算失败 (15); EXP keeps the insurance settled and marks the order 异常 (14) for the
+ * part through the channel. A channel FAIL leaves the order in 结算失败 (15) with nothing settled and
+ * the payAuthNo unspent; EXP keeps the insurance settled and marks the order 异常 (14) for the
  * operator to reconcile with the channel's statement (docs/center.md).
+ *
+ * The caller holds the order locked (read FOR UPDATE). Round trips (docs/performance.md): the
+ * e-voucher's consumption and the FSI core's settlement writes are handed over through
+ * `UpstreamContext.defer` (their simulations do; a real adapter acts at once) and run in the last
+ * statement, which moves the order 预结算完成 → 支付中 → final state (both events) together with
+ * `final`'s writes (6202: its stored answer). A channel FAIL drops them: what a rollback to a
+ * savepoint taken before them did, without the SAVEPOINT statement on every payment. So a normal
+ * settlement is the FSI read, the channel's trade and that statement (plus the callback's INSERT).
  */
-export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfig, order: OrderRow, p: SettleParams, now: Date): Promise<SettleOutcome> {
+export async function settleOrder(
+  deps: CenterDeps,
+  tx: Queryable,
+  app: AppConfig,
+  order: OrderRow,
+  p: SettleParams,
+  now: Date,
+  final?: (predicted: OrderRow, failure?: string) => Array<DeferredWrite & { field?: string }>,
+): Promise<SettleOutcome> {
+  // Callers check under the lock; this keeps the old first transition's refusal before anything runs.
+  if (!PAYABLE.includes(order.ordStas)) throw new YibaoError(ErrorCode.BUSINESS, `订单状态已变化，请查询后重试：payOrdId=${order.payOrdId}`, { field: 'data.payOrdId' });
+  const deferred: Array<DeferredWrite & { field?: string }> = [];
+  const ctx = (field?: string): UpstreamContext => ({ tx, now, defer: (w) => void deferred.push({ ...w, ...(field ? { field } : {}) }) });
   const u = { tx, now };
-  const settling = await transition(tx, order, PAYABLE, OrdStas.SETTLING, { acctUsedFlag: p.acctUsedFlag }, { txn: p.txn });
-  await tx.query('SAVEPOINT yb_settle');
-  // The authorisation is spent before any money moves, and inside the savepoint: of two payments
-  // racing on one payAuthNo the second is refused here (-4); a channel FAIL below gives it back.
-  if (p.payAuthNo) await upstream(() => deps.upstreams.evoucher.consumePayAuthNo(u, p.payAuthNo!), 'data.payAuthNo');
-  const upload = settling.upload as Record<string, unknown>;
+  const via = { to: OrdStas.SETTLING, event: { txn: p.txn } };
+  // The authorisation is spent before any money moves: of two payments racing on one payAuthNo the
+  // second is refused (-4), at the latest in the last statement, which then rolls everything back.
+  if (p.payAuthNo) await upstream(() => deps.upstreams.evoucher.consumePayAuthNo(ctx('data.payAuthNo'), p.payAuthNo!), 'data.payAuthNo');
+  const upload = order.upload as Record<string, unknown>;
   const feeLines = feeLinesOf(upload);
   const setl = await upstream(() =>
-    deps.upstreams.fsi.settle(u, {
-      payOrdId: settling.payOrdId,
-      mdtrtId: String(upload._fsiMdtrtId ?? settling.mdtrtId),
-      psnNo: settling.psnNo,
-      insutype: settling.insutype,
-      medType: settling.medType,
-      admdvs: settling.insuplcAdmdvs,
+    deps.upstreams.fsi.settle(ctx(), {
+      payOrdId: order.payOrdId,
+      mdtrtId: String(upload._fsiMdtrtId ?? order.mdtrtId),
+      psnNo: order.psnNo,
+      insutype: order.insutype,
+      medType: order.medType,
+      admdvs: order.insuplcAdmdvs,
       lines: feeLines,
       acctUsedFlag: p.acctUsedFlag,
     }),
@@ -78,45 +97,51 @@ export async function settleOrder(deps: CenterDeps, tx: Queryable, app: AppConfi
   if (p.cash.by === 'channel' && collect > 0) {
     const trade = await deps.upstreams.channels.pay(u, {
       chnlType: p.cash.chnlType,
-      payOrdId: settling.payOrdId,
-      orgCodg: settling.orgCodg,
+      payOrdId: order.payOrdId,
+      orgCodg: order.orgCodg,
       amountFen: collect,
       outTradeNo: newId('PAY', 8, now),
     });
     if (trade.status === 'FAIL') {
-      await tx.query('ROLLBACK TO SAVEPOINT yb_settle');
+      // The deferred writes are dropped: no settlement, the payAuthNo unspent.
       const reason = `自费部分支付失败（${p.cash.chnlType}：${trade.message ?? '渠道拒绝'}），医保结算已冲正`;
-      const failed = await transition(tx, settling, [OrdStas.SETTLING], OrdStas.FAILED, {}, { txn: p.txn, detail: { reason, tradeNo: trade.tradeNo } });
+      const changes = { acctUsedFlag: p.acctUsedFlag };
+      const failed = await transition(tx, order, PAYABLE, OrdStas.FAILED, changes, { txn: p.txn, detail: { reason, tradeNo: trade.tradeNo } }, {
+        via,
+        also: final ? final({ ...order, ...changes, ordStas: OrdStas.FAILED }, reason) : [],
+      });
       return { order: failed, failure: reason };
     }
     if (trade.status === 'EXP') state = OrdStas.ABNORMAL;
     else cashPaid = collect;
   }
-  // The savepoint is not released: COMMIT ends it, and a RELEASE would be one more round trip.
+  const changes = {
+    acctUsedFlag: p.acctUsedFlag,
+    feeSumamtFen: setl.medfeeSumamtFen,
+    fundPayFen: setl.fundPayFen,
+    psnAcctPayFen: setl.psnAcctPayFen,
+    ownPayAmtFen: setl.ownPayAmtFen,
+    othFeeAmtFen: setl.othFeeAmtFen,
+    depositFen: depositUsed,
+    cashPaidFen: cashPaid,
+    setlType: p.cash.by === 'his' || setl.ownPayAmtFen === 0 ? 'HI' : 'ALL',
+    chnlType: p.cash.chnlType,
+    hiDocSn: setl.hiDocSn,
+    hiChrgTime: formatTime6(setl.setlTime),
+    traceTime: formatCompact(now),
+    settledAt: now,
+    revsToken: newToken('RV'),
+    revsTokenExpiresAt: new Date(now.getTime() + REVS_TOKEN_TTL_MS),
+    breakdown: setl,
+  };
   const settled = await transition(
     tx,
-    settling,
-    [OrdStas.SETTLING],
+    order,
+    PAYABLE,
     state,
-    {
-      feeSumamtFen: setl.medfeeSumamtFen,
-      fundPayFen: setl.fundPayFen,
-      psnAcctPayFen: setl.psnAcctPayFen,
-      ownPayAmtFen: setl.ownPayAmtFen,
-      othFeeAmtFen: setl.othFeeAmtFen,
-      depositFen: depositUsed,
-      cashPaidFen: cashPaid,
-      setlType: p.cash.by === 'his' || setl.ownPayAmtFen === 0 ? 'HI' : 'ALL',
-      chnlType: p.cash.chnlType,
-      hiDocSn: setl.hiDocSn,
-      hiChrgTime: formatTime6(setl.setlTime),
-      traceTime: formatCompact(now),
-      settledAt: now,
-      revsToken: newToken('RV'),
-      revsTokenExpiresAt: new Date(now.getTime() + REVS_TOKEN_TTL_MS),
-      breakdown: setl,
-    },
+    changes,
     { txn: p.txn, detail: { hiDocSn: setl.hiDocSn, cashPaidFen: cashPaid, chnlType: p.cash.chnlType } },
+    { via, also: [...deferred, ...(final ? final({ ...order, ...changes, ordStas: state }) : [])] },
   );
   // The pipeline wakes the callback worker after the commit.
   if (state !== OrdStas.ABNORMAL) await enqueueCallback(tx, app, settled);

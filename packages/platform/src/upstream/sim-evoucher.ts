@@ -112,8 +112,13 @@ export function createSimEVoucher(opts: SimEVoucherOptions): EVoucherCenter {
     async consumePayAuthNo(ctx, payAuthNo) {
       // The conditional update is the guard: of two payments racing on one authorisation, the second
       // finds it used (its check ran before the first committed) and its whole transaction rolls back.
-      const used = await ctx.tx.query("UPDATE ev_tokens SET used_at = $2 WHERE token = $1 AND kind = 'payAuthNo' AND used_at IS NULL RETURNING 1", [payAuthNo, ctx.now]);
-      if (used.length === 0) throw new UpstreamError('PAY_AUTH_USED', '支付授权码 payAuthNo 已使用，请参保人重新授权');
+      // Offered a deferral (settling an order), the update runs in the caller's last statement: a
+      // racing payment still finds the code used there, and a refused cash part drops it unspent.
+      const sql = "UPDATE ev_tokens SET used_at = $2 WHERE token = $1 AND kind = 'payAuthNo' AND used_at IS NULL RETURNING 1";
+      const refusal = () => new UpstreamError('PAY_AUTH_USED', '支付授权码 payAuthNo 已使用，请参保人重新授权');
+      if (ctx.defer) return ctx.defer({ sql, params: [payAuthNo, ctx.now], ifNone: refusal });
+      const used = await ctx.tx.query(sql, [payAuthNo, ctx.now]);
+      if (used.length === 0) throw refusal();
     },
     findPerson(q) {
       if (q.psnNo) return byPsn.get(q.psnNo);

@@ -4,7 +4,7 @@ import type { Queryable } from '../store/store.js';
 import { newId } from '../util/ids.js';
 import { maskIdNo } from '../util/mask.js';
 import { categoryOf, computeSettlement, type AccountState } from './policy.js';
-import type { FeeLine, FsiCore, PersonConfig, PersonInfo1101, PolicyConfig, SettlementInput, UpstreamContext } from './types.js';
+import type { DeferredWrite, FeeLine, FsiCore, PersonConfig, PersonInfo1101, PolicyConfig, SettlementInput, UpstreamContext } from './types.js';
 import { UpstreamError } from './types.js';
 
 /**
@@ -45,7 +45,11 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
       [psnNo],
     );
     if (rows.length === 0) throw new UpstreamError('PSN_NOT_FOUND', `人员账户不存在：psnNo=${psnNo}`);
-    const row = rows[0]!;
+    return accountOf(ctx, psnNo, rows[0]!, lock);
+  }
+
+  /** The account state of a row read (and, with `lock`, locked) by the caller; a new year's first lock starts its accumulations again. */
+  async function accountOf(ctx: UpstreamContext, psnNo: string, row: AccountRow, lock: boolean): Promise<AccountState> {
     if (lock && row.year !== beijingYear(ctx.now)) {
       await ctx.tx.query('UPDATE psn_accounts SET year = $2, ytd_fund_fen = 0, ytd_deductible_fen = 0, ytd_medfee_fen = 0 WHERE psn_no = $1', [psnNo, beijingYear(ctx.now)]);
     }
@@ -175,10 +179,26 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
 
     async settle(ctx, p) {
       checkInput(p);
-      const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1', [p.mdtrtId]);
-      if (visits.length === 0 || visits[0]!.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
+      // One read: the visit, the person's account locked (concurrent settlements never overdraw) and
+      // whether the order is settled already. The account row is the latest after waiting for its
+      // lock; the visit and the settled flag are the statement's snapshot, which is enough: both
+      // belong to this one order, which the caller holds locked (center/settle.ts).
+      const rows = await ctx.tx.query<AccountRow & { visit_status: string | null; fee_lines: FeeLine[] | null; settled: boolean }>(
+        `SELECT a.balance_fen, a.year, a.ytd_fund_fen, a.ytd_deductible_fen, v.status AS visit_status, v.fee_lines,
+           EXISTS (SELECT 1 FROM fsi_settlements WHERE pay_ord_id = $3 AND status = 'SETTLED') AS settled
+         FROM psn_accounts a LEFT JOIN fsi_visits v ON v.mdtrt_id = $1
+         WHERE a.psn_no = $2 FOR UPDATE OF a`,
+        [p.mdtrtId, p.psnNo, p.payOrdId],
+      );
+      let visit = rows[0] ? { status: rows[0].visit_status, fee_lines: rows[0].fee_lines } : undefined;
+      if (!visit) {
+        // No account: the visit is looked at first all the same, so the refusal is the one it always was.
+        const visits = await ctx.tx.query<{ status: string; fee_lines: FeeLine[] | null }>('SELECT status, fee_lines FROM fsi_visits WHERE mdtrt_id = $1', [p.mdtrtId]);
+        visit = visits[0];
+      }
+      if (!visit || visit.status !== 'OPEN') throw new UpstreamError('VISIT_CLOSED', `就诊不存在或已撤销：mdtrtId=${p.mdtrtId}`);
       // Only what was uploaded (2204) is settled, line for line.
-      const uploaded = new Map((visits[0]!.fee_lines ?? []).map((l) => [l.feedetlSn, l]));
+      const uploaded = new Map((visit.fee_lines ?? []).map((l) => [l.feedetlSn, l]));
       if (uploaded.size === 0) throw new UpstreamError('FEES_NOT_UPLOADED', `就诊费用明细未上传：mdtrtId=${p.mdtrtId}`);
       for (const l of p.lines) {
         const u = uploaded.get(l.feedetlSn);
@@ -186,22 +206,34 @@ export function createSimFsiCore(opts: SimFsiOptions): FsiCore & { seedAccounts(
           throw new UpstreamError('FEES_MISMATCH', `结算的费用明细与已上传的不一致：feedetlSn=${l.feedetlSn}`);
         }
       }
-      const acct = await account(ctx, p.psnNo, true);
+      if (!rows[0]) throw new UpstreamError('PSN_NOT_FOUND', `人员账户不存在：psnNo=${p.psnNo}`);
+      const acct = await accountOf(ctx, p.psnNo, rows[0], true);
       const b = computeSettlement(opts.policy, p, acct);
+      const alreadySettled = () => new UpstreamError('ALREADY_SETTLED', `订单已结算，不能重复结算：payOrdId=${p.payOrdId}`);
+      if (rows[0].settled) throw alreadySettled();
       const hiDocSn = newId('SD', 10, ctx.now);
-      const inserted = await ctx.tx.query(
-        `INSERT INTO fsi_settlements (hi_doc_sn, mdtrt_id, psn_no, pay_ord_id, year, medfee_fen, fund_pay_fen, psn_acct_pay_fen, deductible_fen, breakdown, status)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'SETTLED'
+      // The writes: the settlement (its NOT EXISTS and the unique index fsi_settlements_active still
+      // guard against a second one) and the account, which this transaction holds locked.
+      const writes: DeferredWrite[] = [
+        {
+          sql: `INSERT INTO fsi_settlements (hi_doc_sn, mdtrt_id, psn_no, pay_ord_id, year, medfee_fen, fund_pay_fen, psn_acct_pay_fen, deductible_fen, breakdown, status)
+         SELECT $1, $2, $3, $4, $5::int, $6::bigint, $7::bigint, $8::bigint, $9::bigint, $10::jsonb, 'SETTLED'
          WHERE NOT EXISTS (SELECT 1 FROM fsi_settlements WHERE pay_ord_id = $4 AND status = 'SETTLED')
          RETURNING hi_doc_sn`,
-        [hiDocSn, p.mdtrtId, p.psnNo, p.payOrdId, beijingYear(ctx.now), b.medfeeSumamtFen, b.fundPayFen, b.psnAcctPayFen, b.deductibleFen, JSON.stringify(b)],
-      );
-      if (inserted.length === 0) throw new UpstreamError('ALREADY_SETTLED', `订单已结算，不能重复结算：payOrdId=${p.payOrdId}`);
-      await ctx.tx.query(
-        `UPDATE psn_accounts SET balance_fen = balance_fen - $2, ytd_fund_fen = ytd_fund_fen + $3, ytd_deductible_fen = ytd_deductible_fen + $4,
-           ytd_medfee_fen = ytd_medfee_fen + $5, updated_at = now() WHERE psn_no = $1`,
-        [p.psnNo, b.psnAcctPayFen, b.fundPayFen, b.deductibleFen, b.medfeeSumamtFen],
-      );
+          params: [hiDocSn, p.mdtrtId, p.psnNo, p.payOrdId, beijingYear(ctx.now), b.medfeeSumamtFen, b.fundPayFen, b.psnAcctPayFen, b.deductibleFen, JSON.stringify(b)],
+          ifNone: alreadySettled,
+        },
+        {
+          sql: `UPDATE psn_accounts SET balance_fen = balance_fen - $2::bigint, ytd_fund_fen = ytd_fund_fen + $3::bigint, ytd_deductible_fen = ytd_deductible_fen + $4::bigint,
+           ytd_medfee_fen = ytd_medfee_fen + $5::bigint, updated_at = now() WHERE psn_no = $1 RETURNING 1`,
+          params: [p.psnNo, b.psnAcctPayFen, b.fundPayFen, b.deductibleFen, b.medfeeSumamtFen],
+          ifNone: () => new UpstreamError('PSN_NOT_FOUND', `人员账户不存在：psnNo=${p.psnNo}`),
+        },
+      ];
+      for (const w of writes) {
+        if (ctx.defer) ctx.defer(w);
+        else if ((await ctx.tx.query(w.sql, w.params)).length === 0) throw w.ifNone!();
+      }
       return { ...b, hiDocSn, setlTime: ctx.now };
     },
 

@@ -12,6 +12,27 @@ import type { Queryable } from '../store/store.js';
 export interface UpstreamContext {
   tx: Queryable;
   now: Date;
+  /**
+   * Offered by a caller that ends its work with one statement of its own in the same transaction
+   * (settling an order: center/settle.ts). A simulation that keeps its state in that database may
+   * hand over a write whose outcome it already knows instead of running it now: the caller runs it
+   * as a part of that last statement (a data-modifying CTE), or drops it when it abandons the
+   * operation before that statement (a channel refusing the cash part), as a rollback to a savepoint
+   * taken before the call would. An adapter talking to a real service ignores it.
+   */
+  defer?(write: DeferredWrite): void;
+}
+
+/**
+ * A write handed over through `UpstreamContext.defer`: one INSERT, UPDATE or DELETE with a RETURNING
+ * clause and its own `$1…` parameters. When it changes no row, `ifNone` gives the refusal the
+ * adapter would have thrown had it run the write itself; the caller throws it (its transaction rolls
+ * back).
+ */
+export interface DeferredWrite {
+  sql: string;
+  params: unknown[];
+  ifNone?: () => Error;
 }
 
 /** A refusal an institution can act on: a stable code and a Chinese reason naming what is wrong. */
