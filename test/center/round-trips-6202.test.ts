@@ -1,50 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeKinds, type StoreKind } from '../helpers/db.js';
+import { storeKinds } from '../helpers/db.js';
+import { recordStatements, touching } from '../helpers/counting.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { authorise, balanceFen, LISI, payData, scanAndUpload } from '../helpers/flow.js';
-import type { Queryable, Store } from '../../packages/platform/src/store/store.js';
 
 /**
  * The round trips of one 6202 (issue 16, docs/performance.md): every statement the platform sends,
  * grouped by transaction, as bench/flow-server.ts counts them. The replay check and the 6302 outbox
  * INSERT are another's to count; the rest of a payment with a cash part is at most 5 statements.
  */
-interface Txn {
-  statements: string[];
-}
-
-function counting(kind: StoreKind, txns: Txn[]): StoreKind {
-  return {
-    name: kind.name,
-    async open() {
-      const store = await kind.open();
-      const wrapped: Store = {
-        kind: store.kind,
-        query(sql, params) {
-          txns.push({ statements: [sql] });
-          return store.query(sql, params);
-        },
-        transaction(fn) {
-          const t: Txn = { statements: [] };
-          txns.push(t);
-          return store.transaction((tx) => fn({ query: (sql, params) => (t.statements.push(sql), tx.query(sql, params)) } satisfies Queryable));
-        },
-        exec: (sql) => store.exec(sql),
-        close: () => store.close(),
-      };
-      return wrapped;
-    },
-  };
-}
-
 /** The replay record on its own (it rides on the first statement otherwise: replay.ts) and the outbox INSERT. */
 const theirs = (sql: string) => /^\s*INSERT INTO (seen_signatures|callbacks)/.test(sql);
 
 describe.each(storeKinds)('6202 round trips on $name', (kind) => {
-  const txns: Txn[] = [];
   let t: TestPlatform;
   beforeAll(async () => {
-    t = await startTestPlatform(counting(kind, txns));
+    t = await startTestPlatform(kind);
   });
   afterAll(async () => {
     await t?.close();
@@ -52,9 +23,8 @@ describe.each(storeKinds)('6202 round trips on $name', (kind) => {
 
   /** The transaction(s) that touched pay_requests while `fn` ran: the 6202's. */
   async function during(fn: () => Promise<unknown>): Promise<string[][]> {
-    const from = txns.length;
-    await fn();
-    return txns.slice(from).filter((x) => x.statements.some((s) => /pay_requests/.test(s))).map((x) => x.statements.filter((s) => !theirs(s)));
+    const { sent } = await recordStatements(t.platform.deps.store, fn);
+    return touching(sent, /pay_requests/).map((g) => g.statements.filter((s) => !theirs(s)));
   }
 
   it('a payment with a cash part: 5 statements in one transaction; its repeat: 1', async () => {

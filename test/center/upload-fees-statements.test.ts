@@ -5,6 +5,7 @@ import { LISI, scanAndUpload } from '../helpers/flow.js';
 import { orderSearchHashes } from '../../packages/platform/src/center/search.js';
 import { OrdStas } from '../../packages/platform/src/center/ord-stas.js';
 import type { FsiCore } from '../../packages/platform/src/upstream/types.js';
+import { recordStatements } from '../helpers/counting.js';
 
 /**
  * 6201 in few round trips (issue 16, docs/performance.md): on the database it is the medOrgOrd check,
@@ -21,25 +22,10 @@ describe.each(storeKinds)('6201 statements on $name', (kind) => {
     await t?.close();
   });
 
-  /** The statements of every transaction begun while `fn` runs (autocommit statements count as their own). */
-  async function recording<T>(fn: () => Promise<T>): Promise<{ result: T; txs: string[][] }> {
-    const store = t.platform.deps.store;
-    const query = store.query.bind(store);
-    const transaction = store.transaction.bind(store);
-    const txs: string[][] = [];
-    store.query = (sql, params) => (txs.push([sql]), query(sql, params));
-    store.transaction = (fn2) => {
-      const stmts: string[] = [];
-      txs.push(stmts);
-      return transaction((tx) => fn2({ query: (sql, params) => (stmts.push(sql), tx.query(sql, params)) }));
-    };
-    try {
-      return { result: await fn(), txs };
-    } finally {
-      store.query = query;
-      store.transaction = transaction;
-    }
-  }
+  const recording = async <T>(fn: () => Promise<T>) => {
+    const { result, sent } = await recordStatements(t.platform.deps.store, fn);
+    return { result, txs: sent.map((g) => g.statements) };
+  };
 
   /** The 6201's transaction (the one that reads orders by medOrgOrd), without the bare replay insert. */
   const the6201 = (txs: string[][]) => {

@@ -1,56 +1,34 @@
-import type { Queryable, Store } from '../../packages/platform/src/store/store.js';
+import type { Store } from '../../packages/platform/src/store/store.js';
 
-interface Sent {
-  sql: string;
-  /** The transaction it ran in (BEGIN has its own number too); undefined outside one. */
-  tx?: number;
+/** What one transaction sent, or one statement sent outside any (`inTransaction` false). */
+export interface Sent {
+  inTransaction: boolean;
+  statements: string[];
 }
 
 /**
- * The statements a platform sends to its store, as the benchmark counts them (bench/flow-server.ts):
- * every query, and BEGIN for every transaction. `since(background)` gives what was sent after the last
- * `reset()`, without the statements matching `background` (the callback worker, the reconciler, …)
- * and without the BEGIN of a transaction that sent nothing else — so a test can pin the round trips
- * of one request (docs/performance.md).
+ * The statements a platform's store receives while `fn` runs, as the benchmark counts them
+ * (bench/flow-server.ts), grouped by transaction — so that a test can pin the round trips of one
+ * request (issue 16, docs/performance.md). Background work (the callback worker, the reconciler)
+ * runs meanwhile: pick the groups of the request by what they touch.
  */
-export class StatementLog {
-  private readonly sent: Sent[] = [];
-  private mark = 0;
-  private txs = 0;
-
-  wrap = (store: Store): Store => {
-    const log = this.sent;
-    const inTx = (tx: Queryable, n: number): Queryable => ({
-      query(sql, params) {
-        log.push({ sql: sql.replace(/\s+/g, ' ').trim(), tx: n });
-        return tx.query(sql, params);
-      },
-    });
-    return {
-      kind: store.kind,
-      query(sql, params) {
-        log.push({ sql: sql.replace(/\s+/g, ' ').trim() });
-        return store.query(sql, params);
-      },
-      transaction: (fn) => {
-        const n = ++this.txs;
-        log.push({ sql: 'BEGIN', tx: n });
-        return store.transaction((tx) => fn(inTx(tx, n)));
-      },
-      exec: (sql) => store.exec(sql),
-      close: () => store.close(),
-    };
+export async function recordStatements<T>(store: Store, fn: () => Promise<T>): Promise<{ result: T; sent: Sent[] }> {
+  const query = store.query.bind(store);
+  const transaction = store.transaction.bind(store);
+  const sent: Sent[] = [];
+  store.query = (sql, params) => (sent.push({ inTransaction: false, statements: [sql] }), query(sql, params));
+  store.transaction = (body) => {
+    const group: Sent = { inTransaction: true, statements: [] };
+    sent.push(group);
+    return transaction((tx) => body({ query: (sql, params) => (group.statements.push(sql), tx.query(sql, params)) }));
   };
-
-  /** Forget what was sent so far. */
-  reset(): void {
-    this.mark = this.sent.length;
-  }
-
-  since(background?: RegExp): string[] {
-    const all = this.sent.slice(this.mark);
-    const kept = all.filter((s) => s.sql === 'BEGIN' || !background?.test(s.sql));
-    const busy = new Set(kept.filter((s) => s.sql !== 'BEGIN' && s.tx !== undefined).map((s) => s.tx));
-    return kept.filter((s) => s.sql !== 'BEGIN' || busy.has(s.tx)).map((s) => s.sql);
+  try {
+    return { result: await fn(), sent };
+  } finally {
+    store.query = query;
+    store.transaction = transaction;
   }
 }
+
+/** The groups with a statement matching `pattern`. */
+export const touching = (sent: Sent[], pattern: RegExp): Sent[] => sent.filter((g) => g.statements.some((s) => pattern.test(s)));

@@ -10,7 +10,6 @@ import { FSI_PATH, getTxn, mobileTransactions, portalTransactions, TERMINAL_PATH
 import { createPlatform, type Platform } from '../../packages/platform/src/server/platform.js';
 import type { AppConfig, YibaoConfig } from '../../packages/platform/src/center/config.js';
 import type { StoreKind } from './db.js';
-import type { Queryable, Store } from '../../packages/platform/src/store/store.js';
 
 export const ORG = 'H35010200227';
 export const OTHER_ORG = 'H35020000001';
@@ -138,12 +137,7 @@ export interface Reuse {
  * A platform on a fresh store, listening on a free port with its callback worker running. `reuse`
  * starts a second platform on the same database, keys and receiver (restart, several instances).
  */
-export async function startTestPlatform(
-  kind: StoreKind,
-  overrides: Partial<YibaoConfig> = {},
-  reuse?: Reuse,
-  opts: { logLines?: string[]; app?: Partial<AppConfig>; wrapStore?: (store: Store) => Store } = {},
-): Promise<TestPlatform & { reuse: Reuse }> {
+export async function startTestPlatform(kind: StoreKind, overrides: Partial<YibaoConfig> = {}, reuse?: Reuse, opts: { logLines?: string[]; app?: Partial<AppConfig> } = {}): Promise<TestPlatform & { reuse: Reuse }> {
   const store = reuse?.store ?? (await kind.open());
   const platformPair = reuse?.platformPair ?? generateKeyPair();
   const app = reuse?.app ?? makeApp(ORG, '福州市第一人民医院（测试）', opts.app);
@@ -163,7 +157,7 @@ export async function startTestPlatform(
   // logLines: every log line the platform writes, at the most verbose level (tests of what logs hold).
   const lines = opts.logLines;
   const logger = lines ? pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) : pino({ level: 'silent' });
-  const platform = await createPlatform({ config, store: opts.wrapStore ? opts.wrapStore(store) : store, inMemory: true, port: 0, logger });
+  const platform = await createPlatform({ config, store, inMemory: true, port: 0, logger });
   const answerIssues = checkAnswers(platform, [app, other, limited]);
   const address = await platform.http.listen({ host: '127.0.0.1', port: 0 });
   platform.url = address;
