@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
-import { callbacksQueued } from './callbacks/outbox.js';
+import { callbacksQueued, deliverAfterCommit, takeDirectCallbacks, type QueuedCallback } from './callbacks/outbox.js';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
@@ -102,16 +102,20 @@ export class MobileCenter {
       const signature = signatureIdentity(opened.signType, opened.signData);
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      let outcome: { result: TxnResult; queued: boolean };
+      let outcome: { result: TxnResult; queued: boolean; direct: QueuedCallback[] };
       try {
-        // The replay check runs inside the request's own transaction (no commit of its own); the
-        // callback worker is woken only when the transaction queued a callback.
+        // The replay check runs inside the request's own transaction (no commit of its own). A 6302
+        // it queues is leased to this process with its first attempt, and delivered right after the
+        // commit with no claiming transaction (issue 16); with no worker running here, it is queued
+        // for any worker to claim, and the worker is woken only when the transaction queued one.
         const run = () =>
           this.deps.store.transaction(async (tx) => {
+            const leaseMs = this.deps.callbacks?.directLeaseMs();
+            if (leaseMs !== undefined) deliverAfterCommit(tx, leaseMs);
             await this.gate.admitOnce(tx, theApp, signature);
             requireValid(txn, opened.plainData);
             const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
-            return { result, queued: callbacksQueued(tx) };
+            return { result, queued: callbacksQueued(tx), direct: takeDirectCallbacks(tx) };
           });
         try {
           outcome = await run();
@@ -132,6 +136,7 @@ export class MobileCenter {
         throw err;
       }
       const { result } = outcome;
+      if (outcome.direct.length > 0) this.deps.callbacks!.deliverQueued(outcome.direct);
       if (outcome.queued) this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, this.keysFor(keys), { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');
