@@ -74,8 +74,11 @@ const direct = new WeakMap<Queryable, { leaseMs: number; queued: QueuedCallback[
 
 /**
  * Callbacks queued in `tx` from now on are leased to this process for `leaseMs` and delivered by it
- * after the commit: the caller hands takeDirectCallbacks(tx) to the worker once `tx` has committed.
- * A transaction not opened this way queues them for the worker to claim (callbacksQueued).
+ * after the commit: the caller hands takeDirectCallbacks(tx) to the worker once `tx` has committed
+ * (never when it rolled back). A transaction not opened this way queues them for the worker to claim
+ * (callbacksQueued). Nothing may undo the INSERT short of a rollback of the whole transaction (no
+ * ROLLBACK TO SAVEPOINT after it): the list here would not know, and the HIS would be told of a
+ * settlement that was not committed.
  */
 export function deliverAfterCommit(tx: Queryable, leaseMs: number): void {
   direct.set(tx, { leaseMs, queued: [] });
@@ -95,7 +98,8 @@ export function takeDirectCallbacks(tx: Queryable): QueuedCallback[] {
  * callback inserted by the same statement: the foreign key is checked at the statement's end.
  */
 async function enqueue(tx: Queryable, row: Omit<QueuedCallback, 'id' | 'attemptId' | 'lease_until' | 'attempts'>, orgCodg: string): Promise<number> {
-  const params = [row.app_id, orgCodg, row.pay_ord_id, row.call_type, row.url, JSON.stringify(row.data)];
+  const json = JSON.stringify(row.data);
+  const params = [row.app_id, orgCodg, row.pay_ord_id, row.call_type, row.url, json];
   const d = direct.get(tx);
   if (!d) {
     queuedIn.add(tx);
@@ -120,7 +124,8 @@ async function enqueue(tx: Queryable, row: Omit<QueuedCallback, 'id' | 'attemptI
     [...params, d.leaseMs],
   );
   const id = Number(r!.id);
-  d.queued.push({ ...row, id, attemptId: Number(r!.attempt_id), lease_until: new Date(r!.lease_until), attempts: 1, leasedAt });
+  // The data as a claim would read it back (undefined fields dropped), so both paths seal the same.
+  d.queued.push({ ...row, data: JSON.parse(json) as Record<string, unknown>, id, attemptId: Number(r!.attempt_id), lease_until: new Date(r!.lease_until), attempts: 1, leasedAt });
   return id;
 }
 
