@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../helpers/db.js';
 import { startTestPlatform, until, type TestPlatform } from '../helpers/platform.js';
 import { authorise, LISI, payData, queryData, scanAndUpload } from '../helpers/flow.js';
+import { deliverAfterCommit, enqueueChannelNotify, takeDirectCallbacks } from '../../packages/platform/src/center/callbacks/outbox.js';
+import { CallbackWorker } from '../../packages/platform/src/center/callbacks/worker.js';
 
 /**
  * The callback worker is woken by the commit of a transaction that queued a 6302, and only by such a
@@ -65,6 +67,36 @@ describe.each(storeKinds)('callback wake on $name', (kind) => {
     const [cb] = await query<{ attempts: number; lease_until: unknown; delivered_at: unknown }>('SELECT attempts, lease_until, delivered_at FROM callbacks WHERE id = $1', [id]);
     expect(cb).toMatchObject({ attempts: 1, lease_until: null });
     expect(cb!.delivered_at).not.toBeNull();
+  });
+
+  it('a callback handed over that is not delivered is given back: lease released, its unstarted attempt removed, then claimed as any other', async () => {
+    const store = t.platform.deps.store;
+    const app = t.platform.center.app(t.app.keys.appId)!;
+    const rows = await store.transaction(async (tx) => {
+      deliverAfterCommit(tx, 60_000);
+      await enqueueChannelNotify(tx, app, 'PGIVEBACK0001', t.receiver.url, { event: 'PAY', amount: '1.00' });
+      return takeDirectCallbacks(tx);
+    });
+    expect(rows).toMatchObject([{ attempts: 1, call_type: 'CHNL' }]);
+    const id = Number(rows[0]!.id);
+    const [leased] = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM callback_attempts WHERE callback_id = $1 AND success IS NULL', [id]);
+    expect(leased!.n).toBe(1);
+    // A worker that is not running (as while an instance stops) does not deliver it: it gives it back.
+    const stopped = new CallbackWorker({ store, log: t.platform.deps.log, scheduleMs: [1000], timeoutMs: 2000, pollMs: 60_000, app: () => app, keysFor: (a) => t.platform.center.keysFor(a) });
+    stopped.deliverQueued(rows);
+    const back = await until(async () => {
+      const [c] = await store.query<{ attempts: number; lease_until: unknown }>('SELECT attempts, lease_until FROM callbacks WHERE id = $1', [id]);
+      return c!.lease_until === null ? c : undefined;
+    });
+    expect(back.attempts).toBe(0);
+    expect(await store.query('SELECT 1 FROM callback_attempts WHERE callback_id = $1', [id])).toEqual([]);
+    // Any worker claims it now: its first recorded attempt is number 1.
+    t.platform.worker.notify();
+    const attempts = await until(async () => {
+      const a = await store.query<{ attempt: number; success: boolean | null }>('SELECT attempt, success FROM callback_attempts WHERE callback_id = $1', [id]);
+      return a.length > 0 && a[0]!.success !== null ? a : undefined;
+    });
+    expect(attempts.map((a) => a.attempt)).toEqual([1]);
   });
 
   it('requests that queue nothing do not wake it', async () => {
