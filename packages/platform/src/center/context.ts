@@ -5,6 +5,7 @@ import type { Upstreams } from '../upstream/types.js';
 import { fenToYuan } from 'yibao/spec';
 import type { AppConfig, YibaoConfig } from './config.js';
 import type { OutboundPolicy } from './outbound.js';
+import type { QueuedCallback } from './callbacks/outbox.js';
 
 /** What every transaction of the center works with. The center never imports the server. */
 export interface CenterDeps {
@@ -17,6 +18,12 @@ export interface CenterDeps {
   log: Logger;
   /** Wakes the callback worker after a commit that queued a callback. */
   notifyCallbacks: () => void;
+  /**
+   * The callback worker's direct path (callbacks/worker.ts deliverQueued): the lease for callbacks a
+   * request queues, undefined when no worker runs here, and their delivery after the commit. Absent
+   * (tests of the center alone): callbacks are queued for any worker to claim.
+   */
+  callbacks?: { directLeaseMs(): number | undefined; deliverQueued(rows: readonly QueuedCallback[]): void };
   /** Where outbound requests may go (outbound.ts; SSRF). Absent: everything (tests of the center alone). */
   outbound?: OutboundPolicy;
   /** HMAC key of the order search by ID number and name (search.ts). */

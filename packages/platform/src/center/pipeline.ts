@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
-import { callbacksQueued } from './callbacks/outbox.js';
+import { callbacksQueued, deliverAfterCommit, takeDirectCallbacks, type QueuedCallback } from './callbacks/outbox.js';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import { openRequest, peekAppId, sealResponse } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
@@ -110,20 +110,24 @@ export class MobileCenter {
       const signature = signatureIdentity(opened.signType, opened.signData);
       const handler = CENTER_TXNS[txn];
       const theApp = app;
-      let outcome: { result: TxnResult; queued: boolean };
+      let outcome: { result: TxnResult; queued: boolean; direct: QueuedCallback[] };
       try {
-        // The replay check runs inside the request's own transaction (no commit of its own); the
-        // callback worker is woken only when the transaction queued a callback.
-        // The signature is remembered on the transaction's first statement (gate.admitOnce). A
-        // read-only query (AUTOCOMMIT) needs no transaction at all: its one statement is atomic.
-        const once = async (db: Queryable) => {
+        // The replay check runs inside the request's own transaction, on its first statement
+        // (gate.admitOnce: no statement of its own). A read-only query (AUTOCOMMIT) needs no
+        // transaction at all: its one statement is atomic. A 6302 the transaction queues is leased to
+        // this process with its first attempt, and delivered right after the commit with no claiming
+        // transaction; with no worker running here, it is queued for any worker to claim, and the
+        // worker is woken only when the transaction queued one.
+        const once = async (db: Queryable, inTransaction: boolean) => {
           const tx = this.gate.admitOnce(db, theApp, signature);
+          const leaseMs = inTransaction ? this.deps.callbacks?.directLeaseMs() : undefined;
+          if (leaseMs !== undefined) deliverAfterCommit(tx, leaseMs);
           requireValid(txn, opened.plainData);
           const result = await handler({ deps: this.deps, tx, app: theApp, data: opened.plainData, now });
           await tx.flush();
-          return { result, queued: callbacksQueued(tx) };
+          return { result, queued: callbacksQueued(tx), direct: takeDirectCallbacks(tx) };
         };
-        const run = () => (AUTOCOMMIT.has(txn) ? once(this.deps.store) : this.deps.store.transaction(once));
+        const run = () => (AUTOCOMMIT.has(txn) ? once(this.deps.store, false) : this.deps.store.transaction((tx) => once(tx, true)));
         try {
           outcome = await run();
         } catch (err) {
@@ -143,6 +147,7 @@ export class MobileCenter {
         throw err;
       }
       const { result } = outcome;
+      if (outcome.direct.length > 0) this.deps.callbacks!.deliverQueued(outcome.direct);
       if (outcome.queued) this.deps.notifyCallbacks();
       const body = sealResponse({ code: ErrorCode.OK, message: result.message ?? '成功', success: true, data: result.data }, this.keysFor(keys), { signType: app.signType ?? 'SM2' });
       this.deps.log.info({ traceId, txn, appId: app.appId, code: ErrorCode.OK, ms: Date.now() - started }, 'request');

@@ -241,6 +241,7 @@ async function createPlatformLocked(options: PlatformOptions): Promise<Platform>
     clock: options.clock ?? (() => new Date()),
     log,
     notifyCallbacks: () => worker?.notify(),
+    callbacks: { directLeaseMs: () => worker?.directLeaseMs(), deliverQueued: (rows) => worker?.deliverQueued(rows) },
     outbound,
     searchKey,
   };

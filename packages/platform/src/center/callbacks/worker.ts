@@ -9,7 +9,7 @@ import type { Queryable, Store } from '../../store/store.js';
 import type { AppConfig } from '../config.js';
 import { sealChannel } from 'yibao/protocol';
 import { formatCompact } from 'yibao/protocol';
-import { CHANNEL_NOTIFY } from './outbox.js';
+import { CHANNEL_NOTIFY, type QueuedCallback } from './outbox.js';
 import { deliveryCause, httpCause } from './cause.js';
 
 /** What became of one delivery attempt (metrics): delivered, to be retried, or retries used up. */
@@ -37,18 +37,18 @@ export interface CallbackWorkerOptions {
   onOutcome?: (o: { appId: string; callType: string; outcome: CallbackOutcome; cause?: string }) => void;
 }
 
-interface ClaimedRow {
-  id: number;
-  /** The callback_attempts row of this delivery. */
-  attemptId: number;
-  /** Our lease: the outcome is written back only while it is still ours. */
-  lease_until: Date;
-  app_id: string;
-  pay_ord_id: string;
-  call_type: string;
-  url: string;
-  data: Record<string, unknown>;
-  attempts: number;
+/** A callback this process holds the lease of, with the attempt row of this delivery. */
+type ClaimedRow = QueuedCallback;
+
+/** What one attempt came to, to be written back (record). */
+interface AttemptResult {
+  row: ClaimedRow;
+  duration: number;
+  httpStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  success: boolean;
+  kind: string | undefined;
 }
 
 /**
@@ -56,6 +56,11 @@ interface ClaimedRow {
  * `FOR UPDATE SKIP LOCKED` and leased, delivered outside any transaction, and the outcome written
  * back. A crash mid-delivery only delays the callback until the lease ends; a restart loses nothing.
  * Every attempt is recorded (callback_attempts) for the operator.
+ *
+ * The normal path needs no claim (issue 16): a request's transaction queues its callback already
+ * leased to this process with its first attempt (outbox.ts deliverAfterCommit), and after the commit
+ * the pipeline hands it here (deliverQueued): it is posted at once, and its outcome written in one
+ * statement — together with the outcomes of the other deliveries that finished meanwhile.
  */
 export class CallbackWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -67,8 +72,43 @@ export class CallbackWorker {
   private wake: (() => void) | undefined;
   /** notify() or stop() came while drain() was not waiting: its next wait returns at once. */
   private poked = false;
+  private readonly limit: number;
+  /**
+   * Delivery slots held per app: claimed and handed-over deliveries alike, from their start until
+   * their outcome is written. One pool, so a slow HIS holds its own share only (mayTakeSlot).
+   */
+  private readonly byApp = new Map<string, number>();
+  /** Every delivery under way (stop waits for them). */
+  private readonly underway = new Set<Promise<void>>();
+  /** Handed over after a commit, leased to us, waiting for a slot of their app; `until`: the local time past which the lease no longer covers a delivery. */
+  private readonly waiting: Array<{ row: ClaimedRow; until: number }> = [];
+  /**
+   * Apps known to have due callbacks that a look could not take for want of a slot ('*': any app,
+   * no look was possible). When one of their slots frees, look again; otherwise a finished delivery
+   * costs no look (at full load the slots are always full, and a look per delivery is what issue 16
+   * removed).
+   */
+  private readonly blocked = new Set<string>();
+  /** Outcomes waiting to be written, and the write under way (record). */
+  private results: Array<{ r: AttemptResult; resolve: (exhausted: boolean) => void; reject: (err: unknown) => void }> = [];
+  private writing: Promise<void> | undefined;
 
-  constructor(private readonly o: CallbackWorkerOptions) {}
+  constructor(private readonly o: CallbackWorkerOptions) {
+    this.limit = Math.max(1, o.batch ?? 10);
+  }
+
+  /** How long a claimed or handed-over callback stays ours (longer than a delivery can take). */
+  get leaseMs(): number {
+    return this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
+  }
+
+  /**
+   * The lease for callbacks that a transaction starting now queues for direct delivery, or undefined
+   * when this worker is not running (they are then queued for any worker to claim).
+   */
+  directLeaseMs(): number | undefined {
+    return this.stopped ? undefined : this.leaseMs;
+  }
 
   start(): void {
     this.stopped = false;
@@ -81,6 +121,9 @@ export class CallbackWorker {
     this.poked = true;
     this.wake?.();
     await this.running;
+    await this.giveBack(this.waiting.splice(0).map((w) => w.row));
+    await Promise.all(this.underway);
+    await this.writing;
   }
 
   /** Something was queued: look now rather than at the next poll. */
@@ -91,6 +134,22 @@ export class CallbackWorker {
       this.poked = true;
       this.wake?.();
     } else this.schedule(0);
+  }
+
+  /**
+   * Callbacks a committed transaction queued leased to this process (outbox.ts deliverAfterCommit):
+   * delivered now, each as soon as its app has a free slot, with no claiming transaction.
+   */
+  deliverQueued(rows: readonly ClaimedRow[]): void {
+    if (rows.length === 0) return;
+    if (this.stopped) {
+      void this.giveBack([...rows]);
+      return;
+    }
+    // The lease was taken before the commit (which may have been slow): a delivery starts only while
+    // what is left of it covers the delivery's timeout and a margin; otherwise the callback is given back.
+    for (const row of rows) this.waiting.push({ row, until: (row.leasedAt ?? Date.now()) + this.leaseMs - this.o.timeoutMs - 2000 });
+    this.pump();
   }
 
   private schedule(ms: number): void {
@@ -109,41 +168,109 @@ export class CallbackWorker {
     this.timer.unref?.();
   }
 
+  private held(): number {
+    let n = 0;
+    for (const v of this.byApp.values()) n += v;
+    return n;
+  }
+
+  /**
+   * Starts the delivery of `row` in a slot of its app (the caller checked mayTakeSlot). The slot is
+   * the HIS's: it is freed when the POST is over, not when the outcome is written, so that a write
+   * queued behind the requests' transactions for a pooled connection does not hold the HIS's slots.
+   */
+  private begin(row: ClaimedRow): Promise<void> {
+    this.byApp.set(row.app_id, (this.byApp.get(row.app_id) ?? 0) + 1);
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      const n = (this.byApp.get(row.app_id) ?? 1) - 1;
+      if (n > 0) this.byApp.set(row.app_id, n);
+      else this.byApp.delete(row.app_id);
+      this.pump();
+      // A look was held back for want of this slot: look again now.
+      if (this.blocked.has(row.app_id) || this.blocked.has('*')) {
+        this.blocked.clear();
+        this.notify();
+      }
+    };
+    const p: Promise<void> = this.deliver(row, free)
+      .catch((err) => this.o.log.error({ err, callbackId: row.id }, 'callback delivery error'))
+      .finally(() => {
+        this.underway.delete(p);
+        free();
+      });
+    this.underway.add(p);
+    return p;
+  }
+
+  /** Starts the handed-over callbacks that have a slot now; gives back those whose lease would not cover a delivery any more. */
+  private pump(): void {
+    if (this.waiting.length === 0) return;
+    const late: ClaimedRow[] = [];
+    const now = Date.now();
+    for (let i = 0; i < this.waiting.length; ) {
+      const w = this.waiting[i]!;
+      if (this.stopped || now > w.until) {
+        late.push(w.row);
+        this.waiting.splice(i, 1);
+      } else if (mayTakeSlot(w.row.app_id, this.byApp, this.limit)) {
+        this.waiting.splice(i, 1);
+        void this.begin(w.row);
+      } else i++;
+    }
+    if (late.length > 0) void this.giveBack(late).then(() => this.notify());
+  }
+
+  /**
+   * Callbacks leased to us that we will not deliver (no slot in time, or stopping): lease released
+   * and their unstarted attempt removed, so any worker claims them as if just queued. One statement.
+   */
+  private async giveBack(rows: ClaimedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.o.store
+      .query(
+        `WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, attempt_id bigint, lease timestamptz)),
+         a AS (DELETE FROM callback_attempts x USING r WHERE x.id = r.attempt_id AND x.success IS NULL)
+         UPDATE callbacks c SET lease_until = NULL, attempts = c.attempts - 1 FROM r WHERE c.id = r.id AND c.lease_until = r.lease`,
+        [JSON.stringify(rows.map((r) => ({ id: Number(r.id), attempt_id: Number(r.attemptId), lease: r.lease_until })))],
+      )
+      .catch((err) => this.o.log.warn({ err, callbackIds: rows.map((r) => r.id) }, 'could not give back callbacks; they are delivered when their lease ends'));
+  }
+
   /** Claims and delivers due callbacks until none is due. Exposed for tests. */
   async drain(): Promise<void> {
     // A pool, not batches: each finished delivery frees a slot that is filled at once, so one slow
     // HIS holds its own deliveries only. Each institution gets at most its share of the slots
     // (mayTakeSlot), so N institutions whose endpoints hang (up to timeoutMs per attempt) never
-    // stall another's callbacks (issue 14 point 3).
-    const limit = Math.max(1, this.o.batch ?? 10);
-    const inFlight = new Set<Promise<void>>();
-    const byApp = new Map<string, number>();
+    // stall another's callbacks (issue 14 point 3). The slots are shared with the handed-over
+    // deliveries (deliverQueued), which go first: they are leased to us already.
+    const mine = new Set<Promise<void>>();
     try {
       for (;;) {
         if (this.stopped) return;
         // Here, not once per drain: under steady traffic a drain may never end.
         await this.housekeep();
-        const full = [...byApp.keys()].filter((appId) => !mayTakeSlot(appId, byApp, limit));
-        const rows = inFlight.size < limit ? await this.claim(limit - inFlight.size, full, limit, byApp) : [];
+        this.pump();
+        const full = [...this.byApp.keys()].filter((appId) => !mayTakeSlot(appId, this.byApp, this.limit));
+        const free = this.limit - this.held();
+        this.blocked.clear();
+        let rows: ClaimedRow[] = [];
+        if (free > 0) rows = await this.claim(free, full);
+        else this.blocked.add('*');
         for (const r of rows) {
-          byApp.set(r.app_id, (byApp.get(r.app_id) ?? 0) + 1);
-          const p: Promise<void> = this.deliver(r)
-            .catch((err) => this.o.log.error({ err, callbackId: r.id }, 'callback delivery error'))
-            .finally(() => {
-              inFlight.delete(p);
-              const n = (byApp.get(r.app_id) ?? 1) - 1;
-              if (n > 0) byApp.set(r.app_id, n);
-              else byApp.delete(r.app_id);
-            });
-          inFlight.add(p);
+          const p = this.begin(r);
+          mine.add(p);
+          void p.finally(() => mine.delete(p));
         }
-        if (inFlight.size === 0) return; // nothing due, nothing under way
+        if (mine.size === 0) return; // nothing due that we could take, nothing of ours under way
         // Nothing more due now, or no free slot: look again when a delivery finishes, something is
         // queued (notify), or a poll interval has passed (a retry may have come due).
-        if (rows.length === 0 || inFlight.size >= limit) await this.pause(inFlight);
+        if (rows.length === 0 || this.held() >= this.limit) await this.pause(mine);
       }
     } finally {
-      await Promise.all(inFlight);
+      await Promise.all(mine);
     }
   }
 
@@ -173,10 +300,11 @@ export class CallbackWorker {
 
   /**
    * Claims up to `n` due callbacks, none of the apps in `full`, and no more of one app than its
-   * share of the `limit` slots allows (mayTakeSlot, counting what is under way).
+   * share of the slots allows (mayTakeSlot, counting what is under way). Apps with due callbacks
+   * left for want of a slot are noted in `blocked`.
    */
-  private async claim(n: number, full: string[], limit: number, byApp: Map<string, number>): Promise<ClaimedRow[]> {
-    const leaseMs = this.o.leaseMs ?? this.o.timeoutMs * 2 + 5000;
+  private async claim(n: number, full: string[]): Promise<ClaimedRow[]> {
+    const leaseMs = this.leaseMs;
     return this.o.store.transaction(async (tx) => {
       // Candidates in due order, then at most the slots each app has left; the rest stay PENDING,
       // untouched, for the next look.
@@ -187,10 +315,22 @@ export class CallbackWorker {
          FOR UPDATE SKIP LOCKED`,
         [n, full],
       );
-      const held = new Map(byApp);
+      if (full.length > 0) {
+        // Which of the apps with no free slot have due callbacks: only those make a freed slot worth a look.
+        const waitingApps = await tx.query<{ app_id: string }>(
+          `SELECT DISTINCT app_id FROM callbacks
+           WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) AND app_id = ANY($1::text[])`,
+          [full],
+        );
+        for (const w of waitingApps) this.blocked.add(w.app_id);
+      }
+      const held = new Map(this.byApp);
       const ids = due
         .filter((d) => {
-          if (!mayTakeSlot(d.app_id, held, limit)) return false;
+          if (!mayTakeSlot(d.app_id, held, this.limit)) {
+            this.blocked.add(d.app_id);
+            return false;
+          }
           held.set(d.app_id, (held.get(d.app_id) ?? 0) + 1);
           return true;
         })
@@ -222,8 +362,9 @@ export class CallbackWorker {
     });
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
-    const started = new Date();
+  /** `posted`: called when the POST is over (its slot may be reused), before the outcome is written. */
+  private async deliver(row: ClaimedRow, posted: () => void): Promise<void> {
+    const started = Date.now();
     let httpStatus: number | null = null;
     let responseBody: string | null = null;
     let error: string | null = null;
@@ -254,38 +395,84 @@ export class CallbackWorker {
       if (err instanceof AnswerTooLarge) ({ kind, text: error } = { kind: 'answer-too-large', text: err.message });
       else ({ kind, text: error } = deliveryCause(err, this.o.timeoutMs));
     }
-    const duration = Date.now() - started.getTime();
-    const exhausted = await this.o.store.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE callback_attempts SET duration_ms = $2, http_status = $3, response_body = $4, error = $5, success = $6 WHERE id = $1`,
-        [row.attemptId, duration, httpStatus, responseBody, error, success],
-      );
-      // Only while the lease is still ours: an operator's resend or another instance may have taken
-      // the callback over; their outcome is theirs to write.
-      const ours = 'id = $1 AND lease_until = $2';
-      if (success) {
-        await tx.query(`UPDATE callbacks SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE ${ours}`, [row.id, row.lease_until]);
-      } else if (row.attempts > this.o.scheduleMs.length) {
-        const done = await tx.query(`UPDATE callbacks SET status = 'RETRIES_EXCEEDED', lease_until = NULL, last_error = $3 WHERE ${ours} RETURNING id`, [row.id, row.lease_until, error]);
-        return done.length > 0;
-      } else {
-        // The step's delay counted from the attempt's end as recorded (its start plus its duration),
-        // so that the history shows exactly the schedule, whatever this write-back waited for.
-        const delay = this.o.scheduleMs[row.attempts - 1]!;
-        await tx.query(
-          `UPDATE callbacks SET next_attempt_at = (SELECT started_at FROM callback_attempts WHERE id = $5) + make_interval(secs => ($3::double precision + $6::double precision) / 1000),
-             lease_until = NULL, last_error = $4 WHERE ${ours}`,
-          [row.id, row.lease_until, delay, error, row.attemptId, duration],
-        );
-      }
-      return false;
-    });
+    const duration = Date.now() - started;
+    posted();
+    const exhausted = await this.record({ row, duration, httpStatus, responseBody, error, success, kind });
     const outcome: CallbackOutcome = success ? 'delivered' : exhausted ? 'exhausted' : 'retry';
     this.o.onOutcome?.({ appId: row.app_id, callType: row.call_type, outcome, ...(kind ? { cause: kind } : {}) });
     // Retries used up: nobody will try again unless an operator resends. Said loudly (the order is
     // flagged on the console's dashboard too); the cause's kind only, no response body.
     if (exhausted) this.o.log.warn({ callbackId: row.id, payOrdId: row.pay_ord_id, appId: row.app_id, attempts: row.attempts, cause: kind }, 'callback retries exhausted');
     this.o.log.info({ callbackId: row.id, payOrdId: row.pay_ord_id, attempt: row.attempts, success, httpStatus, ms: duration }, 'callback attempt');
+  }
+
+  /**
+   * Writes an attempt's outcome; true when it used up the retries. Outcomes that finish while a
+   * write is under way are written together by the next one (one statement for all of them).
+   */
+  private record(r: AttemptResult): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.results.push({ r, resolve, reject });
+      this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.results.length > 0) {
+      const batch = this.results.splice(0, 200);
+      try {
+        const exhausted = await this.write(batch.map((b) => b.r));
+        for (const b of batch) b.resolve(exhausted.has(Number(b.r.row.id)));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+  }
+
+  /**
+   * One statement for the outcomes of several attempts: each attempt row, and its callback while the
+   * lease is still ours (an operator's resend or another instance may have taken the callback over;
+   * their outcome is theirs to write). Returns the callbacks whose retries this used up.
+   *
+   * The attempt's start is written as the statement's time less the measured duration, and a retry
+   * comes due its schedule step after the statement's time: so the history shows exactly the
+   * schedule (the next attempt at its recorded start + duration + step), whatever the write waited
+   * for, on the database's clock.
+   */
+  private async write(results: AttemptResult[]): Promise<Set<number>> {
+    const rows = results.map((r) => {
+      const outcome = r.success ? 'delivered' : r.row.attempts > this.o.scheduleMs.length ? 'exhausted' : 'retry';
+      return {
+        id: Number(r.row.id),
+        attempt_id: Number(r.row.attemptId),
+        lease: r.row.lease_until,
+        duration_ms: r.duration,
+        http_status: r.httpStatus,
+        response_body: r.responseBody,
+        error: r.error,
+        success: r.success,
+        outcome,
+        delay_ms: outcome === 'retry' ? this.o.scheduleMs[r.row.attempts - 1]! : 0,
+      };
+    });
+    const done = await this.o.store.query<{ id: number; status: string }>(
+      `WITH r AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, attempt_id bigint, lease timestamptz, duration_ms int, http_status int,
+           response_body text, error text, success boolean, outcome text, delay_ms double precision)),
+       a AS (
+         UPDATE callback_attempts x SET started_at = statement_timestamp() - make_interval(secs => r.duration_ms::double precision / 1000),
+           duration_ms = r.duration_ms, http_status = r.http_status, response_body = r.response_body, error = r.error, success = r.success
+         FROM r WHERE x.id = r.attempt_id)
+       UPDATE callbacks c SET
+         status = CASE r.outcome WHEN 'delivered' THEN 'DELIVERED' WHEN 'exhausted' THEN 'RETRIES_EXCEEDED' ELSE c.status END,
+         delivered_at = CASE WHEN r.outcome = 'delivered' THEN now() ELSE c.delivered_at END,
+         next_attempt_at = CASE WHEN r.outcome = 'retry' THEN statement_timestamp() + make_interval(secs => r.delay_ms / 1000) ELSE c.next_attempt_at END,
+         lease_until = NULL, last_error = r.error
+       FROM r WHERE c.id = r.id AND c.lease_until = r.lease
+       RETURNING c.id, c.status`,
+      [JSON.stringify(rows)],
+    );
+    return new Set(done.filter((d) => d.status === 'RETRIES_EXCEEDED').map((d) => Number(d.id)));
   }
 }
 
@@ -359,3 +546,4 @@ export function channelAck(text: string): { success: boolean; message?: string }
   }
   return { success: true };
 }
+
