@@ -247,7 +247,12 @@ describe('yibao serve (the README command, as a developer runs it)', () => {
       for (let i = 0; i < 2; i++) await payWithSandboxFile(r.url, sandbox);
       const orders = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.orders`);
       expect(orders.rows[0].n).toBe(2);
+      // Every worker started (none refused the data directory its primary holds), and all stop at
+      // SIGTERM, well before the primary's 30-s kill.
+      expect(r.stderr()).not.toMatch(/already running/);
+      const stopping = Date.now();
       expect(await stop(r)).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(15_000);
       for (const pid of children) expect(existsSync(`/proc/${pid}`)).toBe(false);
     } finally {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -39,6 +39,11 @@ export interface PlatformOptions {
   /** PostgreSQL; else PGlite under dataDir (or in memory with `inMemory`). */
   databaseUrl?: string;
   inMemory?: boolean;
+  /**
+   * Whether this platform takes the data directory's lock (default true). `serve --workers`: the
+   * primary holds it for the whole server, and its workers share the directory under it.
+   */
+  lockDataDir?: boolean;
   /** An already open, migrated store (tests). */
   store?: Store;
   host?: string;
@@ -133,7 +138,7 @@ function checkKeys(config: YibaoConfig, platformKeys: { privateKey: string; publ
 
 export async function createPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // One platform per data directory (its PGlite files, keys and sandbox.json): a second is refused.
-  const lock = options.inMemory ? undefined : lockDataDir(resolve(options.dataDir ?? '.yibao'));
+  const lock = options.inMemory || options.lockDataDir === false ? undefined : lockDataDir(resolve(options.dataDir ?? '.yibao'));
   try {
     const platform = await createPlatformLocked(options);
     if (lock) holdLock(platform, lock);

@@ -48,7 +48,19 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
       if (workers > 1 && cluster.isPrimary) {
         // Once, before the workers: migrations, the simulated upstreams' seed, and (sandbox) the
         // generated keys in state.json, which every worker must then read alike.
-        const prepared = await createPlatform({ ...options, ...(config ? { config } : {}) });
+        // The primary holds the data directory's lock for the whole server (a second `yibao serve`
+        // on it is refused); the workers share the directory under it and take no lock of their own
+        // (each taking it, all but one failed at start and only one served).
+        const { lockDataDir, DataDirLockedError } = await import('../../server/datadir-lock.js');
+        const { resolve } = await import('node:path');
+        let held: ReturnType<typeof lockDataDir>;
+        try {
+          held = lockDataDir(resolve(options.dataDir ?? '.yibao'));
+        } catch (err) {
+          if (err instanceof DataDirLockedError) throw new CliError(err.message);
+          throw err;
+        }
+        const prepared = await createPlatform({ ...options, ...(config ? { config } : {}), lockDataDir: false });
         const sandboxFile = prepared.sandboxFile;
         const sandbox = prepared.sandbox;
         await prepared.close();
@@ -62,9 +74,10 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
                 `yibao 平台已启动 / platform listening on http://${host}:${at.port} (store: postgres, ${workers} workers${sandbox ? ', sandbox' : ''})` +
                   (sandboxFile ? `\n沙箱信息 / sandbox details: ${sandboxFile}` : ''),
               ),
-            () => {
+            async () => {
               io.err('yibao: 正在停止 / shutting down');
-              return pool.stop();
+              await pool.stop();
+              held.release();
             },
           ),
         );
@@ -85,10 +98,12 @@ export function registerServeCommand(program: Command, io: Io, keepAlive: (p: Pr
         platform = await startPlatform({
           ...options,
           ...(config ? { config } : {}),
-          ...(worker ? { workers } : {}),
+          ...(worker ? { workers, lockDataDir: false } : {}),
           logger: serverLogger(),
         });
       } catch (err) {
+        // A worker that cannot start must end, or the primary would wait on it (its channel keeps it alive).
+        if (worker) setImmediate(() => cluster.worker?.disconnect());
         if (err instanceof DataDirLockedError) throw new CliError(err.message);
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`端口已被占用 / port already in use: ${(err as Error).message}（换一个：--port 或 PORT=）`);
         throw err;
