@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
@@ -114,7 +114,7 @@ function loadOrCreateState(dataDir: string | undefined): GeneratedState {
   };
   if (file) {
     mkdirSync(dataDir!, { recursive: true });
-    writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+    writeFileAtomic(file, JSON.stringify(state, null, 2));
   }
   return state;
 }
@@ -387,6 +387,16 @@ function writeSandboxFile(dataDir: string, platform: Platform, demoPrivateKey: s
     sandboxAuth: 'POST /sandbox/auth {"psnNo": "…"} → {payAuthNo, ecToken, qrCode}',
   };
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+  writeFileAtomic(file, JSON.stringify(content, null, 2) + '\n');
   return file;
+}
+
+/**
+ * Written whole or not at all (a temporary file renamed over it): `serve --workers` starts several
+ * processes that each write sandbox.json, and a HIS developer's tool may read it at any moment.
+ */
+function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
 }
