@@ -20,6 +20,10 @@
  *                      (default 1,000,000) orders loaded by generate_series, then again
  *   --latency-orders N orders measured at each size in --preload mode (default 200)
  *   --keep             keep the PostgreSQL schema (its name is printed)
+ *   --floor            after the platform, the same load against bench/floor-server.ts: node:http,
+ *                      the protocol's crypto, parsing and validation, the same statement pattern as
+ *                      trivial prepared SELECTs, nothing else — the least a Node server spends per
+ *                      order, measured in the same run (docs/performance.md "The floor")
  *   --verify-every N   verify the signature of every Nth answer and callback (default 8; 1 = all).
  *                      Every answer is decrypted and its code checked; the generator shares the
  *                      server's two cores, so the SM2 verifies a real HIS would do on its own machine
@@ -127,6 +131,8 @@ function post(path: string, body: string, retried = false): Promise<string> {
 }
 
 const samples: Record<string, { request: WireObject; responseText: string }> = {};
+/** The platform's plaintext replies and 6302 of this run, replayed by the floor server (--floor). */
+const plainSamples: Record<string, Record<string, unknown>> = {};
 
 /** One transaction as a HIS sends it: sealed, posted, the reply opened and verified. */
 async function call(txn: '6201' | '6202' | '6301', data: Record<string, unknown>, latency: number[]): Promise<Record<string, unknown>> {
@@ -138,6 +144,7 @@ async function call(txn: '6201' | '6202' | '6301', data: Record<string, unknown>
     const reply = openResponse(text, clientKeys);
     if (reply.code !== '0') throw new Error(`${txn}: ${reply.code} ${reply.message}`);
     samples[txn] ??= { request, responseText: text };
+    plainSamples[txn] ??= reply.plainData ?? {};
     return reply.plainData ?? {};
   }
   const message = parseWireObject(text, 'answer');
@@ -156,6 +163,7 @@ const callbackServer = http.createServer((req, res) => {
     try {
       const text = Buffer.concat(chunks).toString('utf8');
       const data = verifyThis('6302') ? openCallback(text, clientKeys).plainData : (decryptEncData(parseWireObject(text, 'callback'), clientKeys) as Record<string, unknown>);
+      plainSamples['6302'] ??= data;
       const payOrdId = String(data.payOrdId);
       callbacksReceived++;
       const w = callbackWaiters.get(payOrdId);
@@ -325,6 +333,10 @@ interface Level {
   callbackP50Ms: number;
   callbackP99Ms: number;
   serverCpuMsPerOrder: number;
+  /** The kernel's part of it. */
+  serverSysMsPerOrder: number;
+  /** This process's (the HIS side: sealing, opening, the 6302 endpoint) — it shares the cores. */
+  generatorCpuMsPerOrder: number;
   dbCpuMsPerOrder: number | null;
   statementsPerOrder: number;
   transactionsPerOrder: number;
@@ -337,13 +349,13 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
-const sum = (s: ProcessStats[], k: 'statements' | 'transactions' | 'cpuMicros') => s.reduce((a, x) => a + x[k], 0);
+const sum = (s: ProcessStats[], k: 'statements' | 'transactions' | 'cpuMicros' | 'systemMicros') => s.reduce((a, x) => a + x[k], 0);
 
 async function measure(concurrency: number, orders: number): Promise<Level> {
   const auths = await authorise(orders);
   // Let the writes of authorisation settle into the statistics before the window opens.
   await new Promise((r) => setTimeout(r, 300));
-  const before = { stats: await serverStats(), db: await backends.total(), commits: await xactCommits() };
+  const before = { stats: await serverStats(), db: await backends.total(), commits: await xactCommits(), generator: process.cpuUsage() };
   const lat: Latencies = { '6201': [], '6202': [], '6301': [] };
   const callbacks: Promise<void>[] = [];
   callbackLag.length = 0;
@@ -360,8 +372,9 @@ async function measure(concurrency: number, orders: number): Promise<Level> {
   if (callbackWaiters.size > 0) console.error(`warning: ${callbackWaiters.size} callbacks not received within 60 s`);
   // PostgreSQL reports a backend's commits when it goes idle, at most once a second.
   if (admin) await new Promise((r) => setTimeout(r, 1200));
+  const generator = process.cpuUsage(before.generator);
   const after = { stats: await serverStats(), db: await backends.total(), commits: await xactCommits() };
-  const d = (k: 'statements' | 'transactions' | 'cpuMicros') => sum(after.stats, k) - sum(before.stats, k);
+  const d = (k: 'statements' | 'transactions' | 'cpuMicros' | 'systemMicros') => sum(after.stats, k) - sum(before.stats, k);
   const round = (x: number, n = 2) => Number(x.toFixed(n));
   const statCommits = before.commits !== undefined && after.commits !== undefined ? after.commits - before.commits : undefined;
   return {
@@ -374,6 +387,8 @@ async function measure(concurrency: number, orders: number): Promise<Level> {
     callbackP50Ms: round(pct(callbackLag, 50)),
     callbackP99Ms: round(pct(callbackLag, 99)),
     serverCpuMsPerOrder: round(d('cpuMicros') / 1000 / orders, 3),
+    serverSysMsPerOrder: round(d('systemMicros') / 1000 / orders, 3),
+    generatorCpuMsPerOrder: round((generator.user + generator.system) / 1000 / orders, 3),
     dbCpuMsPerOrder: before.db !== undefined && after.db !== undefined ? round((after.db - before.db) / orders, 3) : null,
     statementsPerOrder: round(d('statements') / orders),
     transactionsPerOrder: round(d('transactions') / orders),
@@ -479,25 +494,34 @@ async function main(): Promise<void> {
     serverDatabaseUrl = u.toString();
   }
 
-  server = fork(fileURLToPath(new URL('./flow-server.js', import.meta.url)), [], {
-    // e.g. YIBAO_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
-    execArgv: process.env.YIBAO_BENCH_NODE_ARGS ? process.env.YIBAO_BENCH_NODE_ARGS.split(' ') : [],
-    env: {
-      ...process.env,
-      YIBAO_BENCH_CONFIG: join(dir, 'config.json'),
-      YIBAO_BENCH_WORKERS: String(WORKERS),
-      YIBAO_BENCH_DATA: join(dir, 'pgdata'),
-      ...(serverDatabaseUrl ? { DATABASE_URL: serverDatabaseUrl } : {}),
-    },
-    // The platform's request log (one JSON line per request) is written, as in production, and dropped.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
-    server.on('message', (m: { type?: string; url?: string; pids?: number[] }) => m?.type === 'ready' && resolve(m as { url: string; pids: number[] }));
-    server.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  BASE = ready.url;
-  serverPids = ready.pids;
+  /** Starts a server process (the platform, or the floor) and points the load generator at it. */
+  const startServer = async (script: string, env: Record<string, string> = {}) => {
+    server = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+      // e.g. YIBAO_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+      execArgv: process.env.YIBAO_BENCH_NODE_ARGS ? process.env.YIBAO_BENCH_NODE_ARGS.split(' ') : [],
+      env: {
+        ...process.env,
+        YIBAO_BENCH_CONFIG: join(dir, 'config.json'),
+        YIBAO_BENCH_WORKERS: String(WORKERS),
+        YIBAO_BENCH_DATA: join(dir, 'pgdata'),
+        ...(serverDatabaseUrl ? { DATABASE_URL: serverDatabaseUrl } : {}),
+        ...env,
+      },
+      // The platform's request log (one JSON line per request) is written, as in production, and dropped.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const ready = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
+      server.on('message', (m: { type?: string; url?: string; pids?: number[] }) => m?.type === 'ready' && resolve(m as { url: string; pids: number[] }));
+      server.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+    });
+    BASE = ready.url;
+    serverPids = ready.pids;
+  };
+  const stopServer = async () => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  };
+  await startServer('./flow-server.js');
   await backends.start();
   const store = DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -544,17 +568,36 @@ async function main(): Promise<void> {
 
     const levels: Level[] = [];
     for (const [i, c] of LEVELS.entries()) levels.push(await measure(c, ORDERS[i] ?? ORDERS[ORDERS.length - 1]!));
+    // The floor, measured in the same run on the same levels: the platform stops, the floor server
+    // answers with the platform's own plaintext replies (bench/floor-server.ts).
+    const floors: Level[] = [];
+    if (flag('--floor')) {
+      await stopServer();
+      writeFileSync(join(dir, 'samples.json'), JSON.stringify(plainSamples));
+      await startServer('./floor-server.js', { YIBAO_BENCH_SAMPLES: join(dir, 'samples.json') });
+      await measure(8, 80);
+      for (const [i, c] of LEVELS.entries()) floors.push(await measure(c, ORDERS[i] ?? ORDERS[ORDERS.length - 1]!));
+    }
     console.log(`\nyibao flow benchmark — ${store}, ${WORKERS} server process(es), load generator in a separate process on the same machine (${availableParallelism()} cores)`);
     console.log(`crypto-only ceiling: ${crypto.toFixed(3)} CPU ms per order (3 × SM4 decrypt + SM2 verify + SM2 sign + SM4 encrypt) = ${Math.round(ceiling)} orders/s per core\n`);
-    console.log('| concurrency | orders | orders/s | 6201 p50/p99 ms | 6202 p50/p99 ms | 6301 p50/p99 ms | 6302 after commit p50/p99 ms | server CPU ms/order | crypto/server | DB CPU ms/order | statements/order | transactions/order | xact_commit/order | load avg |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| concurrency | orders | orders/s | 6201 p50/p99 ms | 6202 p50/p99 ms | 6301 p50/p99 ms | 6302 after commit p50/p99 ms | server CPU ms/order (of which kernel) | crypto/server | DB CPU ms/order | statements/order | transactions/order | xact_commit/order | generator CPU ms/order | load avg |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const l of levels) {
       const pp = (k: string) => `${l.p50[k]} / ${l.p99[k]}`;
       console.log(
-        `| ${l.concurrency} | ${l.orders} | ${l.ordersPerSec} | ${pp('6201')} | ${pp('6202')} | ${pp('6301')} | ${l.callbackP50Ms} / ${l.callbackP99Ms} | ${l.serverCpuMsPerOrder} | ${(crypto / l.serverCpuMsPerOrder).toFixed(2)} | ${l.dbCpuMsPerOrder ?? 'n/a'} | ${l.statementsPerOrder} | ${l.transactionsPerOrder} | ${l.xactCommitsPerOrder ?? 'n/a'} | ${l.loadAvg} |`,
+        `| ${l.concurrency} | ${l.orders} | ${l.ordersPerSec} | ${pp('6201')} | ${pp('6202')} | ${pp('6301')} | ${l.callbackP50Ms} / ${l.callbackP99Ms} | ${l.serverCpuMsPerOrder} (${l.serverSysMsPerOrder}) | ${(crypto / l.serverCpuMsPerOrder).toFixed(2)} | ${l.dbCpuMsPerOrder ?? 'n/a'} | ${l.statementsPerOrder} | ${l.transactionsPerOrder} | ${l.xactCommitsPerOrder ?? 'n/a'} | ${l.generatorCpuMsPerOrder} | ${l.loadAvg} |`,
       );
     }
+    if (floors.length > 0) {
+      console.log('\nthe floor (bench/floor-server.ts: node:http, the protocol\'s crypto, parsing and validation, the same statement pattern as trivial SELECTs, nothing else), same run:\n');
+      console.log('| concurrency | orders/s | server CPU ms/order (of which kernel) | crypto/server | platform/floor server CPU | DB CPU ms/order | statements/order | generator CPU ms/order |');
+      console.log('|---|---|---|---|---|---|---|---|');
+      for (const [i, f] of floors.entries()) {
+        console.log(`| ${f.concurrency} | ${f.ordersPerSec} | ${f.serverCpuMsPerOrder} (${f.serverSysMsPerOrder}) | ${(crypto / f.serverCpuMsPerOrder).toFixed(2)} | ${(levels[i]!.serverCpuMsPerOrder / f.serverCpuMsPerOrder).toFixed(2)} | ${f.dbCpuMsPerOrder ?? 'n/a'} | ${f.statementsPerOrder} | ${f.generatorCpuMsPerOrder} |`);
+      }
+    }
     const last = levels[levels.length - 1]!;
+    const floor = floors[floors.length - 1];
     console.log(
       '\n' +
         JSON.stringify({
@@ -567,18 +610,30 @@ async function main(): Promise<void> {
           cryptoCpuMsPerOrder: Number(crypto.toFixed(3)),
           cryptoToServerCpu: Number((crypto / last.serverCpuMsPerOrder).toFixed(2)),
           dbCpuMsPerOrder: last.dbCpuMsPerOrder,
+          generatorCpuMsPerOrder: last.generatorCpuMsPerOrder,
           statementsPerOrder: last.statementsPerOrder,
           transactionsPerOrder: last.transactionsPerOrder,
           p99Ms: Math.max(last.p99['6201']!, last.p99['6202']!, last.p99['6301']!),
           callbackP99Ms: last.callbackP99Ms,
           loadAvg: last.loadAvg,
           levels: levels.map((l) => ({ concurrency: l.concurrency, ordersPerSec: l.ordersPerSec, serverCpuMsPerOrder: l.serverCpuMsPerOrder, dbCpuMsPerOrder: l.dbCpuMsPerOrder })),
+          ...(floor
+            ? {
+                floor: {
+                  ordersPerSec: floor.ordersPerSec,
+                  serverCpuMsPerOrder: floor.serverCpuMsPerOrder,
+                  cryptoToServerCpu: Number((crypto / floor.serverCpuMsPerOrder).toFixed(2)),
+                  platformToFloorServerCpu: Number((last.serverCpuMsPerOrder / floor.serverCpuMsPerOrder).toFixed(2)),
+                  dbCpuMsPerOrder: floor.dbCpuMsPerOrder,
+                  generatorCpuMsPerOrder: floor.generatorCpuMsPerOrder,
+                },
+              }
+            : {}),
         }),
     );
   } finally {
     await backends.stop();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    if (server.exitCode === null && server.signalCode === null) await stopServer();
     callbackServer.close();
     agent.destroy();
     if (admin) {
