@@ -101,3 +101,116 @@ describe.each(storeKinds)('refund on behalf of the institution on $name', (kind)
     expect(after.data!.ordStas).toBe('7');
   });
 });
+
+/**
+ * The same refund twice — a double click, a browser's resubmission, a script's retry after a lost
+ * answer — refunds once: the console's form carries an appRefdSn made with the page, and the admin
+ * API takes one as its idempotency key (docs/console.md).
+ */
+describe.each(storeKinds)('refund on behalf, repeated, on $name', (kind) => {
+  let t: TestPlatform & { reuse: any };
+  let operatorToken = '';
+  let u: Uploaded;
+  let other: Uploaded;
+
+  const refund = async (payOrdId: string, body: unknown) => {
+    const r = await fetch(`${t.url}/admin/orders/${payOrdId}/refund`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+  };
+  const paidOrder = async () => {
+    const order = await scanAndUpload(t, LISI);
+    const paid = await t.call('6202', payData(order, (await authorise(t, LISI)).payAuthNo));
+    expect(paid.code, paid.message).toBe('0');
+    expect(fen(paid.data!.ownPayAmt)).toBeGreaterThan(300);
+    return order;
+  };
+  const cashRefunded = async (payOrdId: string) => String((await t.admin(`/admin/orders/${payOrdId}`)).json.order.cashRefunded);
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind);
+    await createOperator(t.platform.deps.store, { name: 'li.operator', role: 'operator', password: 'operator-password-1' });
+    operatorToken = (await createApiToken(t.platform.deps.store, 'li.operator', 'test')).token;
+    u = await paidOrder();
+    other = await paidOrder();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('admin API: the same appRefdSn again answers the refund already made (repeated), refunds nothing more, audits once; another refund or order under it, or a malformed one, is refused naming appRefdSn', async () => {
+    const key = 'OPR20261203120000ABCDEF012345';
+    const first = await refund(u.payOrdId, { refdType: 'CASH', cashRefdAmt: '1.00', reason: '医院电话委托', appRefdSn: key });
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    expect(first.json).toMatchObject({ appRefdSn: key, refStatus: 'SUCC', ordStas: '10' });
+    expect(first.json.repeated).toBeUndefined();
+
+    const again = await refund(u.payOrdId, { refdType: 'CASH', cashRefdAmt: '1.00', reason: '医院电话委托', appRefdSn: key });
+    expect(again.status, JSON.stringify(again.json)).toBe(200);
+    expect(again.json).toMatchObject({ appRefdSn: key, refdSn: first.json.refdSn, refStatus: 'SUCC', ordStas: '10', repeated: true });
+    expect(await cashRefunded(u.payOrdId)).toBe('1.00');
+    expect((await listAudit(t.platform.deps.store, { action: 'order.refund', target: u.payOrdId })).length).toBe(1);
+
+    const otherAmount = await refund(u.payOrdId, { refdType: 'CASH', cashRefdAmt: '2.00', reason: '改金额', appRefdSn: key });
+    expect(otherAmount.status).toBe(400);
+    expect(otherAmount.json).toMatchObject({ code: '000105' });
+    expect(String(otherAmount.json.message)).toMatch(/^appRefdSn: 已用于另一笔退款/);
+    const otherType = await refund(u.payOrdId, { refdType: 'ALL', reason: '改类型', appRefdSn: key });
+    expect(otherType.status).toBe(400);
+    expect(String(otherType.json.message)).toMatch(/^appRefdSn: 已用于另一笔退款/);
+    const otherOrder = await refund(other.payOrdId, { refdType: 'CASH', cashRefdAmt: '1.00', reason: '别的订单', appRefdSn: key });
+    expect(otherOrder.status).toBe(400);
+    expect(String(otherOrder.json.message)).toMatch(/^appRefdSn: 已用于其他订单/);
+    expect(await cashRefunded(other.payOrdId)).toBe('0.00');
+
+    for (const bad of ['HIS0001', 'opr20261203120000abcdef012345', 12345]) {
+      const r = await refund(other.payOrdId, { refdType: 'CASH', cashRefdAmt: '1.00', reason: '格式', appRefdSn: bad });
+      expect(r.status, String(bad)).toBe(400);
+      expect(String(r.json.message)).toMatch(/^appRefdSn: /);
+    }
+    expect(await cashRefunded(u.payOrdId)).toBe('1.00');
+    expect(await cashRefunded(other.payOrdId)).toBe('0.00');
+  });
+
+  it('console: the order page form, submitted twice, refunds once; the second lands on a notice saying so', async () => {
+    const jar = new Map<string, string>();
+    const take = (r: Response) => {
+      for (const c of r.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const i = pair!.indexOf('=');
+        jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+      }
+      return r;
+    };
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const get = async (path: string) => take(await fetch(`${t.url}${path}`, { headers: { cookie: cookie() }, redirect: 'manual' }));
+    const post = async (path: string, fields: Record<string, string>) =>
+      take(await fetch(`${t.url}${path}`, { method: 'POST', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' }));
+    const hidden = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1] ?? '';
+
+    const loginPage = await (await get('/console/login')).text();
+    const login = await post('/console/login', { _csrf: hidden(loginPage, '_csrf'), next: '/console/dashboard', name: 'li.operator', password: 'operator-password-1' });
+    expect(login.status).toBe(303);
+
+    const page = await (await get(`/console/orders/${other.payOrdId}`)).text();
+    const form = page.slice(page.indexOf('id="refund-form"'));
+    const key = hidden(form, 'appRefdSn');
+    expect(key).toMatch(/^OPR\d{14}[0-9A-F]{12}$/);
+    const fields = { _csrf: hidden(form, '_csrf'), appRefdSn: key, refdType: 'CASH', cashRefdAmt: '2.50', reason: '医院电话委托退还多收费用' };
+    const first = await post(`/console/orders/${other.payOrdId}/refund`, fields);
+    const second = await post(`/console/orders/${other.payOrdId}/refund`, fields);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const firstAt = new URL(first.headers.get('location')!, t.url);
+    const secondAt = new URL(second.headers.get('location')!, t.url);
+    expect(firstAt.searchParams.get('repeated')).toBeNull();
+    expect(secondAt.searchParams.get('repeated')).toBe('1');
+    expect(secondAt.searchParams.get('refdSn')).toBe(firstAt.searchParams.get('refdSn'));
+    const notice = await (await get(`${secondAt.pathname}${secondAt.search}`)).text();
+    expect(notice).toContain('未重复退款');
+    expect(await cashRefunded(other.payOrdId)).toBe('2.50');
+    expect((await listAudit(t.platform.deps.store, { action: 'order.refund', target: other.payOrdId })).length).toBe(1);
+
+    // A fresh page is a fresh form: a second refund on purpose is made.
+    const again = await (await get(`/console/orders/${other.payOrdId}`)).text();
+    expect(hidden(again.slice(again.indexOf('id="refund-form"')), 'appRefdSn')).not.toBe(key);
+  });
+});

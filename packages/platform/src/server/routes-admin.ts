@@ -53,14 +53,16 @@ export function registerAdminRoutes(app: FastifyInstance, platform: Platform): v
     });
     /**
      * 代机构退款: the center's 6203 on the institution's behalf. Body `{"refdType": "ALL"|"CASH"|"HI",
-     * "cashRefdAmt"?: "yuan" (CASH, partial), "reason": "…"}` (reason required, audited).
+     * "cashRefdAmt"?: "yuan" (CASH, partial), "reason": "…", "appRefdSn"?: "OPR…"}` (reason required,
+     * audited; appRefdSn is the idempotency key: the same one again answers the refund already made,
+     * with `repeated: true`).
      */
     admin.post('/admin/orders/:payOrdId/refund', { config: { role: 'operator' } }, async (req, reply) => {
       const body = jsonBody(req);
       if (!body) return reply.code(400).send({ code: '000105', message: '请求体应为 JSON 对象', success: false });
       const r = await refundAction(platform, adminActor(req), (req.params as { payOrdId: string }).payOrdId, body);
       if (!r.ok) return reply.code(r.status).send({ code: r.code, message: r.message, success: false });
-      return { payOrdId: r.payOrdId, appRefdSn: r.appRefdSn, refdSn: r.refdSn, refStatus: r.refStatus, ordStas: r.ordStas, ...(r.message ? { message: r.message } : {}) };
+      return { payOrdId: r.payOrdId, appRefdSn: r.appRefdSn, refdSn: r.refdSn, refStatus: r.refStatus, ordStas: r.ordStas, ...(r.message ? { message: r.message } : {}), ...(r.repeated ? { repeated: true } : {}) };
     });
     admin.get('/admin/callbacks', async (req) => {
       const q = req.query as Record<string, string>;

@@ -5,8 +5,9 @@ import { auditReason, recordAudit } from '../../center/audit.js';
 import { refundOrder } from '../../center/txn/refund-order.js';
 import { resendCallback } from '../../center/callbacks/worker.js';
 import { CHANNEL_NOTIFY } from '../../center/callbacks/outbox.js';
-import { loadOrder } from '../../center/orders.js';
-import { reconcileAbnormal } from '../../center/reconcile.js';
+import { loadOrder, type OrderRow } from '../../center/orders.js';
+import type { Queryable } from '../../store/store.js';
+import { reconcileAbnormal, resolvePendingRefunds } from '../../center/reconcile.js';
 import type { Platform } from '../platform.js';
 
 /**
@@ -60,7 +61,7 @@ export async function reconcileAction(platform: Platform, actor: string, payOrdI
 }
 
 export type RefundOutcome =
-  | { ok: true; payOrdId: string; appRefdSn: string; refdSn: string; refStatus: string; ordStas: string; message?: string }
+  | { ok: true; payOrdId: string; appRefdSn: string; refdSn: string; refStatus: string; ordStas: string; message?: string; repeated?: true }
   | { ok: false; status: 400 | 404 | 409; code: string; message: string };
 
 const REFUND_TYPES = ['ALL', 'CASH', 'HI'] as const;
@@ -71,8 +72,15 @@ const REFUND_TYPES = ['ALL', 'CASH', 'HI'] as const;
  * (`OPR` + time + random, 29 of the 40 characters 表 272 allows) so that it never takes one the HIS
  * may use, and the audit row commits in the same transaction as the refund (both or neither).
  * `cashRefdAmt` (yuan) only with CASH, for a partial refund; without it, CASH refunds all the cash left.
+ *
+ * `appRefdSn`, optional, is the idempotency key: the console's form carries one generated with the page
+ * (`newOperatorRefdSn`), and a script may send its own of the same form. The same key again — a double
+ * click, a browser's resubmission, a retry after a lost answer — is the refund already made: its state
+ * now (an EXP refund asks the channel first, as a HIS's repeated 6203 does), `repeated: true`, nothing
+ * refunded twice and no second audit row. The same key for another order or another refund (type or
+ * amount) is refused.
  */
-export async function refundAction(platform: Platform, actor: string, payOrdId: string, input: { refdType?: unknown; cashRefdAmt?: unknown; reason?: unknown }): Promise<RefundOutcome> {
+export async function refundAction(platform: Platform, actor: string, payOrdId: string, input: { refdType?: unknown; cashRefdAmt?: unknown; reason?: unknown; appRefdSn?: unknown }): Promise<RefundOutcome> {
   const bad = (message: string): RefundOutcome => ({ ok: false, status: 400, code: '000105', message });
   const refdType = typeof input.refdType === 'string' ? input.refdType.trim() : '';
   if (!(REFUND_TYPES as readonly string[]).includes(refdType)) return bad('refdType: 应为 ALL、CASH 或 HI（退费类型）');
@@ -90,6 +98,8 @@ export async function refundAction(platform: Platform, actor: string, payOrdId: 
   }
   const reason = auditReason(input.reason);
   if (!reason) return bad('reason: 必填（退款原因，写入审计日志）');
+  const key = input.appRefdSn === undefined || input.appRefdSn === null ? '' : typeof input.appRefdSn === 'string' ? input.appRefdSn.trim() : undefined;
+  if (key === undefined || (key !== '' && !OPERATOR_REFD_SN.test(key))) return bad('appRefdSn: 应为本中心的代退款流水号（OPR + 14 位时间 + 12 位十六进制大写），或不填（代退款流水号）');
   const now = platform.deps.clock();
   let result: RefundOutcome;
   try {
@@ -99,15 +109,20 @@ export async function refundAction(platform: Platform, actor: string, payOrdId: 
       const app = platform.center.app(rows[0].app_id) ?? platform.center.gate.disabledApp(rows[0].app_id);
       if (!app) return { ok: false, status: 409, code: '-1', message: `订单所属应用 ${rows[0].app_id} 不存在，无法退款` };
       const order = await loadOrder(tx, payOrdId, rows[0].org_codg, { forUpdate: true });
+      if (key !== '') {
+        const repeat = await repeatedRefund(platform, tx, app.orgCodg, order, key, refdType, cashFen, now);
+        if (repeat) return repeat;
+      }
       // The amounts a HIS would send, from the locked order: ALL everything left, HI the insurance
       // part, CASH the cash asked for (or all of it). refundOrder checks them as it checks a HIS's.
       const remainingCash = order.cashPaidFen - order.cashRefundedFen;
       const hiFen = refdType === 'CASH' ? 0 : order.fundPayFen + order.psnAcctPayFen;
       const cash = refdType === 'HI' ? 0 : refdType === 'ALL' ? remainingCash : (cashFen ?? remainingCash);
-      let appRefdSn = '';
-      do {
-        appRefdSn = `OPR${formatCompact(now)}${randomBytes(6).toString('hex').toUpperCase()}`;
-      } while ((await tx.query('SELECT 1 FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [app.orgCodg, appRefdSn])).length > 0);
+      // A key that came with the request is unused here (repeatedRefund found no refund under it).
+      let appRefdSn = key;
+      while (appRefdSn === '' || (key === '' && (await tx.query('SELECT 1 FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [app.orgCodg, appRefdSn])).length > 0)) {
+        appRefdSn = newOperatorRefdSn(now);
+      }
       const data: Record<string, unknown> = {
         payOrdId,
         appRefdSn,
@@ -140,4 +155,47 @@ export async function refundAction(platform: Platform, actor: string, payOrdId: 
   }
   if (result.ok) platform.worker.notify();
   return result;
+}
+
+/** The operator's appRefdSn: `OPR` + yyyyMMddHHmmss + 12 hex (29 of the 40 characters of 表 272). */
+const OPERATOR_REFD_SN = /^OPR\d{14}[0-9A-F]{12}$/;
+
+/** A fresh operator appRefdSn (docs/console.md): the console's refund form carries one per page. */
+export function newOperatorRefdSn(now: Date): string {
+  return `OPR${formatCompact(now)}${randomBytes(6).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * The refund already made under this key, when there is one: the same order and the same refund
+ * (type; amount when one is given) is a repeat; anything else under the key is refused. What was asked
+ * is read from the refund's audit row, which committed with it (a cash part the channel left EXP is
+ * not in the refund's own amounts).
+ */
+async function repeatedRefund(
+  platform: Platform,
+  tx: Queryable,
+  orgCodg: string,
+  order: OrderRow,
+  key: string,
+  refdType: string,
+  cashFen: number | undefined,
+  now: Date,
+): Promise<RefundOutcome | undefined> {
+  const [prior] = await tx.query<{ pay_ord_id: string; ref_status: string }>('SELECT pay_ord_id, ref_status FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [orgCodg, key]);
+  if (!prior) return undefined;
+  const refused = (message: string): RefundOutcome => ({ ok: false, status: 400, code: ErrorCode.INVALID_PARAM, message: `appRefdSn: ${message}（代退款流水号）` });
+  if (prior.pay_ord_id !== order.payOrdId) return refused('已用于其他订单');
+  const [asked] = await tx.query<{ detail: { refdType?: string; cashRefdAmt?: string } }>(
+    "SELECT detail FROM audit_log WHERE action = 'order.refund' AND target = $1 AND detail->>'appRefdSn' = $2",
+    [order.payOrdId, key],
+  );
+  const askedCash = asked?.detail.cashRefdAmt !== undefined ? yuanToFen(asked.detail.cashRefdAmt) : undefined;
+  if (asked?.detail.refdType !== refdType || (cashFen !== undefined && askedCash !== cashFen)) return refused('已用于另一笔退款（退费类型或金额不同）');
+  // As a HIS's repeated 6203: a refund the channel left unknown is asked about first.
+  if (prior.ref_status === 'EXP') await resolvePendingRefunds(platform.deps, tx, order, now);
+  const [now_] = await tx.query<{ refd_sn: string; ref_status: string; ord_stas: string }>(
+    'SELECT r.refd_sn, r.ref_status, o.ord_stas FROM refunds r JOIN orders o ON o.pay_ord_id = r.pay_ord_id WHERE r.org_codg = $1 AND r.app_refd_sn = $2',
+    [orgCodg, key],
+  );
+  return { ok: true, repeated: true, payOrdId: order.payOrdId, appRefdSn: key, refdSn: now_!.refd_sn, refStatus: now_!.ref_status, ordStas: now_!.ord_stas };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleAllows } from '../../center/operators.js';
-import { refundAction } from './actions.js';
+import { newOperatorRefdSn, refundAction } from './actions.js';
 import { getOrder, listOrders } from '../../center/admin.js';
 import { OrdStas } from '../../center/ord-stas.js';
 import { yuanToFen } from 'yibao/spec';
@@ -119,7 +119,7 @@ ${diagnoses.map((d) => html`<tr><td>${d.diagType}</td><td>${d.diagCode}</td><td>
     }${
       canRefund
         ? html`<h2>代机构退款</h2><form method="post" action="/console/orders/${encodeURIComponent(order.payOrdId)}/refund" class="stack" id="refund-form" data-confirm="将以机构名义退款并记入审计日志，确定？">
-<input type="hidden" name="_csrf" value="${req.csrf!}">
+<input type="hidden" name="_csrf" value="${req.csrf!}"><input type="hidden" name="appRefdSn" value="${newOperatorRefdSn(platform.deps.clock())}">
 <label>退费类型<select name="refdType"><option value="CASH">CASH 仅现金</option><option value="ALL">ALL 全部剩余（医保 + 现金）</option><option value="HI">HI 仅医保（统筹 + 账户）</option></select></label>
 <label>现金退费金额（元，仅 CASH；不填退全部剩余现金 ${yuan(fen(order.cashPaid) - fen(order.cashRefunded))}）<input name="cashRefdAmt" inputmode="decimal"></label>
 <label>原因（必填，写入审计日志）<textarea name="reason" required maxlength="500" rows="2"></textarea></label>
@@ -137,7 +137,11 @@ ${history.map((h) => html`<tr><td>${beijingTime(h.at as Date)}</td><td>${h.txn}<
 
   c.get('/console/orders/:payOrdId', async (req, reply) => {
     const q = req.query as Record<string, string>;
-    const notice = q.refdSn ? `已代机构退款：退款流水 ${q.refdSn}，状态 ${q.refStatus ?? ''}` : undefined;
+    const notice = q.refdSn
+      ? q.repeated
+        ? `该退款已提交过（同一表单再次提交），未重复退款：退款流水 ${q.refdSn}，状态 ${q.refStatus ?? ''}`
+        : `已代机构退款：退款流水 ${q.refdSn}，状态 ${q.refStatus ?? ''}`
+      : undefined;
     return orderPage(req, reply, (req.params as { payOrdId: string }).payOrdId, notice ? { notice } : {});
   });
 
@@ -145,8 +149,8 @@ ${history.map((h) => html`<tr><td>${beijingTime(h.at as Date)}</td><td>${h.txn}<
   c.post('/console/orders/:payOrdId/refund', { config: { role: 'operator' } }, async (req, reply) => {
     const payOrdId = (req.params as { payOrdId: string }).payOrdId;
     const f = bodyFields(req);
-    const r = await refundAction(platform, req.operator!.name, payOrdId, { refdType: f.refdType, cashRefdAmt: f.cashRefdAmt, reason: f.reason });
+    const r = await refundAction(platform, req.operator!.name, payOrdId, { refdType: f.refdType, cashRefdAmt: f.cashRefdAmt, reason: f.reason, appRefdSn: f.appRefdSn });
     if (!r.ok) return r.status === 404 ? errorPage(req, reply, 404, `订单不存在：${payOrdId}`) : orderPage(req, reply, payOrdId, { error: `${r.code} ${r.message}` }, r.status);
-    return reply.redirect(`/console/orders/${encodeURIComponent(payOrdId)}?${new URLSearchParams({ refdSn: r.refdSn, refStatus: r.refStatus }).toString()}`, 303);
+    return reply.redirect(`/console/orders/${encodeURIComponent(payOrdId)}?${new URLSearchParams({ refdSn: r.refdSn, refStatus: r.refStatus, ...(r.repeated ? { repeated: '1' } : {}) }).toString()}`, 303);
   });
 }
