@@ -138,6 +138,19 @@ async function main(): Promise<void> {
     await deskShot('console-orders');
     await op.goto(`${platform.url}/console/orders/${encodeURIComponent(String(up2.payOrdId))}`);
     await deskShot('console-order');
+    // 代机构退款 submitted twice (as a double click does: the first POST's answer never shown): the
+    // second lands on the notice that nothing was refunded twice.
+    await op.goto(`${platform.url}/console/orders/${encodeURIComponent(String(up4.payOrdId))}`);
+    if (await op.locator('#refund-form').count()) {
+      await op.fill('#refund-form input[name=cashRefdAmt]', '1.00');
+      await op.fill('#refund-form textarea[name=reason]', '医院电话委托退还多收费用');
+      await op.evaluate(`(async () => { const f = document.querySelector('#refund-form'); await fetch(f.action, { method: 'POST', body: new URLSearchParams(new FormData(f)), redirect: 'manual' }); })()`);
+      op.once('dialog', (d) => void d.accept());
+      await Promise.all([op.waitForURL(/repeated=1/), op.click('#refund-form button[type=submit]')]);
+      await deskShot('console-order-refund-repeated');
+      await op.setViewportSize({ width: 375, height: 800 });
+      await deskShot('console-order-refund-repeated-375');
+    }
     await desk.close();
   } finally {
     await browser.close();
