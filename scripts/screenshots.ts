@@ -148,8 +148,6 @@ async function main(): Promise<void> {
       op.once('dialog', (d) => void d.accept());
       await Promise.all([op.waitForURL(/repeated=1/), op.click('#refund-form button[type=submit]')]);
       await deskShot('console-order-refund-repeated');
-      await op.setViewportSize({ width: 375, height: 800 });
-      await deskShot('console-order-refund-repeated-375');
     }
     await desk.close();
   } finally {
