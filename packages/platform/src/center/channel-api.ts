@@ -1,4 +1,5 @@
 import { ErrorCode, YibaoError } from 'yibao/protocol';
+import { openWithRotation } from './apps.js';
 import { refusedUrl } from './outbound.js';
 import { sealChannel, verifyChannel } from 'yibao/protocol';
 import { formatCompact, requireWireTime } from 'yibao/protocol';
@@ -35,7 +36,9 @@ export class ChannelApi {
       const appId = typeof body.appId === 'string' ? body.appId : undefined;
       app = appId ? this.gate.app(appId) : undefined;
       app = this.gate.require(appId);
-      verifyChannel(body, app.appSecret);
+      // During an appSecret rotation's overlap the previous secret verifies too, and the answer is
+      // signed with the secret the request used (docs/apps.md).
+      app = openWithRotation(app, this.deps.clock(), (k) => verifyChannel(body, k.appSecret)).keys;
       // A signed request is good for the replay window only (±5 minutes by default). Within it a
       // repeat is harmless — pay and refund answer the same trade for the same outTradeNo/outRefundNo —
       // so no signature is remembered.

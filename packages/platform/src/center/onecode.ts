@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openWithRotation } from './apps.js';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import { openFsiRequest, parseFsiMessage, sealFsiResponse, type FsiKeys } from 'yibao/protocol';
 import { isPlainObject, parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
@@ -65,8 +66,11 @@ export class OneCodeModule {
       app = appId ? this.gate.app(appId) : this.gate.byOrg(orgCodg);
       app = appId ? this.gate.require(appId, 'app_id') : app;
       if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, `fixmedins_code: 应用信息不存在（${orgCodg}）`, { field: 'fixmedins_code' });
-      const keys: FsiKeys = { appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}), signTypes: [app.signType ?? 'SM2'] };
-      const opened = openFsiRequest(message, keys);
+      // During a rotation's overlap the previous appSecret or public key opens it too; the answer is
+      // sealed with the secret the request used (docs/apps.md).
+      const rotated = openWithRotation(app, now, (k) => openFsiRequest(message, { appSecret: k.appSecret, ...(k.publicKey ? { peerPublicKey: k.publicKey } : {}), signTypes: [k.signType ?? 'SM2'] } satisfies FsiKeys));
+      const opened = rotated.opened;
+      app = rotated.keys;
       if (opened.header.fixmedins_code !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'fixmedins_code: 与应用所属机构不符（定点医药机构编号）', { field: 'fixmedins_code' });
       if (typeof opened.header.mdtrtarea_admvs === 'string') admdvs = opened.header.mdtrtarea_admvs;
       // msgid names one message (3.1: 机构编码+时间+顺序号); cainfo, whatever its spelling, cannot make it new.

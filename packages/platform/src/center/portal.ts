@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openWithRotation } from './apps.js';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import { openPortalRequest, sealPortalResponse } from 'yibao/protocol';
@@ -41,7 +42,11 @@ export class PortalGateway {
       orgId = typeof message.orgId === 'string' ? message.orgId : '';
       app = this.gate.app(appIdText);
       app = this.gate.require(appIdText);
-      const opened = openPortalRequest(message, { appId: app.appId, appSecret: app.appSecret }, { signTypes: ['SM3', 'SM2'] });
+      // During an appSecret rotation's overlap the previous secret opens it too; the answer is sealed
+      // with the secret the request used (docs/apps.md).
+      const rotated = openWithRotation(app, now, (k) => openPortalRequest(message, { appId: k.appId, appSecret: k.appSecret }, { signTypes: ['SM3', 'SM2'] }));
+      const opened = rotated.opened;
+      app = rotated.keys;
       if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构ID）', { field: 'orgId' });
       const features = app.portal ?? PORTAL_TXNS;
       if (!features.includes(txn)) throw new YibaoError(ErrorCode.NOT_OPENED, `该功能未开放：${txn}`);

@@ -1,4 +1,5 @@
 import { build6204Redirect, openCashierLaunchParams } from 'yibao/protocol';
+import { openWithRotation } from './apps.js';
 import { checkCashierChnlType } from './cashier-channel.js';
 import { YibaoError, ErrorCode } from 'yibao/protocol';
 import { yuanToFen } from 'yibao/spec';
@@ -57,10 +58,14 @@ export interface CashierLaunch {
   depositFen: number;
 }
 
-/** Opens the cashier's launch parameters: chnlEncData is SM4 under the app's key (3.1.2.1.5.1). */
-export async function openCashier(deps: CenterDeps, app: AppConfig | undefined, payOrdId: string, chnlEncData: string): Promise<CashierLaunch> {
-  if (!app) throw new YibaoError(ErrorCode.UNKNOWN_APP, 'chnlAppId: 应用信息不存在');
-  const params = openCashierLaunchParams(app.appId, chnlEncData, app.appSecret);
+/**
+ * Opens the cashier's launch parameters: chnlEncData is SM4 under the app's key (3.1.2.1.5.1) — during
+ * an appSecret rotation's overlap, the current secret's or the previous one's (docs/apps.md). The
+ * launch keeps the secret that opened it, so the 6204 back to the HIS is sealed with the secret it uses.
+ */
+export async function openCashier(deps: CenterDeps, configured: AppConfig | undefined, payOrdId: string, chnlEncData: string): Promise<CashierLaunch> {
+  if (!configured) throw new YibaoError(ErrorCode.UNKNOWN_APP, 'chnlAppId: 应用信息不存在');
+  const { opened: params, keys: app } = openWithRotation(configured, deps.clock(), (k) => openCashierLaunchParams(k.appId, chnlEncData, k.appSecret));
   const payAuthNo = typeof params.payAuthNo === 'string' ? params.payAuthNo : '';
   if (!payAuthNo) throw new YibaoError(ErrorCode.INVALID_PARAM, 'chnlEncData.payAuthNo: 必填（支付授权码）');
   const depositFen = params.deposit === undefined || params.deposit === null || params.deposit === '' ? 0 : yuanToFen(String(params.deposit));

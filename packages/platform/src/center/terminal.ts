@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openWithRotation } from './apps.js';
 import { ErrorCode, YibaoError } from 'yibao/protocol';
 import { parseWireObject, type WireObject, type WireText } from 'yibao/protocol';
 import type { EnvelopeKeys } from 'yibao/protocol';
@@ -52,7 +53,11 @@ export class TerminalGateway {
       app = this.gate.app(appIdText);
       app = this.gate.require(appIdText);
       // SM3 is the terminal's own scheme (service-terminal.txt); SM2 is accepted from an app with a key.
-      const opened = openTerminalRequest(message, { appId: app.appId, appSecret: app.appSecret, ...(app.publicKey ? { peerPublicKey: app.publicKey } : {}) }, { signTypes: ['SM3', 'SM2'] });
+      // During a rotation's overlap the previous appSecret or public key opens it too; the answer is
+      // sealed with the secret the request used (docs/apps.md).
+      const rotated = openWithRotation(app, now, (k) => openTerminalRequest(message, { appId: k.appId, appSecret: k.appSecret, ...(k.publicKey ? { peerPublicKey: k.publicKey } : {}) }, { signTypes: ['SM3', 'SM2'] }));
+      const opened = rotated.opened;
+      app = rotated.keys;
       if (opened.orgId !== app.orgCodg) throw new YibaoError(ErrorCode.INVALID_PARAM, 'orgId: 与应用所属机构不符（机构 ID）', { field: 'orgId' });
       await this.gate.admitVerified(app, { timestamp: opened.timestamp, now, signature: signatureIdentity(opened.signType, opened.signData) });
       if (!(opened.transType in { 'cn.nhsa.ec.auth': 1, 'cn.nhsa.auth.check': 1, 'cn.nhsa.settle.notify': 1 })) {
