@@ -212,6 +212,12 @@ export async function transition(
        ORDER BY e.n`;
   }
   const parts: string[] = [];
+  // Setting settled_at records it in order_settlements as well (migration 0012): the days' totals
+  // find settled orders through that insert-only table, so that no index of orders covers
+  // settled_at and the transition stays a HOT update.
+  if (changes.settledAt !== undefined && changes.settledAt !== null) {
+    parts.push(`,\n     settled AS (INSERT INTO order_settlements (settled_at, pay_ord_id) SELECT settled_at, pay_ord_id FROM moved)`);
+  }
   const counts: string[] = [];
   for (const [i, w] of (opts.also ?? []).entries()) {
     const base = values.length;

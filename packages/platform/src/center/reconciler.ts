@@ -94,7 +94,7 @@ export class Reconciler {
     const abnormal = await store.query<{ pay_ord_id: string; org_codg: string; app_id: string }>(
       `SELECT o.pay_ord_id, o.org_codg, o.app_id FROM orders o
        LEFT JOIN unresolved u ON u.kind = 'ORDER_14' AND u.org_codg = o.org_codg AND u.pay_ord_id = o.pay_ord_id
-       WHERE o.ord_stas = $1 AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= $2)
+       WHERE o.abnormal AND o.ord_stas = $1 AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= $2)
        ORDER BY u.next_attempt_at NULLS FIRST LIMIT $3`,
       [OrdStas.ABNORMAL, now, this.batch],
     );
