@@ -67,6 +67,8 @@ export async function listOrders(store: Store, f: OrderFilter) {
   };
   if (f.orgCodg) add('org_codg = ?', f.orgCodg);
   if (f.ordStas) add('ord_stas = ?', f.ordStas);
+  // 异常 (14) through its partial index (orders_abnormal, migration 0012): there is no index of ord_stas.
+  if (f.ordStas === '14') where.push('abnormal');
   if (f.psnNo) add('psn_no = ?', f.psnNo);
   if (f.medOrgOrd) add('med_org_ord = ?', f.medOrgOrd);
   if (f.payOrdId) add('pay_ord_id = ?', f.payOrdId);

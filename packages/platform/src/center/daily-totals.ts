@@ -18,7 +18,8 @@ export async function dailyTotals(q: Queryable, date: string) {
   const settled = await q.query<Record<string, unknown>>(
     `SELECT org_codg, min(org_name) AS org_name, insutype, COALESCE(chnl_type, '') AS chnl_type, count(*) AS n,
             sum(fee_sumamt_fen) AS fee, sum(fund_pay_fen) AS fund, sum(psn_acct_pay_fen) AS acct, sum(own_pay_amt_fen) AS cash, sum(oth_fee_amt_fen) AS oth
-     FROM orders WHERE settled_at >= $1 AND settled_at < $2
+     FROM orders WHERE pay_ord_id IN (SELECT pay_ord_id FROM order_settlements WHERE settled_at >= $1 AND settled_at < $2)
+       AND settled_at >= $1 AND settled_at < $2
      GROUP BY org_codg, insutype, COALESCE(chnl_type, '') ORDER BY org_codg, insutype, 4`,
     [w.from, w.to],
   );
@@ -76,7 +77,9 @@ async function centerSide(q: Queryable, w: { from: Date; to: Date }): Promise<Si
     `SELECT o.hi_doc_sn, o.pay_ord_id, o.org_codg, o.fund_pay_fen, o.psn_acct_pay_fen, o.hi_refunded, o.settled_at,
             (SELECT min(r.created_at) FROM refunds r WHERE r.pay_ord_id = o.pay_ord_id AND r.ref_status IN ('SUCC', 'EXP') AND (r.fund_refd_fen > 0 OR r.psn_acct_refd_fen > 0)) AS hi_refunded_at
      FROM orders o
-     WHERE o.hi_doc_sn IS NOT NULL AND (
+     WHERE o.pay_ord_id IN (SELECT pay_ord_id FROM order_settlements WHERE settled_at >= $1 AND settled_at < $2
+                            UNION SELECT pay_ord_id FROM refunds WHERE created_at >= $1 AND created_at < $2)
+       AND o.hi_doc_sn IS NOT NULL AND (
        (o.settled_at >= $1 AND o.settled_at < $2)
        OR EXISTS (SELECT 1 FROM refunds r WHERE r.pay_ord_id = o.pay_ord_id AND r.created_at >= $1 AND r.created_at < $2 AND r.ref_status IN ('SUCC', 'EXP') AND (r.fund_refd_fen > 0 OR r.psn_acct_refd_fen > 0)))`,
     [w.from, w.to],

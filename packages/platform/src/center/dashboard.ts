@@ -20,7 +20,7 @@ export async function dailyTotals(q: Queryable, days: number, now: Date): Promis
   const rows = await q.query<{ day: string; n: unknown; fund: unknown; acct: unknown; cash: unknown; oth: unknown }>(
     `SELECT to_char(settled_at AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD') AS day, count(*) AS n,
        sum(fund_pay_fen) AS fund, sum(psn_acct_pay_fen) AS acct, sum(own_pay_amt_fen) AS cash, sum(oth_fee_amt_fen) AS oth
-     FROM orders WHERE settled_at IS NOT NULL AND settled_at >= $1 GROUP BY 1 ORDER BY 1`,
+     FROM orders WHERE pay_ord_id IN (SELECT pay_ord_id FROM order_settlements WHERE settled_at >= $1) AND settled_at >= $1 GROUP BY 1 ORDER BY 1`,
     [new Date(now.getTime() - days * 86_400_000)],
   );
   const byDay = new Map(rows.map((r) => [r.day, r]));
@@ -52,7 +52,7 @@ export const ABNORMAL_BY_AGE_SQL = `SELECT CASE
     WHEN updated_at > now() - interval '1 day' THEN '1h-24h'
     WHEN updated_at > now() - interval '7 days' THEN '1d-7d'
     ELSE '>7d' END AS age, count(*) AS n
-  FROM orders WHERE ord_stas = '14' GROUP BY 1`;
+  FROM orders WHERE abnormal GROUP BY 1`;
 
 export async function abnormalByAge(q: Queryable): Promise<Array<{ age: string; n: number }>> {
   const rows = await q.query<{ age: string; n: unknown }>(ABNORMAL_BY_AGE_SQL);

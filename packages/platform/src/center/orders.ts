@@ -101,6 +101,17 @@ const TO_COLUMN = new Map(COLUMNS);
 const COLUMNS_WITHOUT_UPLOAD = COLUMNS.filter(([, c]) => c !== 'upload').map(([, c]) => c).join(', ');
 const ALL_COLUMNS = `${COLUMNS_WITHOUT_UPLOAD}, upload`;
 
+/**
+ * The tenant condition of a lookup by payOrdId (`alias` '' or 'o.'): org_codg written as an expression,
+ * so that only the primary key can serve the lookup. As a bare column it is also the first key of
+ * orders_org_created, and a plan made while the table had no statistics (not analyzed yet: empty, or
+ * autovacuum off) took that index — every order of the institution, read at each lookup — and a
+ * prepared statement keeps its plan (docs/performance.md: thousands of rows read per 6202/6301).
+ */
+export function sameOrg(alias: string, param: string): string {
+  return `(${alias}org_codg || '') = ${param}`;
+}
+
 /** Every column of the order, each qualified with `alias` (for a statement that joins another table). */
 export function orderColumns(alias: string): string {
   return COLUMNS.map(([, c]) => `${alias}.${c}`).join(', ');
@@ -150,7 +161,7 @@ export async function insertOrder(tx: Queryable, order: NewOrder, event?: { txn:
  * one (tenant isolation: same code, same message).
  */
 export async function loadOrder(tx: Queryable, payOrdId: string, orgCodg: string, opts: { forUpdate?: boolean; withoutUpload?: boolean } = {}): Promise<OrderRow> {
-  const rows = await tx.query(`SELECT ${opts.withoutUpload ? COLUMNS_WITHOUT_UPLOAD : ALL_COLUMNS} FROM orders WHERE pay_ord_id = $1 AND org_codg = $2${opts.forUpdate ? ' FOR UPDATE' : ''}`, [payOrdId, orgCodg]);
+  const rows = await tx.query(`SELECT ${opts.withoutUpload ? COLUMNS_WITHOUT_UPLOAD : ALL_COLUMNS} FROM orders WHERE pay_ord_id = $1 AND ${sameOrg('', '$2')}${opts.forUpdate ? ' FOR UPDATE' : ''}`, [payOrdId, orgCodg]);
   if (rows.length === 0) throw orderNotFound(payOrdId);
   return rowToOrder(rows[0]!);
 }
@@ -201,6 +212,12 @@ export async function transition(
        ORDER BY e.n`;
   }
   const parts: string[] = [];
+  // Setting settled_at records it in order_settlements as well (migration 0012): the days' totals
+  // find settled orders through that insert-only table, so that no index of orders covers
+  // settled_at and the transition stays a HOT update.
+  if (changes.settledAt !== undefined && changes.settledAt !== null) {
+    parts.push(`,\n     settled AS (INSERT INTO order_settlements (settled_at, pay_ord_id) SELECT settled_at, pay_ord_id FROM moved)`);
+  }
   const counts: string[] = [];
   for (const [i, w] of (opts.also ?? []).entries()) {
     const base = values.length;

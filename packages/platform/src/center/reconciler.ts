@@ -4,7 +4,7 @@ import type { AppConfig, ReconcilerConfig } from './config.js';
 import { parseDuration } from './config.js';
 import type { CenterDeps } from './context.js';
 import { OrdStas } from './ord-stas.js';
-import { loadOrder } from './orders.js';
+import { loadOrder, sameOrg } from './orders.js';
 import { reconcileAbnormal, resolvePendingRefunds } from './reconcile.js';
 
 /**
@@ -94,7 +94,7 @@ export class Reconciler {
     const abnormal = await store.query<{ pay_ord_id: string; org_codg: string; app_id: string }>(
       `SELECT o.pay_ord_id, o.org_codg, o.app_id FROM orders o
        LEFT JOIN unresolved u ON u.kind = 'ORDER_14' AND u.org_codg = o.org_codg AND u.pay_ord_id = o.pay_ord_id
-       WHERE o.ord_stas = $1 AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= $2)
+       WHERE o.abnormal AND o.ord_stas = $1 AND (u.next_attempt_at IS NULL OR u.next_attempt_at <= $2)
        ORDER BY u.next_attempt_at NULLS FIRST LIMIT $3`,
       [OrdStas.ABNORMAL, now, this.batch],
     );
@@ -142,7 +142,7 @@ export class Reconciler {
     const { deps } = this.o;
     const now = deps.clock();
     const out = await deps.store.transaction(async (tx) => {
-      const locked = await tx.query(`SELECT 1 FROM orders WHERE pay_ord_id = $1 AND org_codg = $2 AND ord_stas = $3 FOR UPDATE SKIP LOCKED`, [payOrdId, orgCodg, OrdStas.ABNORMAL]);
+      const locked = await tx.query(`SELECT 1 FROM orders WHERE pay_ord_id = $1 AND ${sameOrg('', '$2')} AND ord_stas = $3 FOR UPDATE SKIP LOCKED`, [payOrdId, orgCodg, OrdStas.ABNORMAL]);
       if (locked.length === 0) return undefined;
       const due = await this.claim(tx, 'ORDER_14', orgCodg, payOrdId, now, now);
       if (!due) return undefined;
@@ -162,7 +162,7 @@ export class Reconciler {
     const now = deps.clock();
     return deps.store.transaction(async (tx) => {
       if (payOrdId) {
-        const locked = await tx.query(`SELECT 1 FROM orders WHERE pay_ord_id = $1 AND org_codg = $2 FOR UPDATE SKIP LOCKED`, [payOrdId, orgCodg]);
+        const locked = await tx.query(`SELECT 1 FROM orders WHERE pay_ord_id = $1 AND ${sameOrg('', '$2')} FOR UPDATE SKIP LOCKED`, [payOrdId, orgCodg]);
         if (locked.length === 0) return undefined;
       }
       const due = await this.claim(tx, 'REFUND_EXP', orgCodg, payOrdId, now, since);

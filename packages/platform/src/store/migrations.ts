@@ -508,4 +508,41 @@ UPDATE orders o SET cash_refund_unknown = true
  WHERE EXISTS (SELECT 1 FROM channel_trades t WHERE t.org_codg = o.org_codg AND t.pay_ord_id = o.pay_ord_id AND t.kind = 'REFUND' AND t.status = 'EXP');
 `,
   },
+  {
+    // Issue 16 (PostgreSQL CPU per order): the transition UPDATE of an order (6202 above all) is a HOT
+    // update — the new row version stays on its page and no index gets an entry — only when no
+    // indexed column (key or partial-index predicate) changes and the page has room. ord_stas was in
+    // two indexes (orders_stas, the predicate of orders_med_org_ord_live) and settled_at in one, so
+    // every transition copied the whole row and inserted into all six indexes (docs/performance.md).
+    //  - revoked / abnormal: stored generated flags; they change only on entering or leaving 12 / 14,
+    //    so the partial unique index (6201 idempotency) and the reconciler's index of orders in 14
+    //    rest on them instead of on ord_stas. orders_stas served nothing else (the console filters by
+    //    state within an institution or a time range, through orders_org_created). orders_abnormal
+    //    is keyed by pay_ord_id: a key of updated_at, which every transition sets, would undo it all.
+    //  - order_settlements: the settlement times, insert-only, written in the transition's statement
+    //    whenever it sets settled_at (orders.ts); the day's totals, the FSI reconciliation and the
+    //    dashboard find the day's settled orders through it and check orders.settled_at again (an
+    //    order reversed and settled again has two rows, the old one no longer matches).
+    //  - fillfactor 70: room on each page for the new versions of its orders' transitions (HOT needs
+    //    the new version on the same page; pruning then reclaims the old one).
+    //    Measured and left out: toast_tuple_target 1536 with breakdown STORAGE MAIN (the upload out
+    //    of line at the insert) cost more blocks and WAL per 6201 and 6202 than it saved.
+    id: '0012_orders_hot_transition',
+    sql: `
+ALTER TABLE orders ADD COLUMN revoked boolean GENERATED ALWAYS AS (ord_stas = '12') STORED;
+ALTER TABLE orders ADD COLUMN abnormal boolean GENERATED ALWAYS AS (ord_stas = '14') STORED;
+DROP INDEX orders_med_org_ord_live;
+CREATE UNIQUE INDEX orders_med_org_ord_live ON orders (org_codg, med_org_ord) WHERE NOT revoked;
+DROP INDEX orders_stas;
+CREATE INDEX orders_abnormal ON orders (pay_ord_id) WHERE abnormal;
+CREATE TABLE order_settlements (
+  settled_at timestamptz NOT NULL,
+  pay_ord_id text NOT NULL
+);
+CREATE INDEX order_settlements_at ON order_settlements (settled_at);
+INSERT INTO order_settlements (settled_at, pay_ord_id) SELECT settled_at, pay_ord_id FROM orders WHERE settled_at IS NOT NULL;
+DROP INDEX orders_settled_at;
+ALTER TABLE orders SET (fillfactor = 70);
+`,
+  },
 ];

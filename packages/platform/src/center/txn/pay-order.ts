@@ -5,7 +5,7 @@ import type { TxnContext } from '../context.js';
 import { money, text } from '../context.js';
 import { business, invalid, upstream } from '../errors.js';
 import { ORD_STAS_NAMES, OrdStas, PAYABLE, wireOrdStas, type OrdStasCode } from '../ord-stas.js';
-import { orderColumns, orderNotFound, rowToOrder, type OrderRow } from '../orders.js';
+import { orderColumns, orderNotFound, rowToOrder, sameOrg, type OrderRow } from '../orders.js';
 import type { DeferredWrite } from '../../upstream/types.js';
 import { stringifyWire } from 'yibao/protocol';
 import { settleOrder } from '../settle.js';
@@ -35,12 +35,12 @@ async function checkPayRequest(ctx: TxnContext, txn: '6202' | '6205'): Promise<{
   const rows = await tx.query<Record<string, unknown> & { yb_claimed: number; yb_prior_txn: string | null; yb_prior_ord: string | null; yb_prior_response: string | null }>(
     `WITH claim AS (
        INSERT INTO pay_requests (org_codg, org_biz_ser, txn, pay_ord_id, response)
-       SELECT org_codg, $3, $4, pay_ord_id, '{}'::jsonb FROM orders WHERE pay_ord_id = $1 AND org_codg = $2
+       SELECT org_codg, $3, $4, pay_ord_id, '{}'::jsonb FROM orders WHERE pay_ord_id = $1 AND ${sameOrg('', '$2')}
        ON CONFLICT (org_codg, org_biz_ser) DO NOTHING RETURNING 1)
      SELECT ${orderColumns('o')}, (SELECT count(*) FROM claim)::int AS yb_claimed,
        r.txn AS yb_prior_txn, r.pay_ord_id AS yb_prior_ord, r.response::text AS yb_prior_response
      FROM orders o LEFT JOIN pay_requests r ON r.org_codg = $2 AND r.org_biz_ser = $3
-     WHERE o.pay_ord_id = $1 AND o.org_codg = $2 FOR UPDATE OF o`,
+     WHERE o.pay_ord_id = $1 AND ${sameOrg('o.', '$2')} FOR UPDATE OF o`,
     [payOrdId, app.orgCodg, orgBizSer, txn],
   );
   if (rows.length === 0) throw orderNotFound(payOrdId);

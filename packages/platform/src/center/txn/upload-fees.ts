@@ -36,11 +36,11 @@ export async function uploadFees(ctx: TxnContext): Promise<WireObject> {
 
   const uploadHash = createHash('sha256').update(canonicalJson(canonicalize(data))).digest('hex');
   const medOrgOrd = text(data, 'medOrgOrd');
-  // '12' (撤销) written out, not a parameter: a prepared statement's generic plan could not use the
-  // partial unique index (WHERE ord_stas <> '12') it is meant to hit.
+  // Live orders (not 12 撤销) through the partial unique index WHERE NOT revoked (migration 0012:
+  // revoked is the generated flag ord_stas = '12', so that the index never blocks a HOT transition).
   const existing = await tx.query<{ pay_ord_id: string; ord_stas: string; pay_token: string; mdtrt_id: string; hi_rgst_sn: string; breakdown: unknown; upload_hash: string | null }>(
     `SELECT pay_ord_id, ord_stas, pay_token, mdtrt_id, hi_rgst_sn, breakdown, upload->>'_hash' AS upload_hash FROM orders
-     WHERE org_codg = $1 AND med_org_ord = $2 AND ord_stas <> '${OrdStas.REVOKED}' FOR UPDATE`,
+     WHERE org_codg = $1 AND med_org_ord = $2 AND NOT revoked FOR UPDATE`,
     [app.orgCodg, medOrgOrd],
   );
   if (existing.length > 0) {
