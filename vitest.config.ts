@@ -12,7 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // The default output, then one line saying what was skipped and why (test/reporters/skipped.ts).
     reporters: ['default', './test/reporters/skipped.ts'],
-    // Prints how to enable the browser tests when no Chromium is found (they are skipped then).
-    globalSetup: ['test/helpers/browser-setup.ts'],
+    // Prints how to enable the browser tests when no Chromium is found (they are skipped then); gives
+    // the run one directory for the migrated PGlite template all test files clone (test/helpers/db.ts).
+    globalSetup: ['test/helpers/browser-setup.ts', 'test/helpers/template-dir.ts'],
   },
 });
