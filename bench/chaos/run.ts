@@ -27,7 +27,11 @@ import { FreezableProxy } from './proxy.js';
  */
 export interface ChaosOptions {
   databaseUrl: string;
-  /** How long load and chaos last (the settling afterwards is extra). */
+  /**
+   * How long load and chaos last at least (the settling afterwards is extra). The load goes on past
+   * it until every kind of chaos has happened once, so that a short run (`npm test`'s) is never
+   * short of one.
+   */
   durationMs: number;
   /** Concurrent HIS workers. */
   workers?: number;
@@ -306,9 +310,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (rf?.code === '0') figures.refunds! += 1;
     }
 
-    let loadUntil = Date.now() + o.durationMs;
+    const loadUntil = Date.now() + o.durationMs;
+    let loading = true;
     const workers = Array.from({ length: o.workers ?? 4 }, async () => {
-      while (Date.now() < loadUntil) {
+      while (loading) {
         try {
           await oneOrder();
         } catch {
@@ -358,13 +363,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
       figures.injected! += 1;
     };
-    // Every kind early, so that a short run has each at least once; then at random.
+    // Every kind early, then at random. These first ones run whatever durationMs says (the load
+    // lasts until they have), so that a short run has each at least once.
     const events = [inject, terminate, inject, kill, freeze, inject];
     const chaos = (async () => {
       let i = 0;
-      while (Date.now() < loadUntil - 2000) {
+      const more = () => i < events.length || Date.now() < loadUntil - 2000;
+      while (more()) {
         await sleep(1500 + Math.random() * 2500);
-        if (Date.now() >= loadUntil - 2000) break;
+        if (!more()) break;
         const e = i < events.length ? events[i]! : pick([inject, inject, terminate, kill, freeze]);
         i += 1;
         try {
@@ -375,7 +382,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
     })();
     await chaos;
-    loadUntil = Date.now();
+    loading = false;
     await Promise.all(workers);
     proxy.thaw();
     for (const i of instances) if (!i.alive) await i.start();
@@ -384,7 +391,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     // ------------------------------------------------------------------ settle, then check
     const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await admin.query(sql, params)).rows as T[];
-    const settleUntil = Date.now() + (o.settleMs ?? 45_000);
+    const settleFrom = Date.now();
+    const settleUntil = settleFrom + (o.settleMs ?? 45_000);
     const settledOrders = async () => q<{ pay_ord_id: string; app_id: string }>(`SELECT DISTINCT o.pay_ord_id, o.app_id FROM orders o JOIN order_events e ON e.pay_ord_id = o.pay_ord_id WHERE e.to_stas = '6'`);
     for (;;) {
       const [open] = await q<{ abnormal: number; exp: number; pending: number }>(
@@ -396,7 +404,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if ((open!.abnormal === 0 && open!.exp === 0 && open!.pending === 0) || Date.now() > settleUntil) break;
       await sleep(500);
     }
-    figures.settleMs = Date.now() - started - o.durationMs;
+    figures.settleMs = Date.now() - settleFrom;
 
     const none = async (what: string, sql: string, params: unknown[] = []) => {
       const rows = await q(sql, params);

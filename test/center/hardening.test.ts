@@ -23,6 +23,28 @@ const pglite = storeKinds[0]!;
 const STRONG = randomBytes(24).toString('base64url');
 const silent = pino({ level: 'silent' });
 
+/**
+ * A platform on a migrated PGlite cloned from the test template (test/helpers/db.ts), closed with it.
+ * These tests are about modes and routes, not the store: an in-memory platform opening its own would
+ * create and migrate a fresh PGlite each time (≈ 3 s of CPU). The platform's own opening of its
+ * embedded store is what the data-directory tests below and test/cli/serve.test.ts exercise.
+ */
+async function platformOnClone(options: Omit<Parameters<typeof createPlatform>[0], 'store'>) {
+  const store = await pglite.open();
+  try {
+    const p = await createPlatform({ ...options, store });
+    const close = p.close.bind(p);
+    p.close = async () => {
+      await close();
+      await store.close();
+    };
+    return p;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
 /** Every mode of a tree: directories and files apart. */
 function modes(dir: string): { dirs: Set<string>; files: Set<string> } {
   const out = { dirs: new Set<string>([(lstatSync(dir).mode & 0o777).toString(8)]), files: new Set<string>() };
@@ -41,11 +63,11 @@ describe('sandbox mode is explicit (issue 14 point 10)', () => {
   const app = { appId: 'PRODAPP0000000000000000000000001', appSecret: 'PRODSECRET0000000000000000000001', publicKey: inst.publicKey, orgCodg: 'H35010200227', orgName: '生产医院' };
 
   it('no config: a sandbox; a config with platform keys and no `sandbox` key: production, /sandbox/* absent; `"sandbox": true` turns it on', async () => {
-    const none = await createPlatform({ inMemory: true, logger: silent });
+    const none = await platformOnClone({ inMemory: true, logger: silent });
     expect(none.sandbox).toBe(true);
     await none.close();
 
-    const prod = await createPlatform({ inMemory: true, logger: silent, config: { platform: keys, operatorToken: STRONG, apps: [app] } });
+    const prod = await platformOnClone({ inMemory: true, logger: silent, config: { platform: keys, operatorToken: STRONG, apps: [app] } });
     try {
       expect(prod.sandbox).toBe(false);
       for (const [method, url] of [['POST', '/sandbox/auth'], ['POST', `/sandbox/apps/${app.appId}`], ['POST', '/sandbox/channels/failures'], ['GET', '/sandbox']] as const) {
@@ -57,7 +79,7 @@ describe('sandbox mode is explicit (issue 14 point 10)', () => {
       await prod.close();
     }
 
-    const on = await createPlatform({ inMemory: true, logger: silent, config: { sandbox: true, platform: keys, operatorToken: 'short', apps: [app] } });
+    const on = await platformOnClone({ inMemory: true, logger: silent, config: { sandbox: true, platform: keys, operatorToken: 'short', apps: [app] } });
     try {
       expect(on.sandbox).toBe(true);
       expect((await on.http.inject({ method: 'POST', url: '/sandbox/auth', payload: { psnNo: LISI.psnNo } })).statusCode).toBe(200);
@@ -162,7 +184,7 @@ describe('SSRF: outbound URLs outside sandbox mode (issue 14 point 11)', () => {
   it('/channel/* is served only where the simulated channel is configured', async () => {
     const inst = generateKeyPair();
     const app = { appId: 'PRODAPP0000000000000000000000003', appSecret: 'PRODSECRET0000000000000000000003', publicKey: inst.publicKey, orgCodg: 'H35010200227', orgName: '生产医院' };
-    const prod = await createPlatform({ inMemory: true, logger: silent, config: { platform: generateKeyPair(), operatorToken: STRONG, apps: [app] } });
+    const prod = await platformOnClone({ inMemory: true, logger: silent, config: { platform: generateKeyPair(), operatorToken: STRONG, apps: [app] } });
     try {
       expect((await prod.http.inject({ method: 'POST', url: '/channel/pay', payload: {} })).statusCode).toBe(404);
       expect((await prod.http.inject({ method: 'GET', url: '/channel/statement' })).statusCode).toBe(404);

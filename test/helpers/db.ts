@@ -1,5 +1,8 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
 import { openPgliteStore } from '../../packages/platform/src/store/pglite.js';
 import { openPostgresStore } from '../../packages/platform/src/store/postgres.js';
 import { migrate } from '../../packages/platform/src/store/migrate.js';
@@ -16,15 +19,31 @@ export interface StoreKind {
 
 let template: Promise<Blob> | undefined;
 
+/**
+ * The migrated PGlite every test store is cloned from: made once per run, by the first test file that
+ * needs it, in the run's directory (test/helpers/template-dir.ts); the other files load that file.
+ * Written under a temporary name and renamed, so a file that reads it never sees half of it; two
+ * files making it at once both write a whole one. Outside a vitest run with that setup, made here.
+ */
+async function templateDump(): Promise<Blob> {
+  const dir = inject('pgliteTemplateDir');
+  const file = dir ? join(dir, 'migrated.tar') : undefined;
+  if (file && existsSync(file)) return new Blob([readFileSync(file)], { type: 'application/x-tar' });
+  const s = (await openPgliteStore()) as Store & { dumpDataDir(): Promise<Blob> };
+  await migrate(s);
+  const dump = await s.dumpDataDir();
+  await s.close();
+  if (file) {
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, file);
+  }
+  return dump;
+}
+
 /** A migrated PGlite cloned from one dump: creating PGlite costs seconds, loading a dump far less. */
 async function openPglite(): Promise<Store> {
-  template ??= (async () => {
-    const s = (await openPgliteStore()) as Store & { dumpDataDir(): Promise<Blob> };
-    await migrate(s);
-    const dump = await s.dumpDataDir();
-    await s.close();
-    return dump;
-  })();
+  template ??= templateDump();
   const store = await openPgliteStore({ loadDataDir: await template });
   await migrate(store);
   return store;
