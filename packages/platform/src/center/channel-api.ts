@@ -11,7 +11,7 @@ import { asYibaoError, positiveFen } from './errors.js';
 import type { CenterDeps } from './context.js';
 import type { Gate } from './gate.js';
 import { ORD_STAS_NAMES, OrdStas, stateAfterRefund, type OrdStasCode } from './ord-stas.js';
-import { loadOrder, markCashRefundUnknown, transition } from './orders.js';
+import { loadOrder, setCashRefundUnknown, transition } from './orders.js';
 import { enqueueChannelNotify } from './callbacks/outbox.js';
 
 /**
@@ -123,7 +123,7 @@ export class ChannelApi {
       if (trade.repeated && trade.amountFen !== undefined && trade.amountFen !== amountFen) {
         throw new YibaoError(ErrorCode.INVALID_PARAM, `outRefundNo: 已用于金额 ${fenToYuan(trade.amountFen)} 元的退款，新的退款请使用新的退款单号`, { field: 'outRefundNo' });
       }
-      if (trade.status === 'EXP' && order) await markCashRefundUnknown(tx, order.payOrdId);
+      if (trade.status === 'EXP' && order) await setCashRefundUnknown(tx, order.payOrdId, true);
       // A repeat is the earlier refund: counted when it succeeded (here, or by resolvePendingRefunds).
       if (trade.status === 'SUCC' && !trade.repeated && order) {
         const cashRefundedFen = Math.min(order.cashPaidFen, order.cashRefundedFen + amountFen);

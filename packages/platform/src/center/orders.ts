@@ -245,9 +245,13 @@ export async function transition(
   return moved;
 }
 
-/** The channel answered a cash refund of this order EXP: 6301 and the next 6203 ask it again (reconcile.ts resolvePendingRefunds clears the flag). */
-export async function markCashRefundUnknown(tx: Queryable, payOrdId: string): Promise<void> {
-  await tx.query('UPDATE orders SET cash_refund_unknown = true WHERE pay_ord_id = $1', [payOrdId]);
+/**
+ * Whether a cash refund of this order is still unknown at the channel: set when the channel answered
+ * EXP (6301 and the next 6203 then ask it again), cleared by reconcile.ts resolvePendingRefunds once
+ * nothing is pending.
+ */
+export async function setCashRefundUnknown(tx: Queryable, payOrdId: string, unknown: boolean): Promise<void> {
+  await tx.query('UPDATE orders SET cash_refund_unknown = $2 WHERE pay_ord_id = $1', [payOrdId, unknown]);
 }
 
 export async function addEvent(tx: Queryable, payOrdId: string, txn: string, from: string | null, to: string, detail?: unknown): Promise<void> {

@@ -6,7 +6,7 @@ import { upstream } from './errors.js';
 import { parse } from 'lossless-json';
 import { stringifyWire } from 'yibao/protocol';
 import { OrdStas, stateAfterRefund, wireOrdStas } from './ord-stas.js';
-import { transition, type OrderRow } from './orders.js';
+import { setCashRefundUnknown, transition, type OrderRow } from './orders.js';
 
 /**
  * An order in 异常 (14): insurance settled, the channel's answer for the cash part unknown (EXP). The
@@ -66,7 +66,7 @@ export async function resolvePendingRefunds(deps: CenterDeps, tx: Queryable, ord
   const confirmedFen = r.resolved.filter((x) => x.status === 'SUCC').reduce((a, x) => a + x.amountFen, 0);
   let current = order;
   if (r.pendingFen === 0 && order.cashRefundUnknown) {
-    await tx.query('UPDATE orders SET cash_refund_unknown = false WHERE pay_ord_id = $1', [order.payOrdId]);
+    await setCashRefundUnknown(tx, order.payOrdId, false);
     current = { ...order, cashRefundUnknown: false };
   }
   if (confirmedFen > 0) {

@@ -8,7 +8,7 @@ import type { TxnContext } from '../context.js';
 import { text } from '../context.js';
 import { business, invalid, upstream } from '../errors.js';
 import { ORD_STAS_NAMES, REFUNDABLE, stateAfterRefund, type OrdStasCode } from '../ord-stas.js';
-import { markCashRefundUnknown, transition, type OrderRow } from '../orders.js';
+import { setCashRefundUnknown, transition, type OrderRow } from '../orders.js';
 import { ownOrder, requestFingerprint, storeAnswer, storedAnswer, type TxnResult } from './common.js';
 import { resolvePendingRefunds } from '../reconcile.js';
 
@@ -101,7 +101,7 @@ export async function refundOrder(ctx: TxnContext, authority: 'institution' | 'o
     cashOk = trade.status === 'SUCC';
     cashUnknown = trade.status === 'EXP';
     cashMessage = trade.message ?? trade.status;
-    if (cashUnknown) await markCashRefundUnknown(tx, order.payOrdId);
+    if (cashUnknown) await setCashRefundUnknown(tx, order.payOrdId, true);
   }
   // Cash unknown (the channel answered EXP) is not "nothing refunded": the answer says so, and the
   // next cash refund asks the channel first (above).
