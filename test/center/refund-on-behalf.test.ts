@@ -171,6 +171,26 @@ describe.each(storeKinds)('refund on behalf, repeated, on $name', (kind) => {
     expect(await cashRefunded(other.payOrdId)).toBe('0.00');
   });
 
+  it('a repeat of a refund the channel left unknown (EXP) asks the channel first and answers the refund as it stands then', async () => {
+    const order = await paidOrder();
+    const key = 'OPR20261203120500ABCDEF012345';
+    const body = { refdType: 'CASH', cashRefdAmt: '1.00', reason: '医院电话委托', appRefdSn: key };
+    t.platform.upstreams.channels.addFailure({ op: 'refund', result: 'EXP', count: 1 });
+    const first = await refund(order.payOrdId, body);
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    expect(first.json).toMatchObject({ appRefdSn: key, refStatus: 'EXP' });
+    // Still unknown at the channel: the repeat says so, and nothing more leaves.
+    t.platform.upstreams.channels.addFailure({ op: 'query', result: 'EXP', count: 1 });
+    const unknown = await refund(order.payOrdId, body);
+    expect(unknown.json).toMatchObject({ refdSn: first.json.refdSn, refStatus: 'EXP', repeated: true });
+    expect(await cashRefunded(order.payOrdId)).toBe('0.00');
+    // The channel knows now (it went through): the repeat answers SUCC and the order shows the refund.
+    const known = await refund(order.payOrdId, body);
+    expect(known.json).toMatchObject({ refdSn: first.json.refdSn, refStatus: 'SUCC', ordStas: '10', repeated: true });
+    expect(await cashRefunded(order.payOrdId)).toBe('1.00');
+    expect((await listAudit(t.platform.deps.store, { action: 'order.refund', target: order.payOrdId })).length).toBe(1);
+  });
+
   it('console: the order page form, submitted twice, refunds once; the second lands on a notice saying so', async () => {
     const jar = new Map<string, string>();
     const take = (r: Response) => {

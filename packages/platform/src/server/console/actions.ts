@@ -118,10 +118,12 @@ export async function refundAction(platform: Platform, actor: string, payOrdId: 
       const remainingCash = order.cashPaidFen - order.cashRefundedFen;
       const hiFen = refdType === 'CASH' ? 0 : order.fundPayFen + order.psnAcctPayFen;
       const cash = refdType === 'HI' ? 0 : refdType === 'ALL' ? remainingCash : (cashFen ?? remainingCash);
-      // A key that came with the request is unused here (repeatedRefund found no refund under it).
+      // A key that came with the request is unused here (repeatedRefund found no refund under it);
+      // without one, a fresh one, checked unused.
       let appRefdSn = key;
-      while (appRefdSn === '' || (key === '' && (await tx.query('SELECT 1 FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [app.orgCodg, appRefdSn])).length > 0)) {
-        appRefdSn = newOperatorRefdSn(now);
+      if (appRefdSn === '') {
+        do appRefdSn = newOperatorRefdSn(now);
+        while ((await tx.query('SELECT 1 FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [app.orgCodg, appRefdSn])).length > 0);
       }
       const data: Record<string, unknown> = {
         payOrdId,
@@ -181,7 +183,8 @@ async function repeatedRefund(
   cashFen: number | undefined,
   now: Date,
 ): Promise<RefundOutcome | undefined> {
-  const [prior] = await tx.query<{ pay_ord_id: string; ref_status: string }>('SELECT pay_ord_id, ref_status FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2', [orgCodg, key]);
+  const byKey = 'SELECT pay_ord_id, refd_sn, ref_status FROM refunds WHERE org_codg = $1 AND app_refd_sn = $2';
+  const [prior] = await tx.query<{ pay_ord_id: string; refd_sn: string; ref_status: string }>(byKey, [orgCodg, key]);
   if (!prior) return undefined;
   const refused = (message: string): RefundOutcome => ({ ok: false, status: 400, code: ErrorCode.INVALID_PARAM, message: `appRefdSn: ${message}（代退款流水号）` });
   if (prior.pay_ord_id !== order.payOrdId) return refused('已用于其他订单');
@@ -191,11 +194,13 @@ async function repeatedRefund(
   );
   const askedCash = asked?.detail.cashRefdAmt !== undefined ? yuanToFen(asked.detail.cashRefdAmt) : undefined;
   if (asked?.detail.refdType !== refdType || (cashFen !== undefined && askedCash !== cashFen)) return refused('已用于另一笔退款（退费类型或金额不同）');
-  // As a HIS's repeated 6203: a refund the channel left unknown is asked about first.
-  if (prior.ref_status === 'EXP') await resolvePendingRefunds(platform.deps, tx, order, now);
-  const [now_] = await tx.query<{ refd_sn: string; ref_status: string; ord_stas: string }>(
-    'SELECT r.refd_sn, r.ref_status, o.ord_stas FROM refunds r JOIN orders o ON o.pay_ord_id = r.pay_ord_id WHERE r.org_codg = $1 AND r.app_refd_sn = $2',
-    [orgCodg, key],
-  );
-  return { ok: true, repeated: true, payOrdId: order.payOrdId, appRefdSn: key, refdSn: now_!.refd_sn, refStatus: now_!.ref_status, ordStas: now_!.ord_stas };
+  // As a HIS's repeated 6203: a refund the channel left unknown is asked about first, and answered as
+  // it stands then.
+  let current = { refund: prior, ordStas: order.ordStas };
+  if (prior.ref_status === 'EXP') {
+    const resolved = await resolvePendingRefunds(platform.deps, tx, order, now);
+    const [refund] = await tx.query<{ pay_ord_id: string; refd_sn: string; ref_status: string }>(byKey, [orgCodg, key]);
+    current = { refund: refund!, ordStas: resolved.order.ordStas };
+  }
+  return { ok: true, repeated: true, payOrdId: order.payOrdId, appRefdSn: key, refdSn: current.refund.refd_sn, refStatus: current.refund.ref_status, ordStas: current.ordStas };
 }
